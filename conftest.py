@@ -1,0 +1,103 @@
+"""Shared test personas, built through the real service functions.
+
+The office admin of Qian'an; Alice owns 燕山钢铁's projects, Bob owns 迁钢新材's; Carol is the
+leader in charge of one project; Dave works in the development bureau (responsible unit);
+Victor is a read-only viewer; Eve is a bank officer who must see no ledger data.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+os.environ.setdefault("TAIZHANG_DEV", "1")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness is for attackers, not for the test suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    office: object
+    alice: object
+    bob: object
+    carol: object
+    dave: object
+    victor: object
+    eve: object
+    county: object
+    town: object
+    other_town: object
+    alice_org: object
+    bob_org: object
+    unit: object
+    alice_project: object
+    bob_project: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    from taizhang.accounts.choices import DivisionLevel, OrganizationKind, Role
+    from taizhang.accounts.models import Division, Organization, Person, User
+    from taizhang.ledger.choices import Stage
+    from taizhang.ledger.services.plans import set_annual_plan
+    from taizhang.ledger.services.projects import change_stage, create_project
+
+    province = Division.objects.create(code="130000", name="河北省", level=DivisionLevel.PROVINCE)
+    prefecture = Division.objects.create(
+        code="130200", name="唐山市", level=DivisionLevel.PREFECTURE, parent=province
+    )
+    county = Division.objects.create(
+        code="130283", name="迁安市", level=DivisionLevel.COUNTY, parent=prefecture
+    )
+    town = Division.objects.create(
+        code="130283100", name="迁安镇", level=DivisionLevel.TOWNSHIP, parent=county
+    )
+    other_town = Division.objects.create(
+        code="130283101", name="夏官营镇", level=DivisionLevel.TOWNSHIP, parent=county
+    )
+    office_org = Organization.objects.create(kind=OrganizationKind.OFFICE, name="迁安市重点项目办")
+    unit = Organization.objects.create(kind=OrganizationKind.DEPARTMENT, name="迁安市发改局")
+    alice_org = Organization.objects.create(kind=OrganizationKind.ENTERPRISE, name="燕山钢铁有限公司")
+    bob_org = Organization.objects.create(kind=OrganizationKind.ENTERPRISE, name="迁钢新材有限公司")
+    bank_org = Organization.objects.create(kind=OrganizationKind.BANK, name="唐山银行迁安支行")
+    leader = Person.objects.create(name="王建国", title="副市长")
+
+    def user(name, role, **kw):
+        u = User.objects.create_user(name, password="pw-" + name, role=role, **kw)
+        return u
+
+    office = user("office", Role.OFFICE_ADMIN, organization=office_org, division=county)
+    world = World(
+        office=office,
+        alice=user("alice", Role.OWNER, organization=alice_org, division=county),
+        bob=user("bob", Role.OWNER, organization=bob_org, division=county),
+        carol=user("carol", Role.LEADER, person=leader, division=county),
+        dave=user("dave", Role.UNIT_STAFF, organization=unit, division=county),
+        victor=user("victor", Role.VIEWER, division=county),
+        eve=user("eve", Role.BANK, organization=bank_org, division=county),
+        county=county, town=town, other_town=other_town,
+        alice_org=alice_org, bob_org=bob_org, unit=unit,
+        alice_project=None, bob_project=None,
+    )
+    world.alice_project = create_project(
+        actor=office, name="燕山钢铁冷轧板带升级改造", owner=alice_org, division=town,
+        planned_total=Decimal("50000.00"), leader=leader, responsible_unit=unit, industry="C",
+    )
+    world.bob_project = create_project(
+        actor=office, name="迁钢新材硅钢二期", owner=bob_org, division=other_town,
+        planned_total=Decimal("80000.00"), industry="C",
+    )
+    for project, plan in ((world.alice_project, "12000.00"), (world.bob_project, "20000.00")):
+        set_annual_plan(project, 2022, actor=office, planned_investment=Decimal(plan))
+        change_stage(project, Stage.UNDER_CONSTRUCTION, actor=office,
+                     effective_date=date(2022, 3, 15))
+        project.refresh_from_db()
+    return world

@@ -1,0 +1,1 @@
+"""taizhang: the key-project ledger of a city key-project office."""

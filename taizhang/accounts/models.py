@@ -1,0 +1,152 @@
+"""Divisions, organizations, people and the users who act for them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.accounts.choices import DivisionLevel, OrganizationKind, Role
+from taizhang.core.codes import validate_division_code, validate_uscc
+
+
+class Division(models.Model):
+    """A GB/T 2260 administrative division; `path` makes "this and below" one index scan."""
+
+    code = models.CharField(
+        _("division code"), max_length=12, unique=True, validators=[validate_division_code]
+    )
+    name = models.CharField(_("name"), max_length=64)
+    level = models.CharField(_("level"), max_length=16, choices=DivisionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        prefix = self.parent.path if self.parent_id else ""
+        self.path = f"{prefix}{self.code}/"
+        super().save(*args, **kwargs)
+
+    def with_descendants_q(self, prefix: str = "division__") -> models.Q:
+        return models.Q(**{f"{prefix}path__startswith": self.path})
+
+
+class Organization(models.Model):
+    kind = models.CharField(_("kind"), max_length=16, choices=OrganizationKind.choices)
+    name = models.CharField(_("name"), max_length=128)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, null=True, blank=True, unique=True,
+        validators=[validate_uscc],
+    )
+    division = models.ForeignKey(
+        Division, verbose_name=_("division"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="organization_kind_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    name = models.CharField(_("name"), max_length=64)
+    title = models.CharField(_("title"), max_length=64, blank=True)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="people",
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.title}）" if self.title else self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
+    division = models.ForeignKey(
+        Division, verbose_name=_("division scope"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+        help_text=_("The office's division: the user sees this division and everything below."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_office(self) -> bool:
+        return self.is_superuser or self.role == Role.OFFICE_ADMIN
+
+
+class OfficeSettings(models.Model):
+    """Choices an office makes for its division (and everything below)."""
+
+    class StartRateBasis(models.TextChoices):
+        PLANNED = "planned", _("Planned new starts")
+        ALL = "all", _("All key projects")
+
+    division = models.OneToOneField(
+        Division, verbose_name=_("division"), on_delete=models.CASCADE, related_name="settings"
+    )
+    leaders_see_all = models.BooleanField(
+        _("leaders may see all projects (read-only)"), default=False
+    )
+    units_see_all = models.BooleanField(
+        _("responsible units may see all projects (read-only)"), default=False
+    )
+    start_rate_basis = models.CharField(
+        _("start rate denominator"), max_length=16, choices=StartRateBasis.choices,
+        default=StartRateBasis.PLANNED,
+    )
+
+    class Meta:
+        verbose_name = _("office settings")
+        verbose_name_plural = _("office settings")
+
+    def __str__(self) -> str:
+        return str(self.division)
+
+    @classmethod
+    def for_division(cls, division: Division | None) -> OfficeSettings:
+        """The settings of the nearest division up the tree that has any, else defaults."""
+        if division is None:
+            return cls()
+        codes = [code for code in division.path.split("/") if code]
+        found = {
+            s.division.code: s
+            for s in cls.objects.select_related("division").filter(division__code__in=codes)
+        }
+        for code in reversed(codes):
+            if code in found:
+                return found[code]
+        return cls(division=division)

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from taizhang.core.audit.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_repr", "source"]
+    list_filter = ["action", "source", "object_type"]
+    search_fields = ["object_repr", "object_id", "request_id"]
+
+    def has_add_permission(self, request):  # noqa: ARG002
+        return False
+
+    def has_change_permission(self, request, obj=None):  # noqa: ARG002
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # noqa: ARG002
+        return False

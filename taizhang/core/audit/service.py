@@ -1,0 +1,93 @@
+"""Recording changes: called by every service function inside its own transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from taizhang.core.audit.models import AuditEvent
+from taizhang.core.context import current
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of `obj` as JSON-ready data (foreign keys as ids)."""
+    names = fields or [f.name for f in obj._meta.concrete_fields]
+    data = {}
+    for name in names:
+        field = obj._meta.get_field(name)
+        data[name] = _plain(getattr(obj, field.attname))
+    return data
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Field → [before, after] for the fields whose value changed."""
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in after
+        if before.get(key) != after.get(key)
+    }
+
+
+def record(
+    action: str,
+    obj: models.Model,
+    *,
+    actor: Any,
+    changes: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    ctx = current()
+    return AuditEvent.objects.create(
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        actor=actor if getattr(actor, "pk", None) else None,
+        source=ctx.source,
+        request_id=ctx.request_id,
+        reason=reason,
+        changes=dict(changes or {}),
+    )
+
+
+def record_many(
+    action: str,
+    objs: Iterable[models.Model],
+    *,
+    actor: Any,
+    changes_for: Mapping[Any, Mapping[str, Any]] | None = None,
+    reason: str = "",
+) -> int:
+    """Bulk variant for imports: one INSERT for many records."""
+    ctx = current()
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    rows = [
+        AuditEvent(
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            actor=actor_obj,
+            source=ctx.source,
+            request_id=ctx.request_id,
+            reason=reason,
+            changes=dict((changes_for or {}).get(obj.pk, {})),
+        )
+        for obj in objs
+    ]
+    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

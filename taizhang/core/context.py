@@ -1,0 +1,33 @@
+"""Who is acting, from where: carried through a request or a command for the audit trail."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    source: str = "command"  # web, import, command, api, scenario
+    request_id: str = ""
+
+
+_current: ContextVar[ActionContext] = ContextVar("taizhang_action", default=ActionContext())
+
+
+def current() -> ActionContext:
+    return _current.get()
+
+
+@contextlib.contextmanager
+def acting(source: str, request_id: str | None = None) -> Iterator[ActionContext]:
+    """Mark everything inside as done from `source` (kept in each audit record)."""
+    ctx = ActionContext(source=source, request_id=request_id or uuid.uuid4().hex)
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)

@@ -1,0 +1,67 @@
+"""Reporting periods (YYYY-MM) and the time-progress rule every bulletin uses."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+_PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+class PeriodError(ValueError):
+    """Not a YYYY-MM period."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not (1 <= self.month <= 12) or not (1900 <= self.year <= 2200):
+            raise PeriodError(f"not a valid period: {self.year}-{self.month}")
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = _PERIOD_RE.match(text.strip())
+        if not match:
+            raise PeriodError(f"period must look like YYYY-MM, got {text!r}")
+        return cls(int(match[1]), int(match[2]))
+
+    @classmethod
+    def of(cls, day: date) -> Period:
+        return cls(day.year, day.month)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def year_start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def time_progress(self) -> Decimal:
+        """序时进度 = months elapsed ÷ 12 (after March: 0.25)."""
+        return (Decimal(self.month) / 12).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+    def previous(self) -> Period:
+        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
+
+    def next(self) -> Period:
+        return Period(self.year + 1, 1) if self.month == 12 else Period(self.year, self.month + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def months_of_year_to(period: Period) -> list[Period]:
+    """January … period of the same year."""
+    return [Period(period.year, m) for m in range(1, period.month + 1)]

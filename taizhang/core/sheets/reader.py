@@ -1,0 +1,170 @@
+"""Read an uploaded ledger file (xlsx/xlsm/xls/csv) into plain rows of cell values.
+
+Everything downstream works on ``RawSheet.rows`` so header detection and parsing never care
+which format the office happened to export.  Row index 0 is always spreadsheet row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path, PurePath
+from typing import BinaryIO
+
+from python_calamine import (
+    CalamineError,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
+
+from .errors import SheetFormatError
+
+EXCEL_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls"})
+CSV_EXTENSIONS = frozenset({".csv"})
+SUPPORTED_EXTENSIONS = EXCEL_EXTENSIONS | CSV_EXTENSIONS
+
+#: ((first_row, first_col), (last_row, last_col)), 0-based and inclusive, as calamine reports.
+MergedRange = tuple[tuple[int, int], tuple[int, int]]
+
+
+@dataclass
+class RawSheet:
+    """One worksheet as a grid: ``rows[i][j]`` is the cell at spreadsheet row i+1, column j+1.
+
+    Empty cells are None.  Merged ranges keep the value in the top-left cell only; ``merged``
+    lists them (xlsx/xls only) for callers that want to fill them (see ``fill_merged``).
+    """
+
+    name: str
+    rows: list[list[object]]
+    merged: list[MergedRange] = field(default_factory=list)
+    hidden: bool = False
+
+
+def read_workbook(source: str | PathLike[str] | bytes | BinaryIO, filename: str) -> list[RawSheet]:
+    """Read every worksheet of an upload; the format comes from ``filename``'s extension.
+
+    ``source`` is a path, the raw bytes or a binary file object (e.g. a Django upload).
+    Raises SheetFormatError for an unsupported extension or a file that cannot be read.
+    """
+    extension = PurePath(filename).suffix.lower()
+    if extension not in SUPPORTED_EXTENSIONS:
+        raise SheetFormatError(
+            f"Unsupported file type {extension or '(no extension)'!r}; "
+            "upload an .xlsx, .xls or .csv file.",
+            code="unsupported_type",
+        )
+    data = _read_bytes(source)
+    if not data.strip():
+        raise SheetFormatError("The file is empty.", code="empty")
+    if extension in CSV_EXTENSIONS:
+        return [_read_csv(data, PurePath(filename).stem)]
+    return _read_excel(data)
+
+
+def _read_bytes(source: str | PathLike[str] | bytes | BinaryIO) -> bytes:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source)
+    if isinstance(source, str | PathLike):
+        return Path(source).read_bytes()
+    if hasattr(source, "seek"):
+        source.seek(0)
+    data = source.read()
+    if not isinstance(data, bytes):
+        raise TypeError("read_workbook needs a binary file object")
+    return data
+
+
+def _tidy_rows(rows: list[list[object]]) -> list[list[object]]:
+    """'' → None, and drop the blank rows Excel keeps after the data."""
+    grid = [[None if cell == "" else cell for cell in row] for row in rows]
+    while grid and all(cell is None for cell in grid[-1]):
+        grid.pop()
+    return grid
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<", b"\xff\xfe<", b"\xfe\xff\x00<"))
+
+
+def _read_excel(data: bytes) -> list[RawSheet]:
+    if _looks_like_html(data):
+        # Many government systems export an HTML table with an .xls name.
+        raise SheetFormatError(
+            "This file is a web page saved with an Excel extension; "
+            "open it in Excel or WPS and save it as .xlsx.",
+            code="html_disguised",
+        )
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for meta in workbook.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            sheets.append(
+                RawSheet(
+                    name=meta.name,
+                    rows=_tidy_rows(sheet.to_python(skip_empty_area=False)),
+                    merged=list(sheet.merged_cell_ranges or []),
+                    hidden=meta.visible != SheetVisibleEnum.Visible,
+                )
+            )
+    except PasswordError as exc:
+        raise SheetFormatError(
+            "The workbook is password-protected; remove the password and upload it again.",
+            code="encrypted",
+        ) from exc
+    except CalamineError as exc:
+        raise SheetFormatError(
+            f"The file is not a readable Excel workbook ({exc}).", code="corrupt"
+        ) from exc
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException
+        raise SheetFormatError(
+            f"The file is not a readable Excel workbook ({type(exc).__name__}).", code="corrupt"
+        ) from exc
+    return sheets
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK) as WPS/Excel save."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SheetFormatError(
+        "The CSV file is neither UTF-8 nor GBK text; save it again as CSV (UTF-8).",
+        code="encoding",
+    )
+
+
+def _delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:20])
+    return "\t" if sample.count("\t") > sample.count(",") else ","
+
+
+def _read_csv(data: bytes, name: str) -> RawSheet:
+    text = _decode(data)
+    try:
+        rows: list[list[object]] = [
+            list(row)
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+        ]
+    except csv.Error as exc:
+        raise SheetFormatError(f"The CSV file is malformed ({exc}).", code="corrupt") from exc
+    width = max((len(row) for row in rows), default=0)
+    for row in rows:
+        row.extend([None] * (width - len(row)))
+    return RawSheet(name=name, rows=_tidy_rows(rows))

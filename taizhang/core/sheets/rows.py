@@ -1,0 +1,153 @@
+"""Walk the body of a ledger sheet, telling project rows from totals, sections and notes.
+
+Totals (合计/总计), subtotals (小计), section headings ("一、续建项目") and footnotes
+("填报人：…") sit between the project rows.  They must never be imported as projects, but the
+caller wants the 合计 row to cross-check its sums, so they are yielded with their own ``kind``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .headers import HeaderMap
+from .normalize import clean_text, header_key
+from .reader import MergedRange
+
+RowKind = Literal["data", "total", "subtotal", "section", "note"]
+
+_TOTAL = re.compile(r"(?:全[市县区省部]|总|共)?(?:合计|总计)")
+_SUBTOTAL = re.compile(r".{0,12}?(?:小计|合计|总计)")
+_BRACKET_TAIL = re.compile(r"(.+?)[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]")
+_CN_NUMERAL = "一二三四五六七八九十"
+_SECTION = re.compile(rf"[{_CN_NUMERAL}]+|[{_CN_NUMERAL}]+[、.].*|\([{_CN_NUMERAL}]+\).*")
+_NOTE = re.compile(
+    r"(?:注\d*|备注|说明|填表说明|填报说明|填报人|填表人|制表人?|审核人?|负责人|联系人|联系电话)[:].*"
+)
+
+
+@dataclass
+class DataRow:
+    """One non-blank body row; ``number`` is the 1-based row number the user sees in Excel."""
+
+    number: int
+    cells: list[object]
+    kind: RowKind = "data"
+    label: str = ""
+
+
+def is_blank_row(row: Iterable[object]) -> bool:
+    """True when every cell is empty or only whitespace."""
+    return not any(clean_text(value) for value in row)
+
+
+def _total_kind(value: object) -> Literal["total", "subtotal"] | None:
+    key = header_key(value).rstrip(":")
+    if match := _BRACKET_TAIL.fullmatch(key):  # "合计（30个）"
+        key = match[1]
+    if _TOTAL.fullmatch(key):
+        return "total"
+    if _SUBTOTAL.fullmatch(key):
+        return "subtotal"
+    return None
+
+
+def is_total_row(
+    row: Sequence[object], name_col: int | None = None, *, scan: int = 3
+) -> Literal["total", "subtotal"] | None:
+    """Return "total" for 合计/总计 ("合  计", "全市合计"), "subtotal" for 小计/"续建项目合计".
+
+    Looks in the first ``scan`` cells and in the project-name column.
+    """
+    indices = list(range(min(scan, len(row))))
+    if name_col is not None and name_col < len(row) and name_col not in indices:
+        indices.append(name_col)
+    for index in indices:
+        if kind := _total_kind(row[index]):
+            return kind
+    return None
+
+
+def _first_text(row: Sequence[object], scan: int) -> str:
+    return next((text for text in map(clean_text, row[:scan]) if text), "")
+
+
+def classify_row(
+    row: Sequence[object], name_col: int | None = None, *, scan: int = 3
+) -> tuple[RowKind, str]:
+    """Kind of a non-blank body row, plus its label text for non-data rows."""
+    if kind := is_total_row(row, name_col, scan=scan):
+        return kind, _first_text(row, len(row))
+    first = _first_text(row, scan)
+    key = header_key(first)
+    if _SECTION.fullmatch(key):
+        texts = [text for text in map(clean_text, row[:scan]) if text]
+        return "section", " ".join(texts)
+    if _NOTE.fullmatch(key):
+        return "note", first
+    return "data", ""
+
+
+def iter_data_rows(
+    rows: Sequence[Sequence[object]],
+    header_map: HeaderMap,
+    *,
+    name_field: str | None = None,
+    scan: int = 3,
+) -> Iterator[DataRow]:
+    """Yield the non-blank rows below the header with their Excel row numbers and kinds.
+
+    ``name_field`` names the project-name field so a 合计 typed there is recognised too.
+    """
+    name_col = header_map.columns.get(name_field) if name_field else None
+    for index in range(header_map.data_start, len(rows)):
+        row = rows[index]
+        if is_blank_row(row):
+            continue
+        kind, label = classify_row(row, name_col, scan=scan)
+        yield DataRow(number=index + 1, cells=list(row), kind=kind, label=label)
+
+
+def fill_merged(
+    rows: Sequence[Sequence[object]],
+    merged: Iterable[MergedRange],
+    *,
+    min_row: int = 0,
+    columns: Iterable[int] | None = None,
+) -> list[list[object]]:
+    """Copy each merged range's top-left value into the rest of the range.
+
+    Ledgers often merge e.g. the 县区 or 责任单位 cell down over several projects.  Only ranges
+    starting at ``min_row`` or below (e.g. ``header_map.data_start``) and, if given, starting in
+    one of ``columns`` are filled; amounts should normally not be, or they would be counted
+    twice.  Returns a new grid.
+    """
+    wanted = set(columns) if columns is not None else None
+    grid = [list(row) for row in rows]
+    for (top, left), (bottom, right) in merged:
+        if top < min_row or top >= len(grid) or (wanted is not None and left not in wanted):
+            continue
+        value = grid[top][left] if left < len(grid[top]) else None
+        for r in range(top, min(bottom, len(grid) - 1) + 1):
+            for c in range(left, min(right, len(grid[r]) - 1) + 1):
+                grid[r][c] = value
+    return grid
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → "A", 27 → "AB") for error messages."""
+    if index < 0:
+        raise ValueError("column index must not be negative")
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def cell_ref(row_number: int, col_index: int) -> str:
+    """Excel-style reference such as "D7" from a 1-based row number and 0-based column."""
+    return f"{column_letter(col_index)}{row_number}"

@@ -1,0 +1,136 @@
+"""Project filters shared by the list page, exports, the stats command and the bulletin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.accounts.choices import DivisionLevel, OrganizationKind
+from taizhang.accounts.models import Division, Organization, Person
+from taizhang.ledger.choices import Industry, ListKind, ListLevel, MembershipStatus, Nature, Stage
+from taizhang.ledger.models import KeyListMembership, Project
+from taizhang.ledger.models.keylists import list_code, parse_list_code
+
+LIST_CHOICES = [
+    (list_code(level, kind), f"{level_label}{kind_label}")
+    for level, level_label in ListLevel.choices
+    for kind, kind_label in ListKind.choices
+]
+
+
+@dataclass
+class ProjectFilter:
+    """A combination of filters; every field empty means "all projects"."""
+
+    stages: list[str] = field(default_factory=list)
+    key_lists: list[str] = field(default_factory=list)  # codes like "province-prestage"
+    units: list[int] = field(default_factory=list)
+    leaders: list[int] = field(default_factory=list)
+    divisions: list[int] = field(default_factory=list)
+    industries: list[str] = field(default_factory=list)
+    natures: list[str] = field(default_factory=list)
+    owners: list[int] = field(default_factory=list)
+    search: str = ""
+
+    def apply(self, projects: QuerySet[Project], year: int) -> QuerySet[Project]:
+        """Narrow `projects`; key lists are those of `year` (the period's year)."""
+        if self.stages:
+            projects = projects.filter(stage__in=self.stages)
+        if self.key_lists:
+            lists_q = Q()
+            for code in self.key_lists:
+                level, kind = parse_list_code(code)
+                lists_q |= Q(key_list__level=level, key_list__kind=kind)
+            on_list = KeyListMembership.objects.filter(
+                lists_q, project=OuterRef("pk"), key_list__year=year,
+                status=MembershipStatus.APPROVED,
+            )
+            projects = projects.filter(Exists(on_list))
+        if self.units:
+            projects = projects.filter(responsible_unit__in=self.units)
+        if self.leaders:
+            projects = projects.filter(leader__in=self.leaders)
+        if self.divisions:
+            paths = Division.objects.filter(pk__in=self.divisions).values_list("path", flat=True)
+            division_q = Q()
+            for path in paths:
+                division_q |= Q(division__path__startswith=path)
+            projects = projects.filter(division_q) if division_q else projects.none()
+        if self.industries:
+            projects = projects.filter(industry__in=self.industries)
+        if self.natures:
+            projects = projects.filter(nature__in=self.natures)
+        if self.owners:
+            projects = projects.filter(owner__in=self.owners)
+        if self.search:
+            projects = projects.filter(Q(name__icontains=self.search) | Q(code=self.search))
+        return projects
+
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name in self.__dataclass_fields__)
+
+
+class ProjectFilterForm(forms.Form):
+    """Reads a ProjectFilter from a query string; invalid values become form errors, not 500s."""
+
+    q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
+    stage = forms.MultipleChoiceField(label=_("Stage"), choices=Stage.choices, required=False)
+    list = forms.MultipleChoiceField(label=_("Key list"), choices=LIST_CHOICES, required=False)
+    unit = forms.ModelMultipleChoiceField(
+        label=_("Responsible unit"), required=False,
+        queryset=Organization.objects.filter(
+            kind__in=[OrganizationKind.DEPARTMENT, OrganizationKind.TOWNSHIP]
+        ),
+    )
+    leader = forms.ModelMultipleChoiceField(
+        label=_("Leader"), required=False,
+        queryset=Person.objects.filter(led_projects__isnull=False).distinct(),
+    )
+    township = forms.ModelMultipleChoiceField(
+        label=_("Township"), required=False,
+        queryset=Division.objects.filter(level=DivisionLevel.TOWNSHIP),
+    )
+    industry = forms.MultipleChoiceField(
+        label=_("Industry"), choices=Industry.choices, required=False
+    )
+    nature = forms.MultipleChoiceField(label=_("Nature"), choices=Nature.choices, required=False)
+    owner = forms.ModelMultipleChoiceField(
+        label=_("Owner"), required=False,
+        queryset=Organization.objects.filter(kind=OrganizationKind.ENTERPRISE),
+    )
+
+    def __init__(self, *args: Any, visible: QuerySet[Project] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if visible is not None:
+            # Offer only names the user may see: no other owner's name leaks through a dropdown.
+            fields = self.fields
+            fields["unit"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+                pk__in=visible.values("responsible_unit")
+            )
+            fields["leader"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+                pk__in=visible.values("leader")
+            )
+            fields["owner"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+                pk__in=visible.values("owner")
+            )
+            fields["township"].queryset = Division.objects.filter(  # type: ignore[attr-defined]
+                pk__in=visible.values("division")
+            )
+
+    def to_filter(self) -> ProjectFilter:
+        data: dict[str, Any] = self.cleaned_data if self.is_valid() else {}
+        return ProjectFilter(
+            stages=list(data.get("stage") or []),
+            key_lists=list(data.get("list") or []),
+            units=[o.pk for o in data.get("unit") or []],
+            leaders=[p.pk for p in data.get("leader") or []],
+            divisions=[d.pk for d in data.get("township") or []],
+            industries=list(data.get("industry") or []),
+            natures=list(data.get("nature") or []),
+            owners=[o.pk for o in data.get("owner") or []],
+            search=(data.get("q") or "").strip(),
+        )

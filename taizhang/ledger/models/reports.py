@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.core.money import money_field
+from taizhang.core.periods import Period
+from taizhang.core.scoping import ScopedQuerySet
+from taizhang.ledger.choices import ReportStatus
+from taizhang.ledger.models.project import Project
+from taizhang.ledger.models.scope import project_scope_q
+
+
+class MonthlyReport(models.Model):
+    """One project's report for one month. `period` is the first day of the month."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports"
+    )
+    period = models.DateField(_("period"))
+    completed = money_field(_("completed this month (10k yuan)"), default=Decimal("0.00"))
+    image_progress = models.TextField(_("image progress"), blank=True)
+    behind_schedule = models.BooleanField(_("behind schedule"), default=False)
+    behind_reason = models.TextField(_("why behind schedule"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT,
+        db_index=True,
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["project", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period"], name="report_project_period_unique"),
+        ]
+        indexes = [models.Index(fields=["status", "period", "project"])]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return str(Period.of(self.period))
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (ReportStatus.APPROVED, ReportStatus.SUBMITTED)
+
+    @staticmethod
+    def scope_q(user: Any, action: str) -> models.Q:
+        return project_scope_q(user, action, prefix="project__")
+
+
+def photo_path(instance: ReportPhoto, filename: str) -> str:
+    # The stored name never comes from the user: no path tricks, no executable extensions.
+    return f"reports/{instance.report.project_id}/{instance.report.period:%Y-%m}/{instance.token}.{instance.extension}"
+
+
+class ReportPhoto(models.Model):
+    report = models.ForeignKey(
+        MonthlyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="photos"
+    )
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    extension = models.CharField(max_length=8, editable=False)
+    image = models.ImageField(_("photo"), upload_to=photo_path, max_length=200)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+    @staticmethod
+    def scope_q(user: Any, action: str) -> models.Q:
+        return project_scope_q(user, action, prefix="report__project__")

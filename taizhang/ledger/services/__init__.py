@@ -1,0 +1,1 @@
+"""Every write to the ledger goes through these functions: permission, rule, audit, atomic."""

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+
+from taizhang.core.services import ServiceError
+from taizhang.ledger.models import Project
+
+
+def require_project(user: Any, project: Project, action: str) -> None:
+    """Refuse unless `user` may `action` on `project` (the same scoping as every list)."""
+    if not Project.objects.restrict(user, action).filter(pk=project.pk).exists():
+        raise PermissionDenied
+
+
+def require_office(user: Any) -> None:
+    if not (user and user.is_authenticated and user.is_office):
+        raise PermissionDenied
+
+
+def clean_or_raise(obj: models.Model, exclude: list[str] | None = None) -> None:
+    """Model validation as a ServiceError naming the first field at fault."""
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=True)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            field, errors = next(iter(exc.error_dict.items()))
+            message = errors[0].messages[0] if errors else str(exc)
+            raise ServiceError(message, field=None if field == "__all__" else field) from exc
+        raise ServiceError(exc.messages[0]) from exc

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.core.audit.service import diff, record, snapshot
+from taizhang.core.services import ServiceError, save_versioned
+from taizhang.ledger.models import AnnualPlan, Project
+from taizhang.ledger.services.common import require_project
+
+_PLAN_FIELDS = ["planned_investment", "image_target", "planned_new_start"]
+
+
+@transaction.atomic
+def set_annual_plan(
+    project: Project,
+    year: int,
+    *,
+    actor: Any,
+    planned_investment: Decimal,
+    image_target: str = "",
+    planned_new_start: bool = False,
+    expected_version: int | None = None,
+) -> AnnualPlan:
+    """Create or change a project's plan for a year (the office's decision)."""
+    require_project(actor, project, "change")
+    if planned_investment < 0:
+        raise ServiceError(_("The annual plan cannot be negative."), field="planned_investment")
+    plan = AnnualPlan.objects.filter(project=project, year=year).first()
+    values = {
+        "planned_investment": planned_investment,
+        "image_target": image_target,
+        "planned_new_start": planned_new_start,
+    }
+    if plan is None:
+        plan = AnnualPlan.objects.create(project=project, year=year, **values)
+        record("plan.created", plan, actor=actor, changes=snapshot(plan, _PLAN_FIELDS))
+        return plan
+    before = snapshot(plan, _PLAN_FIELDS)
+    for name, value in values.items():
+        setattr(plan, name, value)
+    changed = diff(before, snapshot(plan, _PLAN_FIELDS))
+    if changed:
+        save_versioned(plan, expected_version, _PLAN_FIELDS)
+        record("plan.updated", plan, actor=actor, changes=changed)
+    return plan

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.core.audit.service import diff, record, snapshot
+from taizhang.core.services import ConcurrentEdit, ServiceError, save_versioned
+from taizhang.ledger.choices import STAGE_TRANSITIONS, Stage
+from taizhang.ledger.models import Project, StageChange
+from taizhang.ledger.services.common import clean_or_raise, require_office, require_project
+
+# Fields the ledger card edits; stage and actual dates move only through change_stage.
+EDITABLE_FIELDS = (
+    "code", "name", "owner", "nature", "industry", "project_type", "division", "address",
+    "latitude", "longitude", "scale_content", "planned_total", "fund_central_provincial",
+    "fund_city_county", "fund_enterprise", "fund_bank_loans", "fund_other", "completed_before",
+    "planned_start", "planned_completion", "leader", "responsible_unit", "contact_name",
+    "contact_phone", "parent",
+)
+# Moves that need a reason: stopping, cancelling, or going backwards.
+_REASON_REQUIRED = {Stage.ON_HOLD, Stage.CANCELLED}
+
+
+def _require_division(actor: Any, project: Project) -> None:
+    require_office(actor)
+    if actor.is_superuser or actor.division is None:
+        return
+    if not project.division.path.startswith(actor.division.path):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def create_project(*, actor: Any, stage: str = Stage.PLANNING, **fields: Any) -> Project:
+    """A new ledger entry, created by the office for a division it covers."""
+    unknown = set(fields) - set(EDITABLE_FIELDS) - {"actual_start", "actual_completion"}
+    if unknown:
+        raise TypeError(f"unknown project fields: {sorted(unknown)}")
+    project = Project(stage=stage, **fields)
+    _require_division(actor, project)
+    if project.code == "":
+        project.code = None
+    clean_or_raise(project)
+    project.save()
+    record("project.created", project, actor=actor, changes=snapshot(project))
+    return project
+
+
+@transaction.atomic
+def update_project(
+    project: Project, *, actor: Any, expected_version: int | None, changes: dict[str, Any]
+) -> Project:
+    """Edit the ledger card; refused if someone saved since `expected_version`."""
+    require_project(actor, project, "change")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable here: {sorted(unknown)}")
+    before = snapshot(project, changes.keys())
+    for name, value in changes.items():
+        setattr(project, name, value)
+    if project.code == "":
+        project.code = None
+    _require_division(actor, project)
+    clean_or_raise(project)
+    after = snapshot(project, changes.keys())
+    changed = diff(before, after)
+    if not changed:
+        return project
+    project.updated_at = timezone.now()
+    save_versioned(project, expected_version, [*changes.keys(), "updated_at"])
+    record("project.updated", project, actor=actor, changes=changed)
+    return project
+
+
+@transaction.atomic
+def change_stage(
+    project: Project,
+    to_stage: str,
+    *,
+    actor: Any,
+    effective_date: date,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> StageChange:
+    """Move a project to another stage, setting the actual dates and keeping who/when/why."""
+    require_project(actor, project, "change")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if expected_version is not None and expected_version != project.version:
+        raise ConcurrentEdit()
+    from_stage = project.stage
+    if to_stage not in Stage.values:
+        raise ServiceError(_("Unknown stage."), field="stage")
+    if to_stage not in STAGE_TRANSITIONS[Stage(from_stage)]:
+        raise ServiceError(
+            _("A project cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": Stage(from_stage).label, "to": Stage(to_stage).label},
+            field="stage",
+        )
+    backwards = from_stage == Stage.COMPLETED or (
+        from_stage == Stage.PRELIMINARY and to_stage == Stage.PLANNING
+    )
+    if (to_stage in _REASON_REQUIRED or backwards) and not reason.strip():
+        raise ServiceError(_("Give a reason for this stage change."), field="reason")
+    if effective_date > timezone.localdate():
+        raise ServiceError(_("The effective date cannot be in the future."), field="effective_date")
+    before = snapshot(project, ["stage", "actual_start", "actual_completion"])
+    project.stage = to_stage
+    if to_stage == Stage.UNDER_CONSTRUCTION and project.actual_start is None:
+        project.actual_start = effective_date
+    if to_stage == Stage.COMPLETED:
+        project.actual_completion = effective_date
+    if from_stage == Stage.COMPLETED and to_stage == Stage.UNDER_CONSTRUCTION:
+        project.actual_completion = None
+    project.updated_at = timezone.now()
+    save_versioned(
+        project, project.version, ["stage", "actual_start", "actual_completion", "updated_at"]
+    )
+    change = StageChange.objects.create(
+        project=project, from_stage=from_stage, to_stage=to_stage,
+        effective_date=effective_date, reason=reason.strip(), changed_by=actor,
+    )
+    after = snapshot(project, ["stage", "actual_start", "actual_completion"])
+    record("project.stage_changed", project, actor=actor, changes=diff(before, after),
+           reason=reason.strip())
+    return change

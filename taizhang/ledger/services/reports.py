@@ -1,0 +1,227 @@
+"""The monthly report workflow: draft → submitted → approved, or returned with a reason."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from taizhang.core.audit.service import diff, record, snapshot
+from taizhang.core.money import MAX_WAN
+from taizhang.core.periods import Period
+from taizhang.core.services import ConcurrentEdit, ServiceError, save_versioned
+from taizhang.ledger.choices import ReportStatus
+from taizhang.ledger.models import MonthlyReport, Project, ReportPhoto
+from taizhang.ledger.services.common import require_project
+
+CONTENT_FIELDS = (
+    "completed", "image_progress", "behind_schedule", "behind_reason", "problems", "next_steps",
+)
+_EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+def _check_content(data: dict[str, Any]) -> None:
+    completed = data.get("completed")
+    if completed is None:
+        raise ServiceError(_("Enter the investment completed this month."), field="completed")
+    if not isinstance(completed, Decimal) or not completed.is_finite():
+        raise ServiceError(_("Enter an amount in 10k yuan."), field="completed")
+    if completed < 0:
+        raise ServiceError(_("The amount completed cannot be negative."), field="completed")
+    if completed > MAX_WAN:
+        raise ServiceError(_("The amount is too large."), field="completed")
+    if data.get("behind_schedule") and not str(data.get("behind_reason", "")).strip():
+        raise ServiceError(
+            _("Say why the project is behind schedule."), field="behind_reason"
+        )
+
+
+def _locked(report: MonthlyReport) -> MonthlyReport:
+    return MonthlyReport.objects.select_for_update().get(pk=report.pk)
+
+
+def _check_version(report: MonthlyReport, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != report.version:
+        raise ConcurrentEdit()
+
+
+@transaction.atomic
+def save_report(
+    project: Project,
+    period: Period,
+    *,
+    actor: Any,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+) -> MonthlyReport:
+    """Create or change the draft of a month's report (owner or office)."""
+    require_project(actor, project, "report")
+    unknown = set(data) - set(CONTENT_FIELDS)
+    if unknown:
+        raise TypeError(f"not report fields: {sorted(unknown)}")
+    if period.first_day > timezone.localdate():
+        raise ServiceError(_("You cannot report for a month that has not begun."), field="period")
+    _check_content(data)
+    report = MonthlyReport.objects.filter(project=project, period=period.first_day).first()
+    if report is None:
+        report = MonthlyReport.objects.create(project=project, period=period.first_day, **data)
+        record("report.created", report, actor=actor, changes=snapshot(report, CONTENT_FIELDS))
+        return report
+    report = _locked(report)
+    _check_version(report, expected_version)
+    if report.status not in _EDITABLE:
+        raise ServiceError(
+            _("This report is %(status)s and can no longer be changed.")
+            % {"status": report.get_status_display()}
+        )
+    before = snapshot(report, CONTENT_FIELDS)
+    for name, value in data.items():
+        setattr(report, name, value)
+    changed = diff(before, snapshot(report, CONTENT_FIELDS))
+    if changed:
+        save_versioned(report, report.version, list(data))
+        record("report.updated", report, actor=actor, changes=changed)
+    return report
+
+
+def _transition(
+    report: MonthlyReport,
+    *,
+    actor: Any,
+    allowed_from: tuple[str, ...],
+    to: str,
+    event: str,
+    reason: str = "",
+    extra: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> MonthlyReport:
+    report = _locked(report)
+    _check_version(report, expected_version)
+    if report.status not in allowed_from:
+        raise ServiceError(
+            _("This report is %(status)s; that action is not possible now.")
+            % {"status": report.get_status_display()}
+        )
+    before = report.status
+    report.status = to
+    fields = ["status"]
+    for name, value in (extra or {}).items():
+        setattr(report, name, value)
+        fields.append(name)
+    save_versioned(report, report.version, fields)
+    record(event, report, actor=actor, reason=reason,
+           changes={"status": [before, to]})
+    return report
+
+
+@transaction.atomic
+def submit_report(
+    report: MonthlyReport, *, actor: Any, expected_version: int | None = None
+) -> MonthlyReport:
+    require_project(actor, report.project, "report")
+    return _transition(
+        report, actor=actor, allowed_from=_EDITABLE, to=ReportStatus.SUBMITTED,
+        event="report.submitted", expected_version=expected_version,
+        extra={"submitted_at": timezone.now(), "submitted_by": actor, "return_reason": ""},
+    )
+
+
+@transaction.atomic
+def approve_report(
+    report: MonthlyReport, *, actor: Any, expected_version: int | None = None
+) -> MonthlyReport:
+    require_project(actor, report.project, "review")
+    return _transition(
+        report, actor=actor, allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.APPROVED,
+        event="report.approved", expected_version=expected_version,
+        extra={"reviewed_at": timezone.now(), "reviewed_by": actor},
+    )
+
+
+@transaction.atomic
+def return_report(
+    report: MonthlyReport, *, actor: Any, reason: str, expected_version: int | None = None
+) -> MonthlyReport:
+    require_project(actor, report.project, "review")
+    if not reason.strip():
+        raise ServiceError(_("Say why the report is returned."), field="reason")
+    return _transition(
+        report, actor=actor, allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.RETURNED,
+        event="report.returned", reason=reason.strip(), expected_version=expected_version,
+        extra={"reviewed_at": timezone.now(), "reviewed_by": actor,
+               "return_reason": reason.strip()},
+    )
+
+
+@transaction.atomic
+def reopen_report(report: MonthlyReport, *, actor: Any, reason: str) -> MonthlyReport:
+    """Unlock an approved report (an office action, always with a reason)."""
+    require_project(actor, report.project, "review")
+    if not reason.strip():
+        raise ServiceError(_("Say why the approved report is reopened."), field="reason")
+    return _transition(
+        report, actor=actor, allowed_from=(ReportStatus.APPROVED,), to=ReportStatus.RETURNED,
+        event="report.reopened", reason=reason.strip(),
+        extra={"return_reason": reason.strip()},
+    )
+
+
+@transaction.atomic
+def add_photo(
+    report: MonthlyReport, upload: UploadedFile, *, actor: Any, caption: str = ""
+) -> ReportPhoto:
+    """Attach a site photo after checking it is a real image of a sane size."""
+    require_project(actor, report.project, "report")
+    report = _locked(report)
+    if report.status not in _EDITABLE:
+        raise ServiceError(_("Photos can only be added while the report is being edited."))
+    if report.photos.count() >= settings.TAIZHANG_MAX_PHOTOS:
+        raise ServiceError(
+            _("A report holds at most %(n)d photos.") % {"n": settings.TAIZHANG_MAX_PHOTOS},
+            field="photo",
+        )
+    if upload.size is None or upload.size > settings.TAIZHANG_MAX_PHOTO_BYTES:
+        raise ServiceError(
+            _("The photo is larger than %(mb)d MB.")
+            % {"mb": settings.TAIZHANG_MAX_PHOTO_BYTES // (1024 * 1024)},
+            field="photo",
+        )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ServiceError(_("The file is not a JPEG, PNG or WebP image."), field="photo") from exc
+    if image_format not in _IMAGE_FORMATS:
+        raise ServiceError(_("The file is not a JPEG, PNG or WebP image."), field="photo")
+    upload.seek(0)
+    photo = ReportPhoto(
+        report=report, token=secrets.token_hex(16), extension=_IMAGE_FORMATS[image_format],
+        caption=caption[:200], uploaded_by=actor,
+    )
+    photo.image.save("photo", upload, save=False)
+    photo.save()
+    record("report.photo_added", report, actor=actor, changes={"photo": [None, photo.image.name]})
+    return photo
+
+
+@transaction.atomic
+def delete_photo(photo: ReportPhoto, *, actor: Any) -> None:
+    report = photo.report
+    require_project(actor, report.project, "report")
+    if report.status not in _EDITABLE:
+        raise PermissionDenied
+    name = photo.image.name
+    photo.delete()
+    transaction.on_commit(lambda: photo.image.storage.delete(name))
+    record("report.photo_removed", report, actor=actor, changes={"photo": [name, None]})

@@ -1,0 +1,95 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from taizhang.core.audit.models import AuditEvent
+from taizhang.core.periods import Period
+from taizhang.core.services import ConcurrentEdit, ServiceError
+from taizhang.ledger.choices import ReportStatus
+from taizhang.ledger.services.reports import (
+    approve_report,
+    reopen_report,
+    return_report,
+    save_report,
+    submit_report,
+)
+
+JULY = Period(2022, 7)
+
+
+def _data(amount="1200.50", **extra):
+    return {"completed": Decimal(amount), "image_progress": "主体结构施工", **extra}
+
+
+def test_owner_submits_and_office_approves(world):
+    report = save_report(world.alice_project, JULY, actor=world.alice, data=_data())
+    report = submit_report(report, actor=world.alice)
+    assert report.status == ReportStatus.SUBMITTED
+    report = approve_report(report, actor=world.office)
+    assert report.status == ReportStatus.APPROVED
+    actions = list(AuditEvent.objects.for_object(report).values_list("action", flat=True))
+    assert set(actions) == {"report.created", "report.submitted", "report.approved"}
+
+
+def test_it_refuses_another_owners_project(world):
+    with pytest.raises(PermissionDenied):
+        save_report(world.bob_project, JULY, actor=world.alice, data=_data())
+
+
+def test_owner_cannot_approve_own_report(world):
+    report = submit_report(
+        save_report(world.alice_project, JULY, actor=world.alice, data=_data()), actor=world.alice
+    )
+    with pytest.raises(PermissionDenied):
+        approve_report(report, actor=world.alice)
+
+
+def test_approved_report_is_locked_until_reopened(world):
+    report = save_report(world.alice_project, JULY, actor=world.alice, data=_data())
+    report = approve_report(submit_report(report, actor=world.alice), actor=world.office)
+    with pytest.raises(ServiceError):
+        save_report(world.alice_project, JULY, actor=world.alice, data=_data("1.00"))
+    with pytest.raises(ServiceError):
+        reopen_report(report, actor=world.office, reason="  ")
+    report = reopen_report(report, actor=world.office, reason="数据有误")
+    saved = save_report(world.alice_project, JULY, actor=world.alice, data=_data("1.00"))
+    assert saved.completed == Decimal("1.00")
+    assert AuditEvent.objects.filter(action="report.reopened", reason="数据有误").exists()
+
+
+def test_return_needs_a_reason(world):
+    report = submit_report(
+        save_report(world.alice_project, JULY, actor=world.alice, data=_data()), actor=world.alice
+    )
+    with pytest.raises(ServiceError):
+        return_report(report, actor=world.office, reason="")
+    report = return_report(report, actor=world.office, reason="照片不清晰")
+    assert report.status == ReportStatus.RETURNED
+    assert report.return_reason == "照片不清晰"
+
+
+def test_stale_version_is_refused_and_nothing_overwritten(world):
+    report = save_report(world.alice_project, JULY, actor=world.alice, data=_data("10.00"))
+    stale = report.version
+    save_report(world.alice_project, JULY, actor=world.alice, data=_data("20.00"),
+                expected_version=stale)
+    with pytest.raises(ConcurrentEdit):
+        save_report(world.alice_project, JULY, actor=world.alice, data=_data("30.00"),
+                    expected_version=stale)
+    report.refresh_from_db()
+    assert report.completed == Decimal("20.00")
+
+
+@pytest.mark.parametrize("amount", ["-1.00"])
+def test_negative_amount_is_rejected(world, amount):
+    with pytest.raises(ServiceError) as exc:
+        save_report(world.alice_project, JULY, actor=world.alice, data=_data(amount))
+    assert exc.value.field == "completed"
+
+
+def test_behind_schedule_needs_a_reason(world):
+    with pytest.raises(ServiceError) as exc:
+        save_report(world.alice_project, JULY, actor=world.alice,
+                    data=_data(behind_schedule=True, behind_reason=""))
+    assert exc.value.field == "behind_reason"
