@@ -101,3 +101,20 @@ def world(db) -> World:
                      effective_date=date(2022, 3, 15))
         project.refresh_from_db()
     return world
+
+
+# --- CI: nothing may be skipped -------------------------------------------------------------
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):  # noqa: ARG001
+    """With TAIZHANG_REQUIRE_ALL=1 (set by .ci/run) a skipped test fails the run."""
+    if os.environ.get("TAIZHANG_REQUIRE_ALL") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(
+            f"TAIZHANG_REQUIRE_ALL: {len(skipped)} test(s) were skipped; CI requires all to run.",
+            red=True,
+        )
+        session.exitstatus = 1

@@ -1,4 +1,31 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from taizhang.ledger.views import projects, reports, review, transfer
+
+
+class PeriodConverter:
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: object) -> str:
+        return str(value)
+
+
+register_converter(PeriodConverter, "period")
 
 app_name = "ledger"
-urlpatterns: list = []
+urlpatterns = [
+    path("projects/", projects.project_list, name="project-list"),
+    path("projects/<int:pk>/", projects.project_detail, name="project-detail"),
+    path("reports/", reports.my_reports, name="my-reports"),
+    path("projects/<int:pk>/reports/<period:period>/", reports.report_form, name="report-form"),
+    path("projects/<int:pk>/reports/<period:period>/photos/", reports.upload_photos,
+         name="report-photos"),
+    path("photos/<str:token>/", reports.photo, name="photo"),
+    path("export/", transfer.export_projects, name="export"),
+    path("import/", transfer.import_ledger_view, name="import"),
+    path("review/", review.review_queue, name="review-queue"),
+    path("review/<int:pk>/<str:action>/", review.review_action, name="review-action"),
+]

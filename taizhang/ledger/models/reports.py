@@ -23,6 +23,11 @@ class MonthlyReport(models.Model):
     )
     period = models.DateField(_("period"))
     completed = money_field(_("completed this month (10k yuan)"), default=Decimal("0.00"))
+    covers_from = models.DateField(
+        _("covers from"), null=True, blank=True,
+        help_text=_("Set when an imported sheet gave only a cumulative figure: this row then "
+                    "holds the sum of the months from this date to the period."),
+    )
     image_progress = models.TextField(_("image progress"), blank=True)
     behind_schedule = models.BooleanField(_("behind schedule"), default=False)
     behind_reason = models.TextField(_("why behind schedule"), blank=True)

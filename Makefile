@@ -1,0 +1,48 @@
+# taizhang — the two commands a new user needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# The demo and the tests run as a development machine (DEBUG on, dev secret allowed).
+DEV    := DEBUG=1 TAIZHANG_DEV=1
+
+.PHONY: demo setup serve test test-fast lint messages clean
+
+demo: setup serve
+
+# Idempotent: a second run leaves the same database.
+setup: $(VENV)/.installed
+	@mkdir -p var
+	$(DEV) $(BIN)/taizhang migrate --no-input -v 0
+	$(DEV) $(BIN)/taizhang load-scenario qianan-2022
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+serve:
+	@echo "taizhang is serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(DEV) $(BIN)/taizhang runserver $(HOST):$(PORT)
+
+# The full suite: unit, integration and browser tests. DATABASE_URL selects PostgreSQL.
+test: $(VENV)/.installed
+	$(DEV) $(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-fast: $(VENV)/.installed
+	$(DEV) $(BIN)/python -m pytest -q -m "not browser"
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(DEV) $(BIN)/taizhang check
+	$(DEV) $(BIN)/taizhang makemigrations --check --dry-run
+
+# Refresh the Chinese catalogue after adding strings (needs GNU gettext).
+messages: $(VENV)/.installed
+	cd taizhang && $(DEV) ../$(BIN)/taizhang makemessages -l zh_Hans --no-obsolete --no-location
+	cd taizhang && $(DEV) ../$(BIN)/taizhang compilemessages -l zh_Hans
+
+clean:
+	rm -rf var/taizhang.sqlite3* var/media var/static

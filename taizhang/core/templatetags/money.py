@@ -1,0 +1,49 @@
+"""Template filters for amounts: 万元 with thousands separators, 亿元, percentages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from taizhang.core.money import wan, wan_to_yi
+
+register = template.Library()
+
+
+@register.filter
+def wan_fmt(value: Decimal | None) -> str:
+    """12345.6 → "12,345.60"."""
+    if value is None or value == "":
+        return "—"
+    return f"{wan(value):,}"
+
+
+@register.filter
+def yi_fmt(value: Decimal | None) -> str:
+    """An amount in 万元 shown in 亿元: 14101000 → "1,410.10"."""
+    if value is None or value == "":
+        return "—"
+    return f"{wan_to_yi(value):,}"
+
+
+@register.filter
+def pct(value: Decimal | None, places: int = 1) -> str:
+    """0.5874 → "58.7%"."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value) * 100:.{int(places)}f}%"
+
+
+@register.filter
+def share(numerator: Decimal | None, denominator: Decimal | None) -> str:
+    if not denominator:
+        return "—"
+    return pct(Decimal(numerator or 0) / Decimal(denominator))
+
+
+@register.filter
+def signed_points(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:+.2f}"

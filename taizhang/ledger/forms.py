@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.core.money import MAX_WAN
+from taizhang.ledger.models import MonthlyReport
+
+
+class MonthlyReportForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = MonthlyReport
+        fields = [
+            "completed", "image_progress", "behind_schedule", "behind_reason", "problems",
+            "next_steps",
+        ]
+        widgets = {
+            "image_progress": forms.Textarea(attrs={"rows": 3}),
+            "behind_reason": forms.Textarea(attrs={"rows": 2}),
+            "problems": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["completed"]
+        field.min_value = 0
+        field.max_value = MAX_WAN
+        field.widget.attrs.update({"min": "0", "step": "0.01", "inputmode": "decimal"})
+        field.help_text = _("In 10k yuan (万元), two decimals.")
+        self.fields["image_progress"].required = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("behind_schedule") and not (data.get("behind_reason") or "").strip():
+            self.add_error("behind_reason", _("Say why the project is behind schedule."))
+        return data
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for return"), max_length=500)
+
+
+class PhotoForm(forms.Form):
+    photos = forms.FileField(label=_("Site photos"), required=False)
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)

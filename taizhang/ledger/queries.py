@@ -1,0 +1,53 @@
+"""Per-project figures as SQL annotations, so a page of rows is one query."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from taizhang.core.money import MAX_DIGITS
+from taizhang.core.periods import Period
+from taizhang.ledger.choices import ReportStatus
+from taizhang.ledger.models import AnnualPlan, MonthlyReport, Project
+
+_MONEY = DecimalField(max_digits=MAX_DIGITS, decimal_places=2)
+_ZERO = Value(Decimal("0.00"), output_field=_MONEY)
+
+
+def _report_sum(period: Period, *, from_day=None, only_month: bool = False) -> Subquery:
+    reports = MonthlyReport.objects.filter(
+        project=OuterRef("pk"), status=ReportStatus.APPROVED, period__lte=period.first_day
+    )
+    if only_month:
+        reports = reports.filter(period=period.first_day)
+    elif from_day is not None:
+        reports = reports.filter(period__gte=from_day)
+    total = reports.order_by().values("project").annotate(s=Sum("completed")).values("s")
+    return Coalesce(Subquery(total, output_field=_MONEY), _ZERO)
+
+
+def with_figures(projects: QuerySet[Project], period: Period) -> QuerySet[Project]:
+    """Annotate annual plan, year-to-date, month and since-start completed for `period`."""
+    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=period.year).values(
+        "planned_investment"
+    )[:1]
+    return projects.annotate(
+        annual_plan=Coalesce(Subquery(plan, output_field=_MONEY), _ZERO),
+        ytd_completed=_report_sum(period, from_day=period.year_start),
+        month_completed=_report_sum(period, only_month=True),
+        since_start_completed=_report_sum(period) + F("completed_before"),
+    )
+
+
+def latest_reported_period(projects: QuerySet[Project]) -> Period | None:
+    """The newest month with an approved report among `projects` (the default period)."""
+    latest = (
+        MonthlyReport.objects.filter(project__in=projects.values("pk"),
+                                     status=ReportStatus.APPROVED)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    return Period.of(latest) if latest else None

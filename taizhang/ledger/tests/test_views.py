@@ -1,0 +1,163 @@
+"""The web pages: scoping through every path, bad input, and pinned query counts."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from taizhang.core.periods import Period
+from taizhang.ledger.choices import ReportStatus
+from taizhang.ledger.services.plans import set_annual_plan
+from taizhang.ledger.services.projects import create_project
+from taizhang.ledger.services.reports import approve_report, save_report, submit_report
+
+JULY = Period(2022, 7)
+
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+def _approved(world, project, amount, period=JULY):
+    report = save_report(project, period, actor=world.office,
+                         data={"completed": Decimal(amount), "image_progress": "施工中"})
+    return approve_report(submit_report(report, actor=world.office), actor=world.office)
+
+
+def test_list_shows_only_own_projects_to_an_owner(client, world):
+    response = _login(client, world.alice).get(reverse("ledger:project-list"))
+    assert response.status_code == 200
+    names = [p.name for p in response.context["page"]]
+    assert names == [world.alice_project.name]
+    assert world.bob_org.name not in response.content.decode()  # not even in a dropdown
+
+
+@pytest.mark.parametrize("who,status", [
+    ("alice", 404), ("carol", 404), ("dave", 404), ("eve", 404), ("bob", 200), ("office", 200),
+    ("victor", 200),
+])
+def test_guessed_project_id_is_404_outside_scope(client, world, who, status):
+    url = reverse("ledger:project-detail", args=[world.bob_project.pk])
+    assert _login(client, getattr(world, who)).get(url).status_code == status
+
+
+def test_owner_cannot_open_another_owners_report_form(client, world):
+    url = reverse("ledger:report-form", args=[world.bob_project.pk, "2022-07"])
+    assert _login(client, world.alice).post(url, {"completed": "1", "image_progress": "x",
+                                                   "submit": "1"}).status_code == 404
+
+
+def test_owner_cannot_review(client, world):
+    report = submit_report(save_report(world.alice_project, JULY, actor=world.alice,
+                                       data={"completed": Decimal("5"), "image_progress": "x"}),
+                           actor=world.alice)
+    url = reverse("ledger:review-action", args=[report.pk, "approve"])
+    assert _login(client, world.alice).post(url).status_code == 404
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert _login(client, world.alice).get(reverse("ledger:review-queue")).status_code == 403
+
+
+def test_report_form_rejects_bad_amount_with_a_message(client, world):
+    url = reverse("ledger:report-form", args=[world.alice_project.pk, "2022-07"])
+    response = _login(client, world.alice).post(
+        url, {"completed": "abc", "image_progress": "施工中", "save": "1"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["completed"]
+    assert not world.alice_project.reports.exists()
+
+
+def test_stale_report_form_is_refused(client, world):
+    url = reverse("ledger:report-form", args=[world.alice_project.pk, "2022-07"])
+    _login(client, world.alice)
+    client.post(url, {"completed": "10", "image_progress": "a", "save": "1"})
+    report = world.alice_project.reports.get()
+    stale = report.version
+    client.post(url, {"completed": "20", "image_progress": "b", "save": "1", "version": stale})
+    response = client.post(url, {"completed": "30", "image_progress": "c", "save": "1",
+                                 "version": stale})
+    assert "nothing was overwritten" in str(response.context["form"].non_field_errors()) or \
+        response.context["form"].non_field_errors()
+    report.refresh_from_db()
+    assert report.completed == Decimal("20.00")
+
+
+def test_bad_period_and_filter_values_do_not_break_the_list(client, world):
+    response = _login(client, world.office).get(
+        reverse("ledger:project-list"), {"period": "2022-13", "stage": "nonsense", "unit": "x"}
+    )
+    assert response.status_code == 200
+
+
+def test_list_totals_come_from_the_stats_service(client, world):
+    _approved(world, world.alice_project, "100.00")
+    _approved(world, world.bob_project, "250.50")
+    response = _login(client, world.office).get(reverse("ledger:project-list"),
+                                                {"period": "2022-07"})
+    stats = response.context["stats"]
+    assert stats.total.ytd_completed == Decimal("350.50")
+    assert "350.50" in response.content.decode()
+    response = client.get(reverse("ledger:project-list"),
+                          {"period": "2022-07", "owner": world.bob_org.pk})
+    assert response.context["stats"].total.ytd_completed == Decimal("250.50")
+
+
+def _more_projects(world, n):
+    for i in range(n):
+        project = create_project(
+            actor=world.office, name=f"扩建项目{i}", owner=world.bob_org, division=world.town,
+            planned_total=Decimal("1000.00"), responsible_unit=world.unit,
+        )
+        set_annual_plan(project, 2022, actor=world.office, planned_investment=Decimal("100"))
+
+
+def _count_queries(client, url, params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+# Session, user, user's division, default period, count, office settings, stats (3),
+# the unit filter's validation, filter choices (4), page rows.
+LIST_PAGE_QUERIES = 15
+
+
+def test_list_page_query_count_is_pinned_and_flat(client, world):
+    _login(client, world.office)
+    url = reverse("ledger:project-list")
+    params = {"stage": "under_construction", "unit": world.unit.pk}
+    small = _count_queries(client, url, params)
+    _more_projects(world, 30)
+    large = _count_queries(client, url, {"unit": world.unit.pk})
+    assert small == large == LIST_PAGE_QUERIES
+
+
+def test_export_is_scoped_to_the_owner(client, world):
+    response = _login(client, world.alice).get(reverse("ledger:export"), {"period": "2022-07"})
+    assert response.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(response.content)).active
+    text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert world.alice_project.name in text
+    assert world.bob_project.name not in text
+
+
+def test_stage_date_in_future_is_refused(world):
+    from taizhang.core.services import ServiceError
+    from taizhang.ledger.choices import Stage
+    from taizhang.ledger.services.projects import change_stage
+
+    with pytest.raises(ServiceError):
+        change_stage(world.alice_project, Stage.COMPLETED, actor=world.office,
+                     effective_date=date(2999, 1, 1))

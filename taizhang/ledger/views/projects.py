@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from taizhang.accounts.models import OfficeSettings
+from taizhang.core.audit.models import AuditEvent
+from taizhang.core.scoping import get_for_user
+from taizhang.ledger.choices import MembershipStatus, ReportStatus
+from taizhang.ledger.filters import ProjectFilterForm
+from taizhang.ledger.models import MonthlyReport, Project
+from taizhang.ledger.queries import with_figures
+from taizhang.ledger.views.common import period_from_request
+from taizhang.stats.service import compute
+
+PAGE_SIZE = 50
+SORTS = {
+    "name": "name",
+    "total": "planned_total",
+    "plan": "annual_plan",
+    "ytd": "ytd_completed",
+    "month": "month_completed",
+    "stage": "stage",
+    "start": "actual_start",
+}
+
+
+def _sorted(projects, key: str):
+    field = SORTS.get(key.lstrip("-"), "name")
+    expression = F(field).desc(nulls_last=True) if key.startswith("-") else F(field).asc(
+        nulls_last=True
+    )
+    return projects.order_by(expression, "pk")
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    visible = Project.objects.restrict(request.user, "view")
+    period = period_from_request(request, visible)
+    form = ProjectFilterForm(request.GET or None, visible=visible)
+    filtered = form.to_filter().apply(visible, period.year)
+    sort = request.GET.get("sort", "name")
+    rows = _sorted(
+        with_figures(filtered, period).select_related(
+            "owner", "division", "leader", "responsible_unit"
+        ),
+        sort,
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    basis = OfficeSettings.for_division(request.user.division).start_rate_basis
+    stats = compute(filtered, period, start_rate_basis=basis)
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    return render(request, "ledger/project_list.html", {
+        "form": form,
+        "page": page,
+        "stats": stats,
+        "period": period,
+        "sort": sort,
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+    })
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_for_user(
+        Project.objects.select_related(
+            "owner", "division", "leader", "responsible_unit", "parent"
+        ),
+        request.user, "view", pk=pk,
+    )
+    reports = list(
+        MonthlyReport.objects.filter(project=project)
+        .select_related("submitted_by", "reviewed_by")
+        .prefetch_related("photos")
+        .order_by("period")
+    )
+    approved = [r for r in reports if r.status == ReportStatus.APPROVED]
+    cumulative, running = [], project.completed_before
+    for report in approved:
+        running += report.completed
+        cumulative.append(str(running))
+    chart = {
+        "periods": [r.period_label for r in approved],
+        "monthly": [str(r.completed) for r in approved],
+        "cumulative": cumulative,
+        "labels": {
+            "monthly": _("Completed in the month (10k yuan)"),
+            "cumulative": _("Completed since start (10k yuan)"),
+        },
+    }
+    can = {
+        "report": Project.objects.restrict(request.user, "report").filter(pk=pk).exists(),
+        "change": Project.objects.restrict(request.user, "change").filter(pk=pk).exists(),
+    }
+    return render(request, "ledger/project_detail.html", {
+        "project": project,
+        "reports": reports,
+        "plans": project.plans.order_by("-year"),
+        "stage_changes": project.stage_changes.select_related("changed_by"),
+        "memberships": project.memberships.select_related("key_list").order_by(
+            "-key_list__year", "key_list__level"
+        ),
+        "children": project.children.all(),
+        "approved_status": MembershipStatus.APPROVED,
+        "chart": chart,
+        "photos": [p for r in reports for p in r.photos.all()],
+        "history": AuditEvent.objects.for_object(project).select_related("actor")[:20]
+        if can["change"] else [],
+        "can": can,
+    })

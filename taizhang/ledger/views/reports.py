@@ -1,0 +1,120 @@
+"""The owner's side of the monthly report: my projects this month, the report form, photos."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from taizhang.core.periods import Period, PeriodError
+from taizhang.core.scoping import get_for_user
+from taizhang.core.services import ServiceError
+from taizhang.ledger.forms import MonthlyReportForm, PhotoForm
+from taizhang.ledger.models import MonthlyReport, Project, ReportPhoto
+from taizhang.ledger.services import reports as report_service
+
+_CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def _reporting_period(request: HttpRequest) -> Period:
+    raw = request.GET.get("period") or request.POST.get("period") or ""
+    try:
+        return Period.parse(raw) if raw else Period.of(timezone.localdate())
+    except PeriodError as exc:
+        raise Http404 from exc
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """Projects the user reports for, with this period's report status."""
+    period = _reporting_period(request)
+    projects = (
+        Project.objects.restrict(request.user, "report")
+        .select_related("owner")
+        .prefetch_related(Prefetch(
+            "reports", queryset=MonthlyReport.objects.filter(period=period.first_day),
+            to_attr="this_period",
+        ))
+        .order_by("name")
+    )
+    rows = [(p, p.this_period[0] if p.this_period else None) for p in projects[:500]]
+    return render(request, "ledger/my_reports.html", {
+        "period": period, "previous": period.previous(), "next": period.next(), "rows": rows,
+    })
+
+
+@login_required
+def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
+    project = get_for_user(Project.objects.select_related("owner"), request.user, "report", pk=pk)
+    try:
+        the_period = Period.parse(period)
+    except PeriodError as exc:
+        raise Http404 from exc
+    report = MonthlyReport.objects.filter(project=project, period=the_period.first_day).first()
+    form = MonthlyReportForm(
+        request.POST or None, instance=report,
+        initial={"version": report.version if report else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in report_service.CONTENT_FIELDS}
+        try:
+            report = report_service.save_report(
+                project, the_period, actor=request.user, data=data,
+                expected_version=form.cleaned_data.get("version"),
+            )
+            if "submit" in request.POST:
+                report_service.submit_report(report, actor=request.user)
+                messages.success(request, _("The report was submitted for review."))
+                return redirect("ledger:my-reports")
+            messages.success(request, _("The draft was saved."))
+            return redirect("ledger:report-form", pk=project.pk, period=str(the_period))
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    editable = report is None or not report.is_locked
+    return render(request, "ledger/report_form.html", {
+        "project": project, "period": the_period, "report": report, "form": form,
+        "editable": editable, "photo_form": PhotoForm(),
+        "photos": report.photos.all() if report else [],
+        "max_photos": settings.TAIZHANG_MAX_PHOTOS,
+    })
+
+
+@login_required
+@require_POST
+def upload_photos(request: HttpRequest, pk: int, period: str) -> HttpResponse:
+    project = get_for_user(Project.objects.all(), request.user, "report", pk=pk)
+    try:
+        the_period = Period.parse(period)
+    except PeriodError as exc:
+        raise Http404 from exc
+    report = MonthlyReport.objects.filter(project=project, period=the_period.first_day).first()
+    if report is None:
+        messages.error(request, _("Save the report as a draft before adding photos."))
+        return redirect("ledger:report-form", pk=pk, period=period)
+    added = 0
+    caption = request.POST.get("caption", "")[:200]
+    for upload in request.FILES.getlist("photos"):
+        try:
+            report_service.add_photo(report, upload, actor=request.user, caption=caption)
+            added += 1
+        except ServiceError as exc:
+            messages.error(request, f"{upload.name[:80]}: {exc}")
+    if added:
+        messages.success(request, _("%(n)d photo(s) added.") % {"n": added})
+    return redirect("ledger:report-form", pk=pk, period=period)
+
+
+@login_required
+def photo(request: HttpRequest, token: str) -> FileResponse:
+    """Photos are served through the scope check, never as public media files."""
+    found = get_for_user(ReportPhoto.objects.all(), request.user, "view", token=token)
+    response = FileResponse(found.image.open("rb"), content_type=_CONTENT_TYPES[found.extension])
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,126 @@
+"""Excel in and out on the web: export the filtered list; upload, preview and confirm an import."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from taizhang.core.audit.service import record
+from taizhang.core.context import acting
+from taizhang.core.periods import Period, PeriodError
+from taizhang.ledger.filters import ProjectFilterForm
+from taizhang.ledger.models import Project
+from taizhang.ledger.views.common import period_from_request
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_ALLOWED = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
+@login_required
+def export_projects(request: HttpRequest) -> HttpResponse:
+    from taizhang.ledger.exporting import write_ledger_xlsx  # openpyxl only when exporting
+
+    visible = Project.objects.restrict(request.user, "view")
+    period = period_from_request(request, visible)
+    form = ProjectFilterForm(request.GET or None, visible=visible)
+    projects = form.to_filter().apply(visible, period.year)
+    buffer = io.BytesIO()
+    write_ledger_xlsx(projects, period, buffer)
+    record("ledger.exported", request.user, actor=request.user,
+           changes={"period": str(period), "query": request.GET.urlencode()[:500]})
+    response = HttpResponse(buffer.getvalue(), content_type=_XLSX)
+    filename = f"ledger-{period}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Ledger sheet (xlsx, xls or csv)"))
+    period = forms.CharField(
+        label=gettext_lazy("Period (YYYY-MM)"), required=False, max_length=7,
+        help_text=gettext_lazy("Leave empty to read it from the sheet's title."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(_ALLOWED):
+            raise forms.ValidationError(_("Upload an .xlsx, .xls or .csv file."))
+        if upload.size > settings.TAIZHANG_MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        return upload
+
+    def clean_period(self):
+        raw = self.cleaned_data["period"].strip()
+        if not raw:
+            return None
+        try:
+            return Period.parse(raw)
+        except PeriodError as exc:
+            raise forms.ValidationError(_("The period must look like YYYY-MM.")) from exc
+
+
+def _staging_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def import_ledger_view(request: HttpRequest) -> HttpResponse:
+    """Step 1: upload and preview (a dry run). Step 2: confirm, which imports for real."""
+    from taizhang.ledger.importing import import_ledger  # the sheet reader only when importing
+
+    if not request.user.is_office:
+        raise PermissionDenied
+    staged = request.session.get("staged_import")
+    if request.method == "POST" and "confirm" in request.POST and staged:
+        if request.POST.get("token") != staged["token"]:
+            messages.error(request, _("This preview has expired; upload the file again."))
+            return redirect("ledger:import")
+        path = _staging_dir() / staged["token"]
+        period = Period.parse(staged["period"]) if staged.get("period") else None
+        with acting("import"), path.open("rb") as source:
+            result = import_ledger(source, staged["filename"], actor=request.user,
+                                   period=period, dry_run=False)
+        path.unlink(missing_ok=True)
+        del request.session["staged_import"]
+        if result.errors:
+            return render(request, "ledger/import.html", {"form": ImportForm(), "result": result})
+        messages.success(request, _(
+            "Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged."
+        ) % {"created": result.created, "updated": result.updated,
+             "unchanged": result.unchanged})
+        return redirect("ledger:project-list")
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = token = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        token = secrets.token_hex(16)
+        path = _staging_dir() / token
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        with path.open("rb") as source:
+            result = import_ledger(source, upload.name, actor=request.user,
+                                   period=form.cleaned_data["period"], dry_run=True)
+        if result.errors:
+            path.unlink(missing_ok=True)
+            token = None
+        else:
+            request.session["staged_import"] = {
+                "token": token, "filename": upload.name,
+                "period": str(result.period) if result.period else "",
+            }
+    return render(request, "ledger/import.html", {"form": form, "result": result, "token": token})
