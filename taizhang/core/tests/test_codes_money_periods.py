@@ -1,0 +1,71 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from taizhang.core.codes import (
+    is_valid_uscc,
+    uscc_check_char,
+    validate_division_code,
+    validate_project_code,
+)
+from taizhang.core.money import ratio, wan, wan_to_yi
+from taizhang.core.periods import Period, PeriodError
+
+
+def test_uscc_check_character_catches_a_typo():
+    body = "91130283MA0DEKXK4"
+    good = body + uscc_check_char(body)
+    assert is_valid_uscc(good)
+    wrong = "0" if good[-1] != "0" else "1"
+    assert not is_valid_uscc(body + wrong)
+    assert not is_valid_uscc(good[:-2] + "I" + good[-1])  # I is not in the alphabet
+    assert not is_valid_uscc(good[:10])
+
+
+def test_known_published_code_is_valid():
+    assert is_valid_uscc("91110000600037341L")
+
+
+@pytest.mark.parametrize("code,ok", [
+    ("2022-130283-31-03-012345", True),
+    ("2022-130283-31-03-01234", False),
+    ("22-130283-31-03-012345", False),
+    ("2022/130283/31/03/012345", False),
+])
+def test_project_code_shape(code, ok):
+    if ok:
+        validate_project_code(code)
+    else:
+        with pytest.raises(ValidationError):
+            validate_project_code(code)
+
+
+def test_division_codes():
+    validate_division_code("130283")
+    validate_division_code("130283100")
+    with pytest.raises(ValidationError):
+        validate_division_code("13028")
+
+
+def test_money_rounds_half_up_to_cents_and_refuses_non_finite():
+    assert wan("1.005") == Decimal("1.01")
+    assert wan_to_yi(Decimal("14101000")) == Decimal("1410.10")
+    assert ratio(Decimal("1572000"), Decimal("2676000")) == Decimal("0.5874")
+    assert ratio(1, 0) is None
+    with pytest.raises(ValueError):
+        wan("NaN")
+    with pytest.raises(ValueError):
+        wan("abc")
+
+
+def test_periods():
+    july = Period.parse("2022-07")
+    assert july.time_progress == Decimal("0.5833")
+    assert Period(2022, 3).time_progress == Decimal("0.2500")
+    assert str(july.previous()) == "2022-06"
+    assert str(Period(2022, 1).previous()) == "2021-12"
+    assert july.last_day.day == 31
+    for bad in ("2022-13", "2022-7x", "July"):
+        with pytest.raises(PeriodError):
+            Period.parse(bad)

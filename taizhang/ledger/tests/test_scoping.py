@@ -1,0 +1,101 @@
+"""Every role × every scoped model: what each persona may see and do."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from taizhang.accounts.models import OfficeSettings
+from taizhang.core.audit.models import AuditEvent
+from taizhang.core.periods import Period
+from taizhang.ledger.models import (
+    AnnualPlan,
+    KeyListMembership,
+    MonthlyReport,
+    Project,
+    ReportPhoto,
+    StageChange,
+)
+from taizhang.ledger.services.reports import save_report
+
+SCOPED = [Project, StageChange, AnnualPlan, MonthlyReport, KeyListMembership, ReportPhoto]
+
+
+def _project_ids(model, user, action):
+    qs = model.objects.restrict(user, action)
+    field = {
+        Project: "pk", ReportPhoto: "report__project_id",
+    }.get(model, "project_id")
+    return set(qs.values_list(field, flat=True))
+
+
+@pytest.fixture
+def reports(world):
+    for project, owner in ((world.alice_project, world.alice), (world.bob_project, world.bob)):
+        save_report(project, Period(2022, 7), actor=owner,
+                    data={"completed": Decimal("1"), "image_progress": "x"})
+
+
+@pytest.mark.parametrize("model", [Project, StageChange, AnnualPlan, MonthlyReport])
+def test_each_persona_sees_exactly_their_scope(world, reports, model):
+    a, b = world.alice_project.pk, world.bob_project.pk
+    expected = {
+        "office": {a, b}, "victor": {a, b}, "alice": {a}, "bob": {b},
+        "carol": {a},  # the leader in charge of Alice's project
+        "dave": {a},  # the responsible unit of Alice's project
+        "eve": set(),  # a bank sees no ledger data
+    }
+    for who, ids in expected.items():
+        assert _project_ids(model, getattr(world, who), "view") == ids, who
+
+
+def test_only_the_office_may_change_or_review(world):
+    a, b = world.alice_project.pk, world.bob_project.pk
+    for who in ("alice", "bob", "carol", "dave", "victor", "eve"):
+        user = getattr(world, who)
+        assert _project_ids(Project, user, "change") == set(), who
+        assert _project_ids(Project, user, "review") == set(), who
+    assert _project_ids(Project, world.office, "review") == {a, b}
+    assert _project_ids(Project, world.alice, "report") == {a}
+    assert _project_ids(Project, world.carol, "report") == set()
+
+
+def test_office_allows_leaders_and_units_to_see_all_read_only(world):
+    OfficeSettings.objects.create(division=world.county, leaders_see_all=True, units_see_all=True)
+    a, b = world.alice_project.pk, world.bob_project.pk
+    assert _project_ids(Project, world.carol, "view") == {a, b}
+    assert _project_ids(Project, world.dave, "view") == {a, b}
+    assert _project_ids(Project, world.carol, "change") == set()
+
+
+def test_an_office_sees_only_its_division_and_below(world):
+    from taizhang.accounts.choices import Role
+    from taizhang.accounts.models import User
+
+    town_office = User.objects.create_user("town", role=Role.OFFICE_ADMIN,
+                                           division=world.town)
+    assert _project_ids(Project, town_office, "view") == {world.alice_project.pk}
+
+
+def test_inactive_and_anonymous_users_see_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    world.alice.is_active = False
+    world.alice.save()
+    assert not Project.objects.restrict(world.alice).exists()
+    assert not Project.objects.restrict(AnonymousUser()).exists()
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(world):
+    event = AuditEvent.objects.for_object(world.alice_project).first()
+    assert event is not None and event.actor == world.office
+    with pytest.raises(PermissionError):
+        event.reason = "tampered"
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.update(reason="x")
