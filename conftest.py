@@ -65,8 +65,9 @@ def world(db) -> World:
     )
     office_org = Organization.objects.create(kind=OrganizationKind.OFFICE, name="迁安市重点项目办")
     unit = Organization.objects.create(kind=OrganizationKind.DEPARTMENT, name="迁安市发改局")
-    alice_org = Organization.objects.create(kind=OrganizationKind.ENTERPRISE, name="燕山钢铁有限公司")
-    bob_org = Organization.objects.create(kind=OrganizationKind.ENTERPRISE, name="迁钢新材有限公司")
+    enterprise = OrganizationKind.ENTERPRISE
+    alice_org = Organization.objects.create(kind=enterprise, name="燕山钢铁有限公司")
+    bob_org = Organization.objects.create(kind=enterprise, name="迁钢新材有限公司")
     bank_org = Organization.objects.create(kind=OrganizationKind.BANK, name="唐山银行迁安支行")
     leader = Person.objects.create(name="王建国", title="副市长")
 
@@ -106,7 +107,7 @@ def world(db) -> World:
 # --- CI: nothing may be skipped -------------------------------------------------------------
 
 @pytest.hookimpl(trylast=True)
-def pytest_sessionfinish(session, exitstatus):  # noqa: ARG001
+def pytest_sessionfinish(session, exitstatus):
     """With TAIZHANG_REQUIRE_ALL=1 (set by .ci/run) a skipped test fails the run."""
     if os.environ.get("TAIZHANG_REQUIRE_ALL") != "1":
         return

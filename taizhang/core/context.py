@@ -15,11 +15,11 @@ class ActionContext:
     request_id: str = ""
 
 
-_current: ContextVar[ActionContext] = ContextVar("taizhang_action", default=ActionContext())
+_current: ContextVar[ActionContext | None] = ContextVar("taizhang_action", default=None)
 
 
 def current() -> ActionContext:
-    return _current.get()
+    return _current.get() or ActionContext()
 
 
 @contextlib.contextmanager

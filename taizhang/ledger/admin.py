@@ -27,13 +27,13 @@ class ScopedAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(ScopedAdmin):
-    def has_add_permission(self, request):  # noqa: ARG002
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # noqa: ARG002
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # noqa: ARG002
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -43,7 +43,7 @@ class PlanInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["year", "planned_investment", "image_target", "planned_new_start"]
 
-    def has_add_permission(self, request, obj=None):  # noqa: ARG002
+    def has_add_permission(self, request, obj=None):
         return False
 
 
@@ -57,7 +57,7 @@ class ProjectAdmin(ScopedAdmin):
     inlines = [PlanInline]
     list_select_related = ["owner", "division", "leader"]
 
-    def has_delete_permission(self, request, obj=None):  # noqa: ARG002
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def save_model(self, request, obj, form, change):

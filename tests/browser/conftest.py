@@ -70,4 +70,4 @@ def login(page, live_server, username: str, password: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit].primary")
-    page.wait_for_url(f"{live_server.url}/ledger/projects/**")
+    page.wait_for_url(f"{live_server.url}/ledger/**")

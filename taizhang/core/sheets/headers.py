@@ -195,7 +195,7 @@ def locate_header(
     required: Iterable[str],
     max_scan: int = 15,
 ) -> HeaderMap:
-    """Pick the one- or two-row header among the first ``max_scan`` rows that names most fields.
+    """Pick the one- or two-row header within the first ``max_scan`` rows naming most fields.
 
     Synonyms are compared after normalisation (half-width, no whitespace, trailing unit such as
     "（万元）" removed); ``re.Pattern`` synonyms must fullmatch.  The best candidate matches the
@@ -209,9 +209,10 @@ def locate_header(
     matcher = _Matcher(fields)
     best: _Layout | None = None
     best_score: tuple[int, ...] = (0, 0)
-    for r in range(min(max_scan, len(rows))):
+    limit = min(max_scan, len(rows))
+    for r in range(limit):
         candidates = [_assign(_single_row(rows, r), matcher, (r,))]
-        if r + 1 < len(rows):
+        if r + 1 < limit:
             candidates.append(_assign(_two_rows(rows, r), matcher, (r, r + 1)))
         for layout in candidates:
             found = sum(name in layout.columns for name in required)

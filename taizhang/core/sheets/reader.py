@@ -71,8 +71,8 @@ def _read_bytes(source: str | PathLike[str] | bytes | BinaryIO) -> bytes:
         return bytes(source)
     if isinstance(source, str | PathLike):
         return Path(source).read_bytes()
-    if hasattr(source, "seek"):
-        source.seek(0)
+    if getattr(source, "seekable", lambda: False)():
+        source.seek(0)  # an upload may already have been read once (e.g. sniffed)
     data = source.read()
     if not isinstance(data, bytes):
         raise TypeError("read_workbook needs a binary file object")

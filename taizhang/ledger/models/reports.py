@@ -57,7 +57,9 @@ class MonthlyReport(models.Model):
         verbose_name_plural = _("monthly reports")
         ordering = ["project", "period"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "period"], name="report_project_period_unique"),
+            models.UniqueConstraint(
+                fields=["project", "period"], name="report_project_period_unique"
+            ),
         ]
         indexes = [models.Index(fields=["status", "period", "project"])]
 
@@ -79,7 +81,9 @@ class MonthlyReport(models.Model):
 
 def photo_path(instance: ReportPhoto, filename: str) -> str:
     # The stored name never comes from the user: no path tricks, no executable extensions.
-    return f"reports/{instance.report.project_id}/{instance.report.period:%Y-%m}/{instance.token}.{instance.extension}"
+    report = instance.report
+    name = f"{instance.token}.{instance.extension}"
+    return f"reports/{report.project_id}/{report.period:%Y-%m}/{name}"
 
 
 class ReportPhoto(models.Model):

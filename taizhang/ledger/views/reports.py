@@ -17,26 +17,32 @@ from taizhang.core.scoping import get_for_user
 from taizhang.core.services import ServiceError
 from taizhang.ledger.forms import MonthlyReportForm, PhotoForm
 from taizhang.ledger.models import MonthlyReport, Project, ReportPhoto
+from taizhang.ledger.queries import latest_reported_period
 from taizhang.ledger.services import reports as report_service
 
 _CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
-def _reporting_period(request: HttpRequest) -> Period:
+def _reporting_period(request: HttpRequest, projects) -> Period:
+    """`?period=`, else the month after the newest approved one (the month being reported)."""
     raw = request.GET.get("period") or request.POST.get("period") or ""
-    try:
-        return Period.parse(raw) if raw else Period.of(timezone.localdate())
-    except PeriodError as exc:
-        raise Http404 from exc
+    if raw:
+        try:
+            return Period.parse(raw)
+        except PeriodError as exc:
+            raise Http404 from exc
+    this_month = Period.of(timezone.localdate())
+    latest = latest_reported_period(projects)
+    return min(latest.next(), this_month) if latest else this_month.previous()
 
 
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
     """Projects the user reports for, with this period's report status."""
-    period = _reporting_period(request)
+    reportable = Project.objects.restrict(request.user, "report")
+    period = _reporting_period(request, reportable)
     projects = (
-        Project.objects.restrict(request.user, "report")
-        .select_related("owner")
+        reportable.select_related("owner")
         .prefetch_related(Prefetch(
             "reports", queryset=MonthlyReport.objects.filter(period=period.first_day),
             to_attr="this_period",
