@@ -161,3 +161,33 @@ def test_stage_date_in_future_is_refused(world):
     with pytest.raises(ServiceError):
         change_stage(world.alice_project, Stage.COMPLETED, actor=world.office,
                      effective_date=date(2999, 1, 1))
+
+
+def test_parent_project_page_rolls_up_its_sub_projects(client, world):
+    program = create_project(actor=world.office, name="钢铁产业升级计划", owner=world.bob_org,
+                             division=world.town, planned_total=Decimal("0.00"))
+    from taizhang.ledger.services.projects import update_project
+
+    for child in (world.alice_project, world.bob_project):
+        child.refresh_from_db()
+        update_project(child, actor=world.office, expected_version=child.version,
+                       changes={"parent": program})
+    _approved(world, world.alice_project, "10.00")
+    response = _login(client, world.office).get(
+        reverse("ledger:project-detail", args=[program.pk]), {"period": "2022-07"}
+    )
+    rollup = response.context["rollup"]
+    assert rollup.total.projects == 2
+    assert rollup.total.planned_total == Decimal("130000.00")
+    assert rollup.total.ytd_completed == Decimal("10.00")
+
+
+def test_office_admin_can_use_the_django_admin(client, world):
+    world.office.is_staff = True
+    world.office.save()
+    response = _login(client, world.office).get("/admin/ledger/project/")
+    assert response.status_code == 200
+    assert world.alice_project.name in response.content.decode()
+    world.alice.is_staff = True
+    world.alice.save()
+    assert _login(client, world.alice).get("/admin/ledger/project/").status_code == 403

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -100,7 +100,13 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": Project.objects.restrict(request.user, "report").filter(pk=pk).exists(),
         "change": Project.objects.restrict(request.user, "change").filter(pk=pk).exists(),
     }
+    descendants = Project.objects.filter(Q(parent=project) | Q(parent__parent=project))
+    rollup = None
+    if project.children.exists():
+        period = period_from_request(request, Project.objects.filter(pk=project.pk))
+        rollup = compute(descendants, period)
     return render(request, "ledger/project_detail.html", {
+        "rollup": rollup,
         "project": project,
         "reports": reports,
         "plans": project.plans.order_by("-year"),
