@@ -36,6 +36,7 @@ test-fast: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(DEV) $(BIN)/mypy taizhang/core taizhang/accounts taizhang/ledger taizhang/stats
 	$(DEV) $(BIN)/taizhang check
 	$(DEV) $(BIN)/taizhang makemigrations --check --dry-run
 

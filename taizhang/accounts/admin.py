@@ -35,6 +35,6 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "role", "person", "organization", "division", "is_active"]
     list_filter = ["role", "is_active"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Role and scope"), {"fields": ("role", "person", "organization", "division")}),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,8 +34,8 @@ class Division(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        prefix = self.parent.path if self.parent_id else ""
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        prefix = self.parent.path if self.parent is not None else ""
         self.path = f"{prefix}{self.code}/"
         super().save(*args, **kwargs)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -28,5 +29,5 @@ def get_for_user(queryset: ScopedQuerySet[M], user: Any, action: str = "view", *
     """The object if `user` may do `action` on it, else 404 (never 403: ids are not leaked)."""
     try:
         return queryset.restrict(user, action).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError) as exc:
+    except (ObjectDoesNotExist, ValueError) as exc:
         raise Http404 from exc

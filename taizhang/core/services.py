@@ -38,12 +38,8 @@ def save_versioned(obj: models.Model, expected_version: int | None, fields: Iter
 
     One conditional UPDATE, so it holds across processes and databases without locks.
     """
-    names = list(fields)
-    values = {name: getattr(obj, obj._meta.get_field(name).attname) for name in names}
-    for name in names:
-        field = obj._meta.get_field(name)
-        if field.attname != name:
-            values[field.attname] = values.pop(name)
+    concrete = {f.name: f for f in obj._meta.concrete_fields}
+    values = {concrete[name].attname: getattr(obj, concrete[name].attname) for name in fields}
     version = expected_version if expected_version is not None else obj.version  # type: ignore[attr-defined]
     manager = type(obj)._base_manager
     updated = manager.filter(pk=obj.pk, version=version).update(version=F("version") + 1, **values)

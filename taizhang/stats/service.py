@@ -41,6 +41,7 @@ def _prefixed(q: Q, prefix: str) -> Q:
     clone.children = [
         _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
         for child in q.children
+        if isinstance(child, Q | tuple)
     ]
     return clone
 

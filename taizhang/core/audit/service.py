@@ -25,12 +25,9 @@ def _plain(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """The concrete field values of `obj` as JSON-ready data (foreign keys as ids)."""
-    names = fields or [f.name for f in obj._meta.concrete_fields]
-    data = {}
-    for name in names:
-        field = obj._meta.get_field(name)
-        data[name] = _plain(getattr(obj, field.attname))
-    return data
+    concrete = {f.name: f for f in obj._meta.concrete_fields}
+    names = fields or list(concrete)
+    return {name: _plain(getattr(obj, concrete[name].attname)) for name in names}
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:

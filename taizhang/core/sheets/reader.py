@@ -6,6 +6,8 @@ which format the office happened to export.  Row index 0 is always spreadsheet r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import csv
 import io
 from dataclasses import dataclass, field
@@ -79,7 +81,7 @@ def _read_bytes(source: str | PathLike[str] | bytes | BinaryIO) -> bytes:
     return data
 
 
-def _tidy_rows(rows: list[list[object]]) -> list[list[object]]:
+def _tidy_rows(rows: Sequence[Sequence[object]]) -> list[list[object]]:
     """'' → None, and drop the blank rows Excel keeps after the data."""
     grid = [[None if cell == "" else cell for cell in row] for row in rows]
     while grid and all(cell is None for cell in grid[-1]):

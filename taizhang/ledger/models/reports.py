@@ -107,7 +107,7 @@ class ReportPhoto(models.Model):
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
-        return self.caption or self.image.name
+        return self.caption or self.image.name or ""
 
     @staticmethod
     def scope_q(user: Any, action: str) -> models.Q:

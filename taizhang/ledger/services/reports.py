@@ -221,7 +221,7 @@ def delete_photo(photo: ReportPhoto, *, actor: Any) -> None:
     require_project(actor, report.project, "report")
     if report.status not in _EDITABLE:
         raise PermissionDenied
-    name = photo.image.name
+    name = photo.image.name or ""
     photo.delete()
     transaction.on_commit(lambda: photo.image.storage.delete(name))
     record("report.photo_removed", report, actor=actor, changes={"photo": [name, None]})
