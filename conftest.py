@@ -14,8 +14,6 @@ from decimal import Decimal
 
 import pytest
 
-os.environ.setdefault("TAIZHANG_DEV", "1")
-
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

@@ -54,6 +54,7 @@ class Segment:
     planned_total: Decimal = ZERO
     annual_plan: Decimal = ZERO
     ytd_completed: Decimal = ZERO
+    month_completed: Decimal = ZERO
     since_start_completed: Decimal = ZERO
 
     def as_dict(self) -> dict[str, Any]:
@@ -62,6 +63,7 @@ class Segment:
             "planned_total_wan": str(wan(self.planned_total)),
             "annual_plan_wan": str(wan(self.annual_plan)),
             "ytd_completed_wan": str(wan(self.ytd_completed)),
+            "month_completed_wan": str(wan(self.month_completed)),
         }
 
 
@@ -115,6 +117,7 @@ class LedgerStats:
             "planned_total_yi": str(wan_to_yi(self.total.planned_total)),
             "annual_plan_wan": str(wan(self.total.annual_plan)),
             "ytd_completed_wan": str(wan(self.total.ytd_completed)),
+            "month_completed_wan": str(wan(self.total.month_completed)),
             "since_start_completed_wan": str(wan(self.total.since_start_completed)),
             "completion_rate": rate(self.completion_rate),
             "time_progress": str(self.time_progress),
@@ -153,6 +156,7 @@ def compute(
     }
     report_aggs: dict[str, Any] = {}
     in_year = Q(period__gte=period.year_start)
+    in_month = Q(period=period.first_day)
     for name, q in segments.items():
         key = keys[name]
         related = _prefixed(q, "project__")
@@ -161,6 +165,7 @@ def compute(
         project_aggs[f"{key}_opening"] = Sum("completed_before", filter=q)
         plan_aggs[f"{key}_plan"] = Sum("planned_investment", filter=related)
         report_aggs[f"{key}_ytd"] = Sum("completed", filter=related & in_year)
+        report_aggs[f"{key}_month"] = Sum("completed", filter=related & in_month)
         report_aggs[f"{key}_since"] = Sum("completed", filter=related)
 
     ids = projects.values("pk")
@@ -177,6 +182,7 @@ def compute(
             planned_total=p[f"{key}_total"] or ZERO,
             annual_plan=a[f"{key}_plan"] or ZERO,
             ytd_completed=r[f"{key}_ytd"] or ZERO,
+            month_completed=r[f"{key}_month"] or ZERO,
             since_start_completed=(r[f"{key}_since"] or ZERO) + (p[f"{key}_opening"] or ZERO),
         )
 

@@ -13,7 +13,8 @@ from taizhang.core.audit.models import AuditEvent
 from taizhang.core.context import current
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A value as the audit trail stores it: ids for related objects, text for amounts."""
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, Decimal):
@@ -27,7 +28,7 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     """The concrete field values of `obj` as JSON-ready data (foreign keys as ids)."""
     concrete = {f.name: f for f in obj._meta.concrete_fields}
     names = fields or list(concrete)
-    return {name: _plain(getattr(obj, concrete[name].attname)) for name in names}
+    return {name: plain(getattr(obj, concrete[name].attname)) for name in names}
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:

@@ -6,10 +6,9 @@ which format the office happened to export.  Row index 0 is always spreadsheet r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path, PurePath

@@ -61,7 +61,12 @@ class MonthlyReport(models.Model):
                 fields=["project", "period"], name="report_project_period_unique"
             ),
         ]
-        indexes = [models.Index(fields=["status", "period", "project"])]
+        # (project, period) is covered by the unique constraint; this one serves per-project
+        # sums filtered by status, and the review queue by (status, period).
+        indexes = [
+            models.Index(fields=["project", "status", "period"]),
+            models.Index(fields=["status", "period"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} {self.period_label}"

@@ -52,6 +52,9 @@ def decide_membership(
         raise ServiceError(_("A decision is either approved or rejected."), field="status")
     if membership.status != MembershipStatus.APPLIED:
         raise ServiceError(_("Only a pending application can be decided."))
+    if membership.applied_on and decided_on < membership.applied_on:
+        raise ServiceError(_("The decision cannot come before the application."),
+                           field="decided_on")
     before = membership.status
     membership.status = status
     membership.decided_on = decided_on

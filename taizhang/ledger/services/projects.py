@@ -76,6 +76,18 @@ def update_project(
     return project
 
 
+def move_stage(project: Project, to_stage: str, when: date) -> None:
+    """Set the stage and the actual dates it implies (shared with the bulk importer)."""
+    from_stage = project.stage
+    project.stage = to_stage
+    if to_stage == Stage.UNDER_CONSTRUCTION and project.actual_start is None:
+        project.actual_start = when
+    if to_stage == Stage.COMPLETED:
+        project.actual_completion = project.actual_completion or when
+    if from_stage == Stage.COMPLETED and to_stage == Stage.UNDER_CONSTRUCTION:
+        project.actual_completion = None
+
+
 @transaction.atomic
 def change_stage(
     project: Project,
@@ -108,13 +120,7 @@ def change_stage(
     if effective_date > timezone.localdate():
         raise ServiceError(_("The effective date cannot be in the future."), field="effective_date")
     before = snapshot(project, ["stage", "actual_start", "actual_completion"])
-    project.stage = to_stage
-    if to_stage == Stage.UNDER_CONSTRUCTION and project.actual_start is None:
-        project.actual_start = effective_date
-    if to_stage == Stage.COMPLETED:
-        project.actual_completion = effective_date
-    if from_stage == Stage.COMPLETED and to_stage == Stage.UNDER_CONSTRUCTION:
-        project.actual_completion = None
+    move_stage(project, to_stage, effective_date)
     project.updated_at = timezone.now()
     save_versioned(
         project, project.version, ["stage", "actual_start", "actual_completion", "updated_at"]

@@ -46,7 +46,11 @@ def _check_content(data: dict[str, Any]) -> None:
 
 
 def _locked(report: MonthlyReport) -> MonthlyReport:
-    return MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    return (
+        MonthlyReport.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=report.pk)
+    )
 
 
 def _check_version(report: MonthlyReport, expected_version: int | None) -> None:

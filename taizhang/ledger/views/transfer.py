@@ -90,9 +90,14 @@ def import_ledger_view(request: HttpRequest) -> HttpResponse:
             return redirect("ledger:import")
         path = _staging_dir() / staged["token"]
         period = Period.parse(staged["period"]) if staged.get("period") else None
+        if not path.exists():
+            messages.error(request, _("This preview has expired; upload the file again."))
+            del request.session["staged_import"]
+            return redirect("ledger:import")
         with acting("import"), path.open("rb") as source:
             result = import_ledger(source, staged["filename"], actor=request.user,
-                                   period=period, dry_run=False)
+                                   period=period, dry_run=False,
+                                   expect_digest=staged["digest"])
         path.unlink(missing_ok=True)
         del request.session["staged_import"]
         if result.errors:
@@ -120,7 +125,7 @@ def import_ledger_view(request: HttpRequest) -> HttpResponse:
             token = None
         else:
             request.session["staged_import"] = {
-                "token": token, "filename": upload.name,
+                "token": token, "filename": upload.name, "digest": result.digest,
                 "period": str(result.period) if result.period else "",
             }
     return render(request, "ledger/import.html", {"form": form, "result": result, "token": token})

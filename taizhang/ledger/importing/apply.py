@@ -1,0 +1,210 @@
+"""Write an ImportPlan: bulk inserts and updates plus their audit rows.
+
+Called by ``import_ledger`` inside its ``transaction.atomic()`` and ``acting("import")``
+block, after the plan was built there with the matched projects locked; never call it with a
+plan that has errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from taizhang.accounts.models import Organization, Person
+from taizhang.core.audit.service import diff, record, record_many, snapshot
+from taizhang.ledger.choices import MembershipStatus, ReportStatus
+from taizhang.ledger.importing.plan import ImportPlan, ProjectOp
+from taizhang.ledger.models import (
+    AnnualPlan,
+    KeyList,
+    KeyListMembership,
+    MonthlyReport,
+    Project,
+    StageChange,
+)
+from taizhang.ledger.services.projects import move_stage
+
+_BATCH = 500
+_PLAN_FIELDS = ["planned_investment", "image_target", "planned_new_start"]
+_STAGE_FIELDS = ["stage", "actual_start", "actual_completion"]
+_REPORT_FIELDS = ["completed", "covers_from", "status", "image_progress", "problems",
+                  "next_steps"]
+
+
+def _create_names(plan: ImportPlan, actor: Any) -> None:
+    orgs = list(plan.new_orgs.values())
+    Organization.objects.bulk_create(orgs, batch_size=_BATCH)
+    record_many("organization.created", orgs, actor=actor,
+                changes_for={org.pk: snapshot(org) for org in orgs})
+    people = list(plan.new_people.values())
+    Person.objects.bulk_create(people, batch_size=_BATCH)
+    record_many("person.created", people, actor=actor,
+                changes_for={person.pk: snapshot(person) for person in people})
+    for (level, kind), key_list in list(plan.key_lists.items()):
+        if key_list is None:
+            key_list, created = KeyList.objects.get_or_create(
+                level=level, kind=kind, year=plan.period.year)
+            if created:
+                record("keylist.created", key_list, actor=actor)
+            plan.key_lists[(level, kind)] = key_list
+
+
+def _create_projects(ops: list[ProjectOp], actor: Any) -> None:
+    projects = []
+    for op in ops:
+        op.project = Project(**op.values)  # related objects are saved by now: ids are set
+        if op.project.code == "":
+            op.project.code = None
+        projects.append(op.project)
+    Project.objects.bulk_create(projects, batch_size=_BATCH)
+    record_many("project.created", projects, actor=actor,
+                changes_for={p.pk: snapshot(p) for p in projects})
+
+
+def _update_projects(ops: list[ProjectOp], actor: Any, reason: str, now: Any) -> None:
+    changed, staged, stage_rows = [], [], []
+    fields: set[str] = set()
+    changes_for: dict[int, dict[str, Any]] = {}
+    stage_changes_for: dict[int, dict[str, Any]] = {}
+    for op in ops:
+        project = op.project
+        assert project is not None
+        if not (op.values or op.stage_change):
+            continue
+        for name, value in op.values.items():
+            setattr(project, name, value)
+        if op.values:
+            changes_for[project.pk] = diff(op.before, snapshot(project, op.values.keys()))
+            fields |= set(op.values)
+        if op.stage_change:
+            from_stage, to_stage, when = op.stage_change
+            before = snapshot(project, _STAGE_FIELDS)
+            move_stage(project, to_stage, when)
+            stage_changes_for[project.pk] = diff(before, snapshot(project, _STAGE_FIELDS))
+            fields |= set(_STAGE_FIELDS)
+            staged.append(project)
+            stage_rows.append(StageChange(
+                project=project, from_stage=from_stage, to_stage=to_stage, effective_date=when,
+                reason=reason, changed_by=actor))
+        project.version = F("version") + 1
+        project.updated_at = now
+        changed.append(project)
+    if not changed:
+        return
+    Project.objects.bulk_update(changed, [*sorted(fields), "version", "updated_at"],
+                                batch_size=_BATCH)
+    StageChange.objects.bulk_create(stage_rows, batch_size=_BATCH)
+    record_many("project.updated", [p for p in changed if p.pk in changes_for], actor=actor,
+                changes_for=changes_for)
+    record_many("project.stage_changed", staged, actor=actor, changes_for=stage_changes_for,
+                reason=reason)
+
+
+def _write_plans(plan: ImportPlan, actor: Any) -> None:
+    created, updated = [], []
+    updates_for: dict[int, dict[str, Any]] = {}
+    for op in plan.ops:
+        if op.plan is None:
+            continue
+        if op.plan.plan is None:
+            created.append(AnnualPlan(project=op.project, year=op.plan.year,
+                                      planned_investment=op.plan.amount))
+        else:
+            annual = op.plan.plan
+            annual.project = op.project  # cached for str() in the audit row
+            annual.planned_investment = op.plan.amount
+            annual.version = F("version") + 1
+            updates_for[annual.pk] = {"planned_investment": [str(op.plan.before),
+                                                             str(op.plan.amount)]}
+            updated.append(annual)
+    AnnualPlan.objects.bulk_create(created, batch_size=_BATCH)
+    record_many("plan.created", created, actor=actor,
+                changes_for={p.pk: snapshot(p, _PLAN_FIELDS) for p in created})
+    if updated:
+        AnnualPlan.objects.bulk_update(updated, ["planned_investment", "version"],
+                                       batch_size=_BATCH)
+    record_many("plan.updated", updated, actor=actor, changes_for=updates_for)
+
+
+def _write_reports(plan: ImportPlan, actor: Any, now: Any) -> None:
+    created, updated = [], []
+    fields: set[str] = set()
+    updates_for: dict[int, dict[str, Any]] = {}
+    for op in plan.ops:
+        for item in op.reports:
+            if item.report is None:
+                report = MonthlyReport(project=op.project, period=item.period, **item.values)
+                if report.status == ReportStatus.APPROVED:
+                    report.reviewed_by, report.reviewed_at = actor, now
+                created.append(report)
+                continue
+            report = item.report
+            report.project = op.project
+            for name, value in item.values.items():
+                setattr(report, name, value)
+            fields |= set(item.values)
+            if set(item.values) & {"completed", "covers_from", "status"}:
+                report.reviewed_by, report.reviewed_at = actor, now
+                fields |= {"reviewed_by", "reviewed_at"}
+            updates_for[report.pk] = diff(item.before, snapshot(report, item.values.keys()))
+            report.version = F("version") + 1
+            updated.append(report)
+    MonthlyReport.objects.bulk_create(created, batch_size=_BATCH)
+    record_many("report.imported", created, actor=actor, changes_for={
+        r.pk: {name: [None, value] for name, value in snapshot(r, _REPORT_FIELDS).items()
+               if value not in (None, "")}
+        for r in created
+    })
+    if updated:
+        MonthlyReport.objects.bulk_update(updated, [*sorted(fields), "version"],
+                                          batch_size=_BATCH)
+    record_many("report.imported", updated, actor=actor, changes_for=updates_for)
+
+
+def _write_memberships(plan: ImportPlan, actor: Any) -> None:
+    when = min(timezone.localdate(), plan.period.last_day)
+    created, updated = [], []
+    changes_for: dict[int, dict[str, Any]] = {}
+    for op in plan.ops:
+        for item in op.memberships:
+            key_list = plan.key_lists[item.key]
+            if item.membership is None:
+                created.append(KeyListMembership(
+                    project=op.project, key_list=key_list, status=MembershipStatus.APPROVED,
+                    applied_on=when, decided_on=when))
+            else:
+                membership = item.membership
+                changes_for[membership.pk] = {"status": [membership.status,
+                                                         MembershipStatus.APPROVED]}
+                membership.project, membership.key_list = op.project, key_list
+                membership.status, membership.decided_on = MembershipStatus.APPROVED, when
+                updated.append(membership)
+    KeyListMembership.objects.bulk_create(created, batch_size=_BATCH)
+    for membership in created:
+        changes_for[membership.pk] = {"status": [None, MembershipStatus.APPROVED]}
+    if updated:
+        KeyListMembership.objects.bulk_update(updated, ["status", "decided_on"],
+                                              batch_size=_BATCH)
+    record_many("keylist.decided", [*created, *updated], actor=actor, changes_for=changes_for)
+
+
+def apply_plan(plan: ImportPlan, *, actor: Any, filename: str) -> list[int]:
+    """Write the plan; returns the ids of every project of the sheet."""
+    if plan.errors:
+        raise ValueError("a plan with errors cannot be applied")
+    now = timezone.now()
+    reason = _("Imported from %(file)s") % {"file": filename}
+    _create_names(plan, actor)
+    _create_projects([op for op in plan.ops if op.action == "create"], actor)
+    _update_projects([op for op in plan.ops if op.action == "update"], actor, reason, now)
+    _write_plans(plan, actor)
+    _write_reports(plan, actor, now)
+    _write_memberships(plan, actor)
+    counts = {action: sum(op.action == action for op in plan.ops)
+              for action in ("create", "update", "unchanged")}
+    record("ledger.imported", actor, actor=actor, reason=reason,
+           changes={"period": str(plan.period), **counts})
+    return [op.project.pk for op in plan.ops if op.project is not None]

@@ -1,0 +1,129 @@
+"""``import_ledger``: the one entry point for the command and the web upload."""
+
+from __future__ import annotations
+
+import contextlib
+from os import PathLike
+from typing import Any, BinaryIO
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from taizhang.core.context import acting, current
+from taizhang.core.periods import Period
+from taizhang.core.sheets import SheetFormatError, read_workbook
+from taizhang.ledger.importing.apply import apply_plan
+from taizhang.ledger.importing.parse import ParsedLedger, parse_ledger, period_of
+from taizhang.ledger.importing.plan import ImportPlan, build_plan
+from taizhang.ledger.importing.result import ImportResult, RowError
+
+
+def _format_reason(exc: SheetFormatError) -> str:
+    reasons = {
+        "unsupported_type": _("Unsupported file type; upload an .xlsx, .xls or .csv file."),
+        "empty": _("The file is empty."),
+        "corrupt": _("The file is not a readable spreadsheet."),
+        "encrypted": _("The workbook is password-protected; remove the password and upload it "
+                       "again."),
+        "html_disguised": _("This file is a web page saved with an Excel extension; open it in "
+                            "Excel or WPS and save it as .xlsx."),
+        "encoding": _("The CSV file is neither UTF-8 nor GBK text; save it again as CSV "
+                      "(UTF-8)."),
+        "missing_columns": _("Required columns are missing."),
+    }
+    return reasons.get(exc.code, exc.reason)
+
+
+def _resolve_period(
+    period: Period | None, parsed: ParsedLedger, result: ImportResult, filename: str
+) -> Period | None:
+    year, month = period_of(parsed.detected)
+    if period is not None:
+        if month is not None and (month != period.month or (year and year != period.year)):
+            shown = f"{year}-{month:02d}" if year else _("month %(m)d") % {"m": month}
+            result.errors.append(RowError(filename, None, "", "", "", _(
+                "The sheet is for %(sheet)s but the import period is %(period)s.")
+                % {"sheet": shown, "period": period}))
+            return None
+        return period
+    if year and month:
+        return Period(year, month)
+    result.errors.append(RowError(filename, None, "", "", "", _(
+        "The report period cannot be read from the sheet (a title such as “2022年1-7月” or a "
+        "column such as “1-7月累计完成投资”); give it explicitly.")))
+    return None
+
+
+def _fill(result: ImportResult, plan: ImportPlan) -> None:
+    result.errors += plan.errors
+    result.warnings += plan.warnings
+    result.created = sum(op.action == "create" for op in plan.ops)
+    result.updated = sum(op.action == "update" for op in plan.ops)
+    result.unchanged = sum(op.action == "unchanged" for op in plan.ops)
+    result.changes = [op.change for op in plan.ops if op.change is not None]
+    result.new_owners = sorted(o.name for o in plan.new_orgs.values() if o.kind == "enterprise")
+    result.new_units = sorted(o.name for o in plan.new_orgs.values() if o.kind != "enterprise")
+    result.new_leaders = sorted(str(p) for p in plan.new_people.values())
+    result.project_ids = [op.project.pk for op in plan.ops if op.project is not None]
+    result.digest = plan.digest
+
+
+def _sort_errors(result: ImportResult) -> None:
+    order = {sheet.sheet: i for i, sheet in enumerate(result.totals.sheets)}
+
+    def key(error: RowError) -> tuple[Any, ...]:
+        letter = error.column_letter
+        return (order.get(error.sheet, -1), error.row or 0, len(letter), letter)
+
+    result.errors.sort(key=key)
+    result.warnings.sort(key=key)
+
+
+def import_ledger(
+    source: str | PathLike[str] | bytes | BinaryIO,
+    filename: str,
+    *,
+    actor: Any,
+    period: Period | None = None,
+    dry_run: bool = False,
+    expect_digest: str | None = None,
+) -> ImportResult:
+    """Import a ledger sheet (xlsx/xls/csv) for ``period`` (or the period the sheet names).
+
+    Only an office user may import (PermissionDenied otherwise).  With ``dry_run`` nothing is
+    written.  If the result has errors nothing was written either, whatever ``dry_run`` says.
+    ``expect_digest`` (the digest of a dry run shown to the user) refuses the real run if what
+    it would change is no longer what was previewed.
+    """
+    if not (actor is not None and actor.is_authenticated and actor.is_active and actor.is_office):
+        raise PermissionDenied
+    result = ImportResult(period=period, dry_run=dry_run)
+    try:
+        sheets = read_workbook(source, filename)
+    except SheetFormatError as exc:
+        result.errors.append(RowError(filename, None, "", "", "", _format_reason(exc)))
+        return result
+    parsed = parse_ledger(sheets)
+    result.totals = parsed.totals
+    result.errors += parsed.errors
+    result.warnings += parsed.warnings
+    resolved = _resolve_period(period, parsed, result, filename)
+    if resolved is None:
+        _sort_errors(result)
+        return result
+    result.period = resolved
+    # A dry run takes no write lock (SQLite's BEGIN IMMEDIATE would block other writers).
+    atomic = contextlib.nullcontext() if dry_run else transaction.atomic()
+    with acting("import", request_id=current().request_id or None), atomic:
+        plan = build_plan(parsed, actor=actor, period=resolved, lock=not dry_run)
+        _fill(result, plan)
+        if expect_digest and expect_digest != plan.digest and not result.errors:
+            result.errors.append(RowError(filename, None, "", "", "", _(
+                "The ledger changed since the preview; preview the import again.")))
+        _sort_errors(result)
+        if dry_run or result.errors:
+            return result
+        result.project_ids = apply_plan(plan, actor=actor, filename=filename)
+        result.applied = True
+    return result

@@ -1,0 +1,69 @@
+"""The web upload: preview (a dry run), then confirm; bad sheets show every error."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from taizhang.core.audit.models import AuditEvent
+from taizhang.ledger.models import Project
+from taizhang.ledger.tests.sheets_factory import ledger_grid, messy_ledger, to_xlsx
+
+URL = reverse("ledger:import")
+
+
+def _upload(client, content: bytes, name="台账.xlsx", **extra):
+    return client.post(URL, {"file": SimpleUploadedFile(name, content), **extra})
+
+
+def test_preview_writes_nothing_and_confirm_imports(client, world):
+    client.force_login(world.office)
+    before = Project.objects.count(), AuditEvent.objects.count()
+    response = _upload(client, to_xlsx(messy_ledger()), period="2022-07")
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert result.ok and result.created > 0
+    assert (Project.objects.count(), AuditEvent.objects.count()) == before
+    token = response.context["token"]
+    assert 'name="confirm"' in response.content.decode()
+
+    response = client.post(URL, {"confirm": "1", "token": token})
+    assert response.status_code == 302
+    assert Project.objects.count() == before[0] + result.created
+
+
+def test_bad_sheet_lists_every_error_and_writes_nothing(client, world):
+    client.force_login(world.office)
+    good = {"项目名称": "好项目", "建设单位": "好公司", "所属区域": "迁安镇",
+            "总投资（万元）": "1000", "年度计划投资": "100"}
+    grid = ledger_grid([good, {**good, "项目名称": "坏项目", "总投资（万元）": "abc"}])
+    before = Project.objects.count()
+    response = _upload(client, to_xlsx(grid), period="2022-07")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="import-errors"' in body and "abc" in body
+    assert 'name="confirm"' not in body
+    assert Project.objects.count() == before
+
+
+def test_a_confirm_without_a_preview_does_nothing(client, world):
+    client.force_login(world.office)
+    response = client.post(URL, {"confirm": "1", "token": "forged"})
+    assert response.status_code == 200
+    assert Project.objects.count() == 2
+
+
+def test_wrong_file_types_are_refused_with_a_message(client, world):
+    client.force_login(world.office)
+    response = _upload(client, b"MZ\x90\x00", name="virus.exe")
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    response = _upload(client, b"not really a spreadsheet", name="fake.xlsx")
+    assert response.status_code == 200
+    assert response.context["result"].errors
+
+
+def test_owners_cannot_import(client, world):
+    client.force_login(world.alice)
+    assert client.get(URL).status_code == 403
+    assert _upload(client, to_xlsx(messy_ledger())).status_code == 403
