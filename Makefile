@@ -14,6 +14,8 @@ demo: setup serve
 # Idempotent: a second run leaves the same database.
 setup: $(VENV)/.installed
 	@mkdir -p var
+	@test -s var/secret_key || (umask 077 && $(BIN)/python -c \
+	  "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key)
 	$(DEV) $(BIN)/taizhang migrate --no-input -v 0
 	$(DEV) $(BIN)/taizhang load-scenario qianan-2022
 

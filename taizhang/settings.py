@@ -14,11 +14,14 @@ VAR_DIR = Path(envstr("TAIZHANG_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = envbool("DEBUG", False)
 _DEV_SECRET = "dev-only-insecure-secret-key-do-not-use-in-production"
 SECRET_KEY = envstr("SECRET_KEY")
+_LOCAL_SECRET = VAR_DIR / "secret_key"  # written by `make setup` for this installation only
+if not SECRET_KEY and _LOCAL_SECRET.is_file():
+    SECRET_KEY = _LOCAL_SECRET.read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if not DEBUG and not envbool("TAIZHANG_DEV", False):
         raise ConfigError(
-            "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE) for production, "
-            "or DEBUG=1 / TAIZHANG_DEV=1 for a development machine."
+            "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE) for production, run "
+            "`make setup` (writes var/secret_key), or set DEBUG=1 / TAIZHANG_DEV=1."
         )
     SECRET_KEY = _DEV_SECRET
 
