@@ -106,6 +106,13 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     @property
+    def display_name(self) -> str:
+        """Chinese order, family name first, no space: 刘晓燕."""
+        if self.person_id:
+            return self.person.name  # type: ignore[union-attr]
+        return f"{self.last_name}{self.first_name}".strip() or self.username
+
+    @property
     def is_office(self) -> bool:
         return self.is_superuser or self.role == Role.OFFICE_ADMIN
 

@@ -19,6 +19,7 @@ from taizhang.stats.service import compute
 
 PAGE_SIZE = 50
 SORTS = {
+    "seq": "pk",
     "name": "name",
     "total": "planned_total",
     "plan": "annual_plan",
@@ -30,7 +31,7 @@ SORTS = {
 
 
 def _sorted(projects, key: str):
-    field = SORTS.get(key.lstrip("-"), "name")
+    field = SORTS.get(key.lstrip("-"), "pk")
     expression = F(field).desc(nulls_last=True) if key.startswith("-") else F(field).asc(
         nulls_last=True
     )
@@ -43,7 +44,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     period = period_from_request(request, visible)
     form = ProjectFilterForm(request.GET or None, visible=visible)
     filtered = form.to_filter().apply(visible, period.year)
-    sort = request.GET.get("sort", "name")
+    sort = request.GET.get("sort", "seq")
     rows = _sorted(
         with_figures(filtered, period).select_related(
             "owner", "division", "leader", "responsible_unit"

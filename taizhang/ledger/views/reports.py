@@ -17,7 +17,7 @@ from taizhang.core.scoping import get_for_user
 from taizhang.core.services import ServiceError
 from taizhang.ledger.forms import MonthlyReportForm, PhotoForm
 from taizhang.ledger.models import MonthlyReport, Project, ReportPhoto
-from taizhang.ledger.queries import latest_reported_period
+from taizhang.ledger.queries import latest_reported_period, with_figures
 from taizhang.ledger.services import reports as report_service
 
 _CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
@@ -65,7 +65,7 @@ def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
     report = MonthlyReport.objects.filter(project=project, period=the_period.first_day).first()
     form = MonthlyReportForm(
         request.POST or None, instance=report,
-        initial={"version": report.version if report else None},
+        initial={"version": report.version} if report else {"completed": None},
     )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in report_service.CONTENT_FIELDS}
@@ -83,11 +83,17 @@ def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
     editable = report is None or not report.is_locked
+    before = with_figures(Project.objects.filter(pk=project.pk), the_period.previous()).get()
+    plan = project.plans.filter(year=the_period.year).first()
     return render(request, "ledger/report_form.html", {
         "project": project, "period": the_period, "report": report, "form": form,
         "editable": editable, "photo_form": PhotoForm(),
         "photos": report.photos.all() if report else [],
         "max_photos": settings.TAIZHANG_MAX_PHOTOS,
+        "plan": plan,
+        # Year-to-date before this month: nothing yet in January.
+        "ytd_before": before.ytd_completed if the_period.month > 1 else None,
+        "since_start_before": before.since_start_completed,
     })
 
 
