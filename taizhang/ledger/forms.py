@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.money import MAX_WAN
+from taizhang.ledger.choices import STAGE_TRANSITIONS, Stage
 from taizhang.ledger.models import MonthlyReport
 
 
@@ -46,3 +47,29 @@ class ReturnForm(forms.Form):
 class PhotoForm(forms.Form):
     photos = forms.FileField(label=_("Site photos"), required=False)
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+
+
+class StageChangeForm(forms.Form):
+    to_stage = forms.ChoiceField(label=_("New stage"))
+    effective_date = forms.DateField(
+        label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, current_stage: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = STAGE_TRANSITIONS[Stage(current_stage)]
+        self.fields["to_stage"].choices = [(s.value, s.label) for s in Stage if s in allowed]
+
+
+class AnnualPlanForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    planned_investment = forms.DecimalField(
+        label=_("Planned investment (10k yuan)"), min_value=0, max_value=MAX_WAN,
+        max_digits=16, decimal_places=2,
+    )
+    image_target = forms.CharField(label=_("Image-progress target"), max_length=200,
+                                   required=False)
+    planned_new_start = forms.BooleanField(label=_("Planned new start this year"),
+                                           required=False)

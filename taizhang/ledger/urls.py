@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from taizhang.ledger.views import projects, reports, review, transfer
+from taizhang.ledger.views import office, projects, reports, review, transfer
 
 
 class PeriodConverter:
@@ -19,6 +19,8 @@ app_name = "ledger"
 urlpatterns = [
     path("projects/", projects.project_list, name="project-list"),
     path("projects/<int:pk>/", projects.project_detail, name="project-detail"),
+    path("projects/<int:pk>/stage/", office.project_stage, name="project-stage"),
+    path("projects/<int:pk>/plan/", office.project_plan, name="project-plan"),
     path("reports/", reports.my_reports, name="my-reports"),
     path("projects/<int:pk>/reports/<period:period>/", reports.report_form, name="report-form"),
     path("projects/<int:pk>/reports/<period:period>/photos/", reports.upload_photos,

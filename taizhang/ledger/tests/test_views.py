@@ -191,3 +191,41 @@ def test_office_admin_can_use_the_django_admin(client, world):
     world.alice.is_staff = True
     world.alice.save()
     assert _login(client, world.alice).get("/admin/ledger/project/").status_code == 403
+
+
+def test_office_changes_stage_and_plan_from_the_project_page(client, world):
+    project = create_project(actor=world.office, name="前期项目", owner=world.bob_org,
+                             division=world.town, planned_total=Decimal("500.00"))
+    _login(client, world.office)
+    url = reverse("ledger:project-stage", args=[project.pk])
+    response = client.post(url, {"to_stage": "on_hold", "effective_date": "2022-05-01",
+                                 "reason": "", "version": project.version}, follow=True)
+    assert "reason" in response.content.decode().lower() or response.context["messages"]
+    project.refresh_from_db()
+    assert project.stage == "planning"
+    client.post(url, {"to_stage": "preliminary", "effective_date": "2022-05-01",
+                      "version": project.version})
+    project.refresh_from_db()
+    assert project.stage == "preliminary"
+    client.post(reverse("ledger:project-plan", args=[project.pk]),
+                {"year": 2022, "planned_investment": "120.50", "planned_new_start": "on"})
+    plan = project.plans.get(year=2022)
+    assert plan.planned_investment == Decimal("120.50") and plan.planned_new_start
+    response = client.post(reverse("ledger:project-plan", args=[project.pk]),
+                           {"year": 2022, "planned_investment": "-1"})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.planned_investment == Decimal("120.50")
+
+
+def test_owner_cannot_change_stage_or_plan(client, world):
+    _login(client, world.alice)
+    project = world.alice_project
+    project.refresh_from_db()
+    assert client.post(reverse("ledger:project-stage", args=[project.pk]),
+                       {"to_stage": "completed", "effective_date": "2022-05-01",
+                        "version": project.version}).status_code == 404
+    assert client.post(reverse("ledger:project-plan", args=[project.pk]),
+                       {"year": 2022, "planned_investment": "1"}).status_code == 404
+    project.refresh_from_db()
+    assert project.stage == "under_construction"

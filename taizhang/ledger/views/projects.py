@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import OfficeSettings
@@ -12,6 +13,7 @@ from taizhang.core.audit.models import AuditEvent
 from taizhang.core.scoping import get_for_user
 from taizhang.ledger.choices import MembershipStatus, ReportStatus
 from taizhang.ledger.filters import ProjectFilterForm
+from taizhang.ledger.forms import AnnualPlanForm, StageChangeForm
 from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.queries import with_figures
 from taizhang.ledger.views.common import period_from_request
@@ -106,7 +108,17 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if project.children.exists():
         period = period_from_request(request, Project.objects.filter(pk=project.pk))
         rollup = compute(descendants, period)
+    office_forms = {}
+    if can["change"]:
+        office_forms = {
+            "stage_form": StageChangeForm(
+                current_stage=project.stage,
+                initial={"version": project.version, "effective_date": timezone.localdate()},
+            ),
+            "plan_form": AnnualPlanForm(initial={"year": timezone.localdate().year}),
+        }
     return render(request, "ledger/project_detail.html", {
+        **office_forms,
         "rollup": rollup,
         "project": project,
         "reports": reports,
