@@ -3,13 +3,10 @@ from django.contrib import admin
 from taizhang.core.audit.models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_repr", "source"]
-    list_filter = ["action", "source", "object_type"]
-    search_fields = ["object_repr", "object_id", "request_id"]
+class ReadOnlyAdminMixin:
+    """Shown in the admin, never changed there (writes go through the services)."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -17,3 +14,10 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_repr", "source"]
+    list_filter = ["action", "source", "object_type"]
+    search_fields = ["object_repr", "object_id", "request_id"]

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
+from taizhang.core.admin import ReadOnlyAdminMixin
 from taizhang.core.services import ServiceError
 from taizhang.ledger.models import (
     AnnualPlan,
@@ -26,15 +27,8 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().get_queryset(request).restrict(request.user, "view")
 
 
-class ReadOnlyAdmin(ScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    pass
 
 
 class PlanInline(admin.TabularInline):
