@@ -9,9 +9,11 @@ from django.db import models
 CENT = Decimal("0.01")
 WAN_PER_YI = Decimal(10000)
 ZERO = Decimal("0.00")
-# 16 digits with 2 places: up to 99,999,999,999,999.99 万元, far beyond any real ledger.
+# Columns hold 16 digits with 2 places, but SQLite keeps only 15 significant digits of a
+# number, so accepted amounts stop at 9,999,999,999,999.99 万元 (about 10^17 yuan, far beyond
+# any real ledger): every accepted value is stored exactly on both databases.
 MAX_DIGITS = 16
-MAX_WAN = Decimal("9" * (MAX_DIGITS - 2) + ".99")
+MAX_WAN = Decimal("9999999999999.99")
 
 
 def wan(value: Decimal | int | str | None) -> Decimal:

@@ -9,6 +9,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+# Periods people type: ledgers in this system start in 2000; a margin of a year each side
+# keeps previous()/next() of any parsed period valid.
+PARSE_YEARS = range(2000, 2100)
 
 
 class PeriodError(ValueError):
@@ -27,8 +30,8 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         match = _PERIOD_RE.match(text.strip())
-        if not match:
-            raise PeriodError(f"period must look like YYYY-MM, got {text!r}")
+        if not match or int(match[1]) not in PARSE_YEARS:
+            raise PeriodError(f"period must look like YYYY-MM (2000–2099), got {text!r}")
         return cls(int(match[1]), int(match[2]))
 
     @classmethod

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.choices import DivisionLevel, OrganizationKind
@@ -16,10 +17,25 @@ from taizhang.ledger.models import KeyListMembership, Project
 from taizhang.ledger.models.keylists import list_code, parse_list_code
 
 LIST_CHOICES = [
-    (list_code(level, kind), f"{level_label}{kind_label}")
+    (list_code(level, kind), format_lazy("{}{}", level_label, kind_label))
     for level, level_label in ListLevel.choices
     for kind, kind_label in ListKind.choices
 ]
+_MAX_ID = 2**63 - 1
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """Ids from a query string; junk and out-of-range numbers are form errors, not 500s."""
+
+    def _check_values(self, value):  # type: ignore[no-untyped-def]
+        for pk in value:
+            text = str(pk)
+            if not text.isdigit() or not 0 < int(text) <= _MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    params={"pk": text[:20]},
+                )
+        return super()._check_values(value)
 
 
 @dataclass
@@ -80,17 +96,17 @@ class ProjectFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
     stage = forms.MultipleChoiceField(label=_("Stage"), choices=Stage.choices, required=False)
     list = forms.MultipleChoiceField(label=_("Key list"), choices=LIST_CHOICES, required=False)
-    unit = forms.ModelMultipleChoiceField(
+    unit = IdsField(
         label=_("Responsible unit"), required=False,
         queryset=Organization.objects.filter(
             kind__in=[OrganizationKind.DEPARTMENT, OrganizationKind.TOWNSHIP]
         ),
     )
-    leader = forms.ModelMultipleChoiceField(
+    leader = IdsField(
         label=_("Leader"), required=False,
         queryset=Person.objects.filter(led_projects__isnull=False).distinct(),
     )
-    township = forms.ModelMultipleChoiceField(
+    township = IdsField(
         label=_("Township"), required=False,
         queryset=Division.objects.filter(level=DivisionLevel.TOWNSHIP),
     )
@@ -98,7 +114,7 @@ class ProjectFilterForm(forms.Form):
         label=_("Industry"), choices=Industry.choices, required=False
     )
     nature = forms.MultipleChoiceField(label=_("Nature"), choices=Nature.choices, required=False)
-    owner = forms.ModelMultipleChoiceField(
+    owner = IdsField(
         label=_("Owner"), required=False,
         queryset=Organization.objects.filter(kind=OrganizationKind.ENTERPRISE),
     )
@@ -122,7 +138,9 @@ class ProjectFilterForm(forms.Form):
             )
 
     def to_filter(self) -> ProjectFilter:
-        data: dict[str, Any] = self.cleaned_data if self.is_valid() else {}
+        # Keep every filter that is valid; the template names the ones that were not.
+        self.is_valid()
+        data: dict[str, Any] = getattr(self, "cleaned_data", {})
         return ProjectFilter(
             stages=list(data.get("stage") or []),
             key_lists=list(data.get("list") or []),

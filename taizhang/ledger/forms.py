@@ -3,12 +3,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.core.money import MAX_WAN
+from taizhang.core.forms import MoneyField
 from taizhang.ledger.choices import STAGE_TRANSITIONS, Stage
 from taizhang.ledger.models import MonthlyReport
 
 
 class MonthlyReportForm(forms.ModelForm):
+    completed = MoneyField(label=_("completed this month (10k yuan)"),
+                           help_text=_("In 10k yuan (万元), two decimals."))
+    # 0 = "there was no report when I opened the form": a first save by someone else wins.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -26,11 +29,6 @@ class MonthlyReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["completed"]
-        field.min_value = 0
-        field.max_value = MAX_WAN
-        field.widget.attrs.update({"min": "0", "step": "0.01", "inputmode": "decimal"})
-        field.help_text = _("In 10k yuan (万元), two decimals.")
         self.fields["image_progress"].required = True
 
     def clean(self):
@@ -55,7 +53,7 @@ class StageChangeForm(forms.Form):
         label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput)
 
     def __init__(self, *args, current_stage: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -65,10 +63,7 @@ class StageChangeForm(forms.Form):
 
 class AnnualPlanForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    planned_investment = forms.DecimalField(
-        label=_("Planned investment (10k yuan)"), min_value=0, max_value=MAX_WAN,
-        max_digits=16, decimal_places=2,
-    )
+    planned_investment = MoneyField(label=_("Planned investment (10k yuan)"))
     image_target = forms.CharField(label=_("Image-progress target"), max_length=200,
                                    required=False)
     planned_new_start = forms.BooleanField(label=_("Planned new start this year"),

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
@@ -54,6 +54,7 @@ def _locked(report: MonthlyReport) -> MonthlyReport:
 
 
 def _check_version(report: MonthlyReport, expected_version: int | None) -> None:
+    """`expected_version` 0 means the caller saw no report yet; None skips the check."""
     if expected_version is not None and expected_version != report.version:
         raise ConcurrentEdit()
 
@@ -77,7 +78,13 @@ def save_report(
     _check_content(data)
     report = MonthlyReport.objects.filter(project=project, period=period.first_day).first()
     if report is None:
-        report = MonthlyReport.objects.create(project=project, period=period.first_day, **data)
+        try:
+            with transaction.atomic():  # a savepoint: two first saves at once → one wins
+                report = MonthlyReport.objects.create(
+                    project=project, period=period.first_day, **data
+                )
+        except IntegrityError as exc:
+            raise ConcurrentEdit() from exc
         record("report.created", report, actor=actor, changes=snapshot(report, CONTENT_FIELDS))
         return report
     report = _locked(report)

@@ -229,3 +229,62 @@ def test_owner_cannot_change_stage_or_plan(client, world):
                        {"year": 2022, "planned_investment": "1"}).status_code == 404
     project.refresh_from_db()
     assert project.stage == "under_construction"
+
+
+def test_two_first_saves_of_the_same_report_do_not_overwrite(client, world):
+    url = reverse("ledger:report-form", args=[world.alice_project.pk, "2022-07"])
+    _login(client, world.alice)
+    first = {"completed": "111.11", "image_progress": "A", "save": "1", "version": "0"}
+    second = {"completed": "222.22", "image_progress": "B", "save": "1", "version": "0"}
+    assert client.post(url, first).status_code == 302
+    response = client.post(url, second)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert world.alice_project.reports.get().completed == Decimal("111.11")
+
+
+@pytest.mark.parametrize("typed,stored", [
+    ("1,234.56", "1234.56"), ("１２３４．５", "1234.50"), (" 12 ", "12.00"),
+])
+def test_report_amounts_are_read_like_the_importer_reads_them(client, world, typed, stored):
+    url = reverse("ledger:report-form", args=[world.alice_project.pk, "2022-07"])
+    _login(client, world.alice).post(url, {"completed": typed, "image_progress": "x",
+                                           "save": "1", "version": "0"})
+    assert world.alice_project.reports.get().completed == Decimal(stored)
+
+
+@pytest.mark.parametrize("typed", ["99999999999999.99", "1.234", "-1", "1e3", "abc", "NaN"])
+def test_report_amounts_out_of_bounds_are_refused(client, world, typed):
+    url = reverse("ledger:report-form", args=[world.alice_project.pk, "2022-07"])
+    response = _login(client, world.alice).post(
+        url, {"completed": typed, "image_progress": "x", "save": "1", "version": "0"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["completed"]
+    assert not world.alice_project.reports.exists()
+
+
+@pytest.mark.parametrize("params", [
+    {"unit": "99999999999999999999999"}, {"owner": "-1"}, {"township": "abc"},
+    {"leader": "1e5"}, {"period": "1900-01"}, {"period": "2200-12"}, {"page": "-1"},
+    {"sort": "evil"}, {"q": "x" * 500},
+])
+def test_junk_query_strings_never_break_the_list_or_the_export(client, world, params):
+    _login(client, world.office)
+    assert client.get(reverse("ledger:project-list"), params).status_code == 200
+    assert client.get(reverse("ledger:export"), params).status_code == 200
+
+
+def test_valid_filters_survive_an_invalid_one(client, world):
+    response = _login(client, world.office).get(
+        reverse("ledger:project-list"), {"stage": "nonsense", "owner": world.bob_org.pk}
+    )
+    assert [p.name for p in response.context["page"]] == [world.bob_project.name]
+    assert 'role="alert"' in response.content.decode()
+
+
+@pytest.mark.parametrize("period", ["1900-01", "2200-12", "2022-00"])
+def test_out_of_range_report_periods_are_404(client, world, period):
+    _login(client, world.alice)
+    assert client.get(reverse("ledger:my-reports"), {"period": period}).status_code == 404
+    url = f"/ledger/projects/{world.alice_project.pk}/reports/{period}/"
+    assert client.get(url).status_code == 404

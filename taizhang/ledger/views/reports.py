@@ -65,7 +65,7 @@ def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
     report = MonthlyReport.objects.filter(project=project, period=the_period.first_day).first()
     form = MonthlyReportForm(
         request.POST or None, instance=report,
-        initial={"version": report.version} if report else {"completed": None},
+        initial={"version": report.version if report else 0},
     )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in report_service.CONTENT_FIELDS}

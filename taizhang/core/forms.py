@@ -1,0 +1,49 @@
+"""Form fields shared by every app."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.core.money import MAX_WAN, wan
+from taizhang.core.sheets.errors import CellError
+from taizhang.core.sheets.normalize import parse_decimal
+
+
+class MoneyField(forms.Field):
+    """An amount in 万元 typed the way clerks type it: "1,234.56", "１２３４．５６", " 12 ".
+
+    Parsed by the same rules as imported sheets, never through float; two places at most,
+    not negative, not larger than what both databases store exactly.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off",
+                                  "maxlength": "40"})
+
+    def to_python(self, value: Any) -> Decimal | None:
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        if len(text) > 40:
+            raise forms.ValidationError(_("The amount is too large."), code="too_large")
+        try:
+            amount = parse_decimal(text)
+        except CellError as exc:
+            raise forms.ValidationError(_("Enter an amount in 10k yuan, e.g. 1234.56."),
+                                        code="invalid") from exc
+        if amount is None:
+            return None
+        if amount < 0:
+            raise forms.ValidationError(_("The amount cannot be negative."), code="negative")
+        if amount > MAX_WAN:
+            raise forms.ValidationError(_("The amount is too large."), code="too_large")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise forms.ValidationError(_("Use at most two decimals."), code="decimals")
+        return wan(amount)
