@@ -43,7 +43,7 @@ class World:
 @pytest.fixture
 def world(db) -> World:
     from taizhang.accounts.choices import DivisionLevel, OrganizationKind, Role
-    from taizhang.accounts.models import Division, Organization, Person, User
+    from taizhang.accounts.models import Division, OfficeSettings, Organization, Person, User
     from taizhang.ledger.choices import Stage
     from taizhang.ledger.services.plans import set_annual_plan
     from taizhang.ledger.services.projects import change_stage, create_project
@@ -61,6 +61,8 @@ def world(db) -> World:
     other_town = Division.objects.create(
         code="130283101", name="夏官营镇", level=DivisionLevel.TOWNSHIP, parent=county
     )
+    # The office has July 2022 open for reporting.
+    OfficeSettings.objects.create(division=county, reporting_period="2022-07")
     office_org = Organization.objects.create(kind=OrganizationKind.OFFICE, name="迁安市重点项目办")
     unit = Organization.objects.create(kind=OrganizationKind.DEPARTMENT, name="迁安市发改局")
     enterprise = OrganizationKind.ENTERPRISE

@@ -27,7 +27,8 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(OfficeSettings)
 class OfficeSettingsAdmin(admin.ModelAdmin):
-    list_display = ["division", "leaders_see_all", "units_see_all", "start_rate_basis"]
+    list_display = ["division", "reporting_period", "leaders_see_all", "units_see_all",
+                    "start_rate_basis"]
 
 
 @admin.register(User)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.choices import DivisionLevel, OrganizationKind, Role
 from taizhang.core.codes import validate_division_code, validate_uscc
+from taizhang.core.periods import Period
 
 
 class Division(models.Model):
@@ -133,6 +136,12 @@ class OfficeSettings(models.Model):
     units_see_all = models.BooleanField(
         _("responsible units may see all projects (read-only)"), default=False
     )
+    reporting_period = models.CharField(
+        _("reporting period (YYYY-MM)"), max_length=7, blank=True,
+        validators=[RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$")],
+        help_text=_("The month owners are reporting now; the ledger shows the month before. "
+                    "Empty: last calendar month."),
+    )
     start_rate_basis = models.CharField(
         _("start rate denominator"), max_length=16, choices=StartRateBasis.choices,
         default=StartRateBasis.PLANNED,
@@ -144,6 +153,12 @@ class OfficeSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.division)
+
+    def current_reporting_period(self) -> Period:
+        """The month being reported now."""
+        if self.reporting_period:
+            return Period.parse(self.reporting_period)
+        return Period.of(timezone.localdate()).previous()
 
     @classmethod
     def for_division(cls, division: Division | None) -> OfficeSettings:

@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 
-from taizhang.accounts.models import Division, Organization, Person, User
+from taizhang.accounts.models import Division, OfficeSettings, Organization, Person, User
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.context import acting
 from taizhang.core.periods import Period
@@ -107,6 +107,9 @@ class _Loader:
             code=D.COUNTY[0],
             defaults={"name": D.COUNTY[1], "level": "county", "parent": prefecture})
         self.county = county
+        # Owners are reporting August; the ledger and the bulletin show July.
+        OfficeSettings.objects.get_or_create(division=county,
+                                             defaults={"reporting_period": "2022-08"})
         self.divisions = {D.COUNTY[1]: county}
         for code, name in D.TOWNSHIPS:
             self.divisions[name], _ = Division.objects.get_or_create(

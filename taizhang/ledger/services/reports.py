@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from taizhang.accounts.models import OfficeSettings
 from taizhang.core.audit.service import diff, record, snapshot
 from taizhang.core.money import MAX_WAN
 from taizhang.core.periods import Period
@@ -59,6 +60,18 @@ def _check_version(report: MonthlyReport, expected_version: int | None) -> None:
         raise ConcurrentEdit()
 
 
+def reporting_window(actor: Any, project: Project) -> tuple[Period, Period] | None:
+    """Months an owner may report: January to the office's open month. None: no limit.
+
+    Earlier years are closed (their totals sit in the opening balance), and the office,
+    which corrects history, is not limited.
+    """
+    if actor.is_office:
+        return None
+    current = OfficeSettings.for_division(project.division).current_reporting_period()
+    return Period(current.year, 1), current
+
+
 @transaction.atomic
 def save_report(
     project: Project,
@@ -75,6 +88,13 @@ def save_report(
         raise TypeError(f"not report fields: {sorted(unknown)}")
     if period.first_day > timezone.localdate():
         raise ServiceError(_("You cannot report for a month that has not begun."), field="period")
+    window = reporting_window(actor, project)
+    if window and not window[0] <= period <= window[1]:
+        raise ServiceError(
+            _("Reports can be filled for %(first)s to %(last)s; ask the office about other "
+              "months.") % {"first": window[0], "last": window[1]},
+            field="period",
+        )
     _check_content(data)
     report = MonthlyReport.objects.filter(project=project, period=period.first_day).first()
     if report is None:

@@ -93,3 +93,20 @@ def test_behind_schedule_needs_a_reason(world):
         save_report(world.alice_project, JULY, actor=world.alice,
                     data=_data(behind_schedule=True, behind_reason=""))
     assert exc.value.field == "behind_reason"
+
+
+def test_owners_report_only_within_the_open_year(world):
+    for period in (Period(2021, 12), Period(2022, 8)):
+        with pytest.raises(ServiceError) as exc:
+            save_report(world.alice_project, period, actor=world.alice, data=_data())
+        assert exc.value.field == "period"
+    save_report(world.alice_project, Period(2022, 1), actor=world.alice, data=_data())
+    # The office corrects history: no window for it.
+    save_report(world.alice_project, Period(2021, 12), actor=world.office, data=_data())
+
+
+def test_the_month_being_reported_comes_from_the_office(client, world):
+    client.force_login(world.alice)
+    assert str(client.get("/ledger/reports/").context["period"]) == "2022-07"
+    client.force_login(world.office)
+    assert str(client.get("/ledger/projects/").context["period"]) == "2022-06"

@@ -62,7 +62,8 @@ def test_only_the_office_may_change_or_review(world):
 
 
 def test_office_allows_leaders_and_units_to_see_all_read_only(world):
-    OfficeSettings.objects.create(division=world.county, leaders_see_all=True, units_see_all=True)
+    OfficeSettings.objects.filter(division=world.county).update(leaders_see_all=True,
+                                                                units_see_all=True)
     a, b = world.alice_project.pk, world.bob_project.pk
     assert _project_ids(Project, world.carol, "view") == {a, b}
     assert _project_ids(Project, world.dave, "view") == {a, b}

@@ -125,9 +125,9 @@ def _count_queries(client, url, params):
     return len(ctx.captured_queries)
 
 
-# Session, user, user's division, default period, count, office settings, stats (3),
-# the unit filter's validation, filter choices (4), page rows.
-LIST_PAGE_QUERIES = 15
+# Session, user, user's division, office settings, count, stats (3), the unit filter's
+# validation, filter choices (4), page rows.
+LIST_PAGE_QUERIES = 14
 
 
 def test_list_page_query_count_is_pinned_and_flat(client, world):

@@ -43,7 +43,8 @@ def _sorted(projects, key: str):
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     visible = Project.objects.restrict(request.user, "view")
-    period = period_from_request(request, visible)
+    office = OfficeSettings.for_division(request.user.division)
+    period = period_from_request(request, visible, office)
     form = ProjectFilterForm(request.GET or None, visible=visible)
     filtered = form.to_filter().apply(visible, period.year)
     sort = request.GET.get("sort", "seq")
@@ -54,8 +55,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         sort,
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    basis = OfficeSettings.for_division(request.user.division).start_rate_basis
-    stats = compute(filtered, period, start_rate_basis=basis)
+    stats = compute(filtered, period, start_rate_basis=office.start_rate_basis)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -68,6 +68,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
+        "has_any": form.is_bound or stats.total.projects > 0 or visible.exists(),
     })
 
 

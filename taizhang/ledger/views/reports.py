@@ -8,39 +8,38 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from taizhang.accounts.models import OfficeSettings
 from taizhang.core.periods import Period, PeriodError
 from taizhang.core.scoping import get_for_user
 from taizhang.core.services import ServiceError
+from taizhang.ledger.choices import ReportStatus
 from taizhang.ledger.forms import MonthlyReportForm, PhotoForm
 from taizhang.ledger.models import MonthlyReport, Project, ReportPhoto
-from taizhang.ledger.queries import latest_reported_period, with_figures
+from taizhang.ledger.queries import with_figures
 from taizhang.ledger.services import reports as report_service
 
 _CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
-def _reporting_period(request: HttpRequest, projects) -> Period:
-    """`?period=`, else the month after the newest approved one (the month being reported)."""
-    raw = request.GET.get("period") or request.POST.get("period") or ""
+def _reporting_period(request: HttpRequest) -> Period:
+    """`?period=`, else the month the office has open for reporting."""
+    raw = request.GET.get("period") or ""
     if raw:
         try:
             return Period.parse(raw)
         except PeriodError as exc:
             raise Http404 from exc
-    this_month = Period.of(timezone.localdate())
-    latest = latest_reported_period(projects)
-    return min(latest.next(), this_month) if latest else this_month.previous()
+    return OfficeSettings.for_division(request.user.division).current_reporting_period()
 
 
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
     """Projects the user reports for, with this period's report status."""
     reportable = Project.objects.restrict(request.user, "report")
-    period = _reporting_period(request, reportable)
+    period = _reporting_period(request)
     projects = (
         reportable.select_related("owner")
         .prefetch_related(Prefetch(
@@ -50,8 +49,17 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         .order_by("name")
     )
     rows = [(p, p.this_period[0] if p.this_period else None) for p in projects[:500]]
+    # Drafts and returned reports of other months, so nothing is forgotten.
+    open_elsewhere = (
+        MonthlyReport.objects.filter(project__in=reportable.values("pk"),
+                                     status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
+        .exclude(period=period.first_day)
+        .select_related("project")
+        .order_by("period", "project__name")[:50]
+    )
     return render(request, "ledger/my_reports.html", {
         "period": period, "previous": period.previous(), "next": period.next(), "rows": rows,
+        "open_elsewhere": open_elsewhere,
     })
 
 
@@ -82,7 +90,9 @@ def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
             return redirect("ledger:report-form", pk=project.pk, period=str(the_period))
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-    editable = report is None or not report.is_locked
+    window = report_service.reporting_window(request.user, project)
+    in_window = window is None or window[0] <= the_period <= window[1]
+    editable = (report is None or not report.is_locked) and in_window
     before = with_figures(Project.objects.filter(pk=project.pk), the_period.previous()).get()
     plan = project.plans.filter(year=the_period.year).first()
     return render(request, "ledger/report_form.html", {
@@ -91,6 +101,7 @@ def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
         "photos": report.photos.all() if report else [],
         "max_photos": settings.TAIZHANG_MAX_PHOTOS,
         "plan": plan,
+        "window": None if in_window else window,
         # Year-to-date before this month: nothing yet in January.
         "ytd_before": before.ytd_completed if the_period.month > 1 else None,
         "since_start_before": before.since_start_completed,
