@@ -25,9 +25,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
+# The demo runs like production (no tracebacks, DEBUG off) but over plain http on loopback.
 serve:
 	@echo "taizhang is serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(DEV) $(BIN)/taizhang runserver $(HOST):$(PORT)
+	DEBUG=0 ALLOWED_HOSTS=$(HOST),localhost SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 \
+	  $(BIN)/taizhang runserver --insecure $(HOST):$(PORT)
 
 # The full suite: unit, integration and browser tests. DATABASE_URL selects PostgreSQL.
 test: $(VENV)/.installed

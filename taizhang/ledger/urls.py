@@ -26,6 +26,7 @@ urlpatterns = [
     path("projects/<int:pk>/reports/<period:period>/photos/", reports.upload_photos,
          name="report-photos"),
     path("photos/<str:token>/", reports.photo, name="photo"),
+    path("photos/<str:token>/delete/", reports.remove_photo, name="photo-delete"),
     path("export/", transfer.export_projects, name="export"),
     path("import/", transfer.import_ledger_view, name="import"),
     path("review/", review.review_queue, name="review-queue"),

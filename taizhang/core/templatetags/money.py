@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import get_language
 
 from taizhang.core.money import wan, wan_to_yi
+from taizhang.core.periods import Period
 
 register = template.Library()
 
@@ -40,6 +43,14 @@ def share(numerator: Decimal | None, denominator: Decimal | None) -> str:
     if not denominator:
         return "—"
     return pct(Decimal(numerator or 0) / Decimal(denominator))
+
+
+@register.filter
+def months_span(period: Period) -> str:
+    """January to the period as each language writes it: "1-7月", "Jan–Jul"."""
+    if (get_language() or "").startswith("zh"):
+        return f"1-{period.month}月"
+    return "Jan" if period.month == 1 else f"Jan–{calendar.month_abbr[period.month]}"
 
 
 @register.filter

@@ -288,3 +288,55 @@ def test_out_of_range_report_periods_are_404(client, world, period):
     assert client.get(reverse("ledger:my-reports"), {"period": period}).status_code == 404
     url = f"/ledger/projects/{world.alice_project.pk}/reports/{period}/"
     assert client.get(url).status_code == 404
+
+
+def test_review_redirects_only_to_this_site(client, world):
+    report = submit_report(save_report(world.alice_project, JULY, actor=world.alice,
+                                       data={"completed": Decimal("5"), "image_progress": "x"}),
+                           actor=world.alice)
+    url = reverse("ledger:review-action", args=[report.pk, "approve"])
+    response = _login(client, world.office).post(url, {"next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("ledger:review-queue")
+
+
+def test_error_pages_are_friendly_and_translated(client, world):
+    client.force_login(world.alice)
+    response = client.get(reverse("ledger:review-queue"))
+    assert response.status_code == 403
+    assert "403.html" in [t.name for t in response.templates]
+    response = client.get("/ledger/projects/999999/")
+    assert response.status_code == 404
+    assert "404.html" in [t.name for t in response.templates]
+
+
+def test_office_reopens_an_approved_report_from_the_project_page(client, world):
+    report = _approved(world, world.alice_project, "10.00")
+    _login(client, world.office)
+    page = client.get(reverse("ledger:project-detail", args=[world.alice_project.pk]))
+    action = reverse("ledger:review-action", args=[report.pk, "reopen"])
+    assert action in page.content.decode()
+    client.post(action, {"reason": "数字填错", "next": page.request["PATH_INFO"]})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED and report.return_reason == "数字填错"
+
+
+def test_owner_removes_a_photo_from_a_draft_only(client, world, settings, tmp_path):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from taizhang.ledger.services.reports import add_photo
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, format="PNG")
+    report = save_report(world.alice_project, JULY, actor=world.alice,
+                         data={"completed": Decimal("1"), "image_progress": "x"})
+    photo = add_photo(report, SimpleUploadedFile("a.png", buffer.getvalue()), actor=world.alice)
+    _login(client, world.bob)
+    assert client.post(reverse("ledger:photo-delete", args=[photo.token])).status_code == 404
+    _login(client, world.alice)
+    client.post(reverse("ledger:photo-delete", args=[photo.token]))
+    assert not report.photos.exists()

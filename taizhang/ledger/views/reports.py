@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -141,3 +142,17 @@ def photo(request: HttpRequest, token: str) -> FileResponse:
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+@require_POST
+def remove_photo(request: HttpRequest, token: str) -> HttpResponse:
+    found = get_for_user(ReportPhoto.objects.select_related("report"), request.user, "report",
+                         token=token)
+    report = found.report
+    try:
+        report_service.delete_photo(found, actor=request.user)
+        messages.success(request, _("The photo was removed."))
+    except (ServiceError, PermissionDenied):
+        messages.error(request, _("Photos can only be removed while the report is being edited."))
+    return redirect("ledger:report-form", pk=report.project_id, period=report.period_label)

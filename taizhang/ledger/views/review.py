@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -67,4 +68,8 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "report": report, "done": ok, "note": text,
         })
     (messages.success if ok else messages.error)(request, text)
-    return redirect(request.POST.get("next") or "ledger:review-queue")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "ledger:review-queue"
+    return redirect(target)

@@ -84,6 +84,10 @@ def import_ledger_view(request: HttpRequest) -> HttpResponse:
     if not request.user.is_office:
         raise PermissionDenied
     staged = request.session.get("staged_import")
+    if request.method == "POST" and "confirm" in request.POST and not staged:
+        messages.error(request, _("This preview has expired or was already imported; "
+                                  "upload the file again."))
+        return redirect("ledger:import")
     if request.method == "POST" and "confirm" in request.POST and staged:
         if request.POST.get("token") != staged["token"]:
             messages.error(request, _("This preview has expired; upload the file again."))
