@@ -48,8 +48,9 @@ def test_bad_sheet_lists_every_error_and_writes_nothing(client, world):
 
 def test_a_confirm_without_a_preview_does_nothing(client, world):
     client.force_login(world.office)
-    response = client.post(URL, {"confirm": "1", "token": "forged"})
+    response = client.post(URL, {"confirm": "1", "token": "forged"}, follow=True)
     assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]]  # "expired or already imported"
     assert Project.objects.count() == 2
 
 
