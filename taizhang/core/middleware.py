@@ -3,7 +3,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from taizhang.core.context import acting
 
@@ -20,3 +23,18 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user chose English with the switch (a cookie).
+
+    The browser's Accept-Language is ignored on purpose: offices share machines set up in
+    all sorts of ways, and the interface should not change language by accident.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -1,0 +1,16 @@
+from django.urls import reverse
+
+
+def test_chinese_by_default_whatever_the_browser_says(client, world):
+    client.force_login(world.office)
+    response = client.get(reverse("ledger:project-list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 200
+    assert 'lang="zh-CN"' in response.content.decode()
+
+
+def test_english_when_chosen(client, world):
+    client.force_login(world.office)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get(reverse("ledger:project-list"))
+    assert 'lang="en"' in response.content.decode()
+    assert "Key projects" in response.content.decode()
