@@ -39,11 +39,13 @@ class Division(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         prefix = self.parent.path if self.parent is not None else ""
+        old_path = self.path
         self.path = f"{prefix}{self.code}/"
         super().save(*args, **kwargs)
-
-    def with_descendants_q(self, prefix: str = "division__") -> models.Q:
-        return models.Q(**{f"{prefix}path__startswith": self.path})
+        if old_path and old_path != self.path:
+            # Moved or recoded: everything below follows, or scoping would go wrong.
+            for child in Division.objects.filter(parent=self):
+                child.save()
 
 
 class Organization(models.Model):

@@ -63,8 +63,3 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
-
-
-def months_of_year_to(period: Period) -> list[Period]:
-    """January … period of the same year."""
-    return [Period(period.year, m) for m in range(1, period.month + 1)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -41,8 +42,23 @@ class PlanInline(admin.TabularInline):
         return False
 
 
+class ProjectAdminForm(forms.ModelForm):
+    # The version the form was opened at: a save after someone else's is refused.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Project
+        fields = list(EDITABLE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+
 @admin.register(Project)
 class ProjectAdmin(ScopedAdmin):
+    form = ProjectAdminForm
     list_display = ["name", "code", "owner", "stage", "division", "planned_total", "leader"]
     list_filter = ["stage", "industry", "nature", "project_type"]
     search_fields = ["name", "code", "owner__name"]
@@ -59,7 +75,8 @@ class ProjectAdmin(ScopedAdmin):
                   if name in EDITABLE_FIELDS}
         if change:
             original = Project.objects.get(pk=obj.pk)
-            update_project(original, actor=request.user, expected_version=original.version,
+            update_project(original, actor=request.user,
+                           expected_version=form.cleaned_data.get("seen_version"),
                            changes=fields)
         else:
             data = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS
@@ -100,7 +117,7 @@ class KeyListMembershipAdmin(ReadOnlyAdmin):
 
 
 @admin.register(KeyList)
-class KeyListAdmin(admin.ModelAdmin):
+class KeyListAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "level", "kind", "year"]
 
 

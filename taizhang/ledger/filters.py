@@ -53,9 +53,14 @@ class ProjectFilter:
     search: str = ""
 
     def apply(self, projects: QuerySet[Project], year: int) -> QuerySet[Project]:
-        """Narrow `projects`; key lists are those of `year` (the period's year)."""
+        """Narrow `projects`; key lists are those of `year` (the period's year).
+
+        Cancelled projects (终止) leave the ledger's figures unless asked for by stage.
+        """
         if self.stages:
             projects = projects.filter(stage__in=self.stages)
+        else:
+            projects = projects.exclude(stage=Stage.CANCELLED)
         if self.key_lists:
             lists_q = Q()
             for code in self.key_lists:
@@ -85,9 +90,6 @@ class ProjectFilter:
         if self.search:
             projects = projects.filter(Q(name__icontains=self.search) | Q(code=self.search))
         return projects
-
-    def is_empty(self) -> bool:
-        return not any(getattr(self, name) for name in self.__dataclass_fields__)
 
 
 class ProjectFilterForm(forms.Form):

@@ -21,7 +21,8 @@ def _report_sum(period: Period, *, from_day=None, only_month: bool = False) -> S
         project=OuterRef("pk"), status=ReportStatus.APPROVED, period__lte=period.first_day
     )
     if only_month:
-        reports = reports.filter(period=period.first_day)
+        # A lump (covers_from set) holds several months with no known split.
+        reports = reports.filter(period=period.first_day, covers_from__isnull=True)
     elif from_day is not None:
         reports = reports.filter(period__gte=from_day)
     total = reports.order_by().values("project").annotate(s=Sum("completed")).values("s")
@@ -51,3 +52,20 @@ def latest_reported_period(projects: QuerySet[Project]) -> Period | None:
         .first()
     )
     return Period.of(latest) if latest else None
+
+
+# Programme → project → sub-project: deeper trees are not part of the ledger's model.
+MAX_DEPTH = 3
+
+
+def descendant_ids(project: Project) -> list[int]:
+    """Ids of every project below `project` (one query per level, at most MAX_DEPTH)."""
+    found: list[int] = []
+    level = [project.pk]
+    for _depth in range(MAX_DEPTH):
+        level = list(Project.objects.filter(parent__in=level).values_list("pk", flat=True))
+        level = [pk for pk in level if pk not in found and pk != project.pk]
+        if not level:
+            break
+        found.extend(level)
+    return found

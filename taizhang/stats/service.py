@@ -156,7 +156,8 @@ def compute(
     }
     report_aggs: dict[str, Any] = {}
     in_year = Q(period__gte=period.year_start)
-    in_month = Q(period=period.first_day)
+    # A lump (covers_from set) holds several months with no known split: not a month figure.
+    in_month = Q(period=period.first_day, covers_from__isnull=True)
     for name, q in segments.items():
         key = keys[name]
         related = _prefixed(q, "project__")

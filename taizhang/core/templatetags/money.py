@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.translation import get_language
@@ -35,7 +35,8 @@ def pct(value: Decimal | None, places: int = 1) -> str:
     """0.5874 → "58.7%"."""
     if value is None or value == "":
         return "—"
-    return f"{Decimal(value) * 100:.{int(places)}f}%"
+    exponent = Decimal(1).scaleb(-int(places))
+    return f"{(Decimal(value) * 100).quantize(exponent, rounding=ROUND_HALF_UP)}%"
 
 
 @register.filter

@@ -3,12 +3,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.audit.service import diff, record, snapshot
 from taizhang.core.money import MAX_WAN
-from taizhang.core.services import ServiceError, save_versioned
+from taizhang.core.services import ConcurrentEdit, ServiceError, save_versioned
 from taizhang.ledger.models import AnnualPlan, Project
 from taizhang.ledger.services.common import require_project
 
@@ -39,7 +39,11 @@ def set_annual_plan(
         "planned_new_start": planned_new_start,
     }
     if plan is None:
-        plan = AnnualPlan.objects.create(project=project, year=year, **values)
+        try:
+            with transaction.atomic():  # a savepoint: two first saves at once → one wins
+                plan = AnnualPlan.objects.create(project=project, year=year, **values)
+        except IntegrityError as exc:
+            raise ConcurrentEdit() from exc
         record("plan.created", plan, actor=actor, changes=snapshot(plan, _PLAN_FIELDS))
         return plan
     before = snapshot(plan, _PLAN_FIELDS)

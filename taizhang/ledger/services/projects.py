@@ -26,11 +26,25 @@ EDITABLE_FIELDS = (
 _REASON_REQUIRED = {Stage.ON_HOLD, Stage.CANCELLED}
 
 
+def _check_parent(project: Project) -> None:
+    """A parent must not be the project itself or one of its descendants (no cycles)."""
+    parent_id = project.parent_id
+    seen = {project.pk}
+    while parent_id is not None:
+        if parent_id in seen:
+            raise ServiceError(
+                _("A project cannot be placed under itself or one of its sub-projects."),
+                field="parent",
+            )
+        seen.add(parent_id)
+        parent_id = Project.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+
+
 def _require_division(actor: Any, project: Project) -> None:
     require_office(actor)
-    if actor.is_superuser or actor.division is None:
+    if actor.is_superuser:
         return
-    if not project.division.path.startswith(actor.division.path):
+    if actor.division is None or not project.division.path.startswith(actor.division.path):
         raise PermissionDenied
 
 
@@ -65,6 +79,7 @@ def update_project(
     if project.code == "":
         project.code = None
     _require_division(actor, project)
+    _check_parent(project)
     clean_or_raise(project)
     after = snapshot(project, changes.keys())
     changed = diff(before, after)

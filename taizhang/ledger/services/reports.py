@@ -19,7 +19,7 @@ from taizhang.core.audit.service import diff, record, snapshot
 from taizhang.core.money import MAX_WAN
 from taizhang.core.periods import Period
 from taizhang.core.services import ConcurrentEdit, ServiceError, save_versioned
-from taizhang.ledger.choices import ReportStatus
+from taizhang.ledger.choices import ReportStatus, Stage
 from taizhang.ledger.models import MonthlyReport, Project, ReportPhoto
 from taizhang.ledger.services.common import require_project
 
@@ -88,15 +88,18 @@ def save_report(
         raise TypeError(f"not report fields: {sorted(unknown)}")
     if period.first_day > timezone.localdate():
         raise ServiceError(_("You cannot report for a month that has not begun."), field="period")
+    if project.stage == Stage.CANCELLED:
+        raise ServiceError(_("The project is cancelled; it takes no more reports."))
+    report = MonthlyReport.objects.filter(project=project, period=period.first_day).first()
     window = reporting_window(actor, project)
-    if window and not window[0] <= period <= window[1]:
+    returned = report is not None and report.status == ReportStatus.RETURNED
+    if window and not window[0] <= period <= window[1] and not returned:
         raise ServiceError(
             _("Reports can be filled for %(first)s to %(last)s; ask the office about other "
               "months.") % {"first": window[0], "last": window[1]},
             field="period",
         )
     _check_content(data)
-    report = MonthlyReport.objects.filter(project=project, period=period.first_day).first()
     if report is None:
         try:
             with transaction.atomic():  # a savepoint: two first saves at once → one wins
@@ -248,8 +251,8 @@ def add_photo(
 
 @transaction.atomic
 def delete_photo(photo: ReportPhoto, *, actor: Any) -> None:
-    report = photo.report
-    require_project(actor, report.project, "report")
+    require_project(actor, photo.report.project, "report")
+    report = _locked(photo.report)
     if report.status not in _EDITABLE:
         raise PermissionDenied
     name = photo.image.name or ""

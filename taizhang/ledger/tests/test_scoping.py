@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.audit.models import AuditEvent
@@ -17,7 +21,8 @@ from taizhang.ledger.models import (
     ReportPhoto,
     StageChange,
 )
-from taizhang.ledger.services.reports import save_report
+from taizhang.ledger.services.keylists import apply_for_list, get_or_create_list
+from taizhang.ledger.services.reports import add_photo, save_report
 
 SCOPED = [Project, StageChange, AnnualPlan, MonthlyReport, KeyListMembership, ReportPhoto]
 
@@ -31,13 +36,20 @@ def _project_ids(model, user, action):
 
 
 @pytest.fixture
-def reports(world):
+def reports(world, settings, tmp_path):
+    """A report with a photo and a key-list membership on each of the two projects."""
+    settings.MEDIA_ROOT = tmp_path
+    buffer = BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, format="PNG")
+    county_list = get_or_create_list("county", "key", 2022, actor=world.office)
     for project, owner in ((world.alice_project, world.alice), (world.bob_project, world.bob)):
-        save_report(project, Period(2022, 7), actor=owner,
-                    data={"completed": Decimal("1"), "image_progress": "x"})
+        report = save_report(project, Period(2022, 7), actor=owner,
+                             data={"completed": Decimal("1"), "image_progress": "x"})
+        add_photo(report, SimpleUploadedFile("p.png", buffer.getvalue()), actor=owner)
+        apply_for_list(project, county_list, actor=world.office, applied_on=date(2022, 1, 4))
 
 
-@pytest.mark.parametrize("model", [Project, StageChange, AnnualPlan, MonthlyReport])
+@pytest.mark.parametrize("model", SCOPED)
 def test_each_persona_sees_exactly_their_scope(world, reports, model):
     a, b = world.alice_project.pk, world.bob_project.pk
     expected = {
@@ -46,6 +58,7 @@ def test_each_persona_sees_exactly_their_scope(world, reports, model):
         "dave": {a},  # the responsible unit of Alice's project
         "eve": set(),  # a bank sees no ledger data
     }
+    assert model.objects.count() >= 2  # the fixture made rows on both projects
     for who, ids in expected.items():
         assert _project_ids(model, getattr(world, who), "view") == ids, who
 
@@ -100,3 +113,22 @@ def test_audit_rows_cannot_be_changed_or_deleted(world):
         AuditEvent.objects.all().delete()
     with pytest.raises(PermissionError):
         AuditEvent.objects.update(reason="x")
+
+
+def test_moving_a_division_moves_everything_below_it(world):
+    from taizhang.accounts.choices import DivisionLevel
+    from taizhang.accounts.models import Division
+
+    other_county = Division.objects.create(code="130281", name="遵化市",
+                                           level=DivisionLevel.COUNTY,
+                                           parent=world.county.parent)
+    world.town.parent = other_county
+    world.town.save()
+    village = Division.objects.create(code="130283199",
+                                      name="测试镇", level=DivisionLevel.TOWNSHIP,
+                                      parent=world.town)
+    world.town.parent = world.county
+    world.town.save()
+    village.refresh_from_db()
+    assert village.path == f"{world.county.path}{world.town.code}/{village.code}/"
+    assert _project_ids(Project, world.office, "view") >= {world.alice_project.pk}

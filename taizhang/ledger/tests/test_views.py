@@ -340,3 +340,80 @@ def test_owner_removes_a_photo_from_a_draft_only(client, world, settings, tmp_pa
     _login(client, world.alice)
     client.post(reverse("ledger:photo-delete", args=[photo.token]))
     assert not report.photos.exists()
+
+
+def test_roll_up_shows_only_what_the_viewer_may_see(client, world):
+    from taizhang.ledger.services.projects import update_project
+
+    program = create_project(actor=world.office, name="迁钢新材扩能计划", owner=world.bob_org,
+                             division=world.town, planned_total=Decimal("0.00"))
+    for child in (world.alice_project, world.bob_project):
+        child.refresh_from_db()
+        update_project(child, actor=world.office, expected_version=child.version,
+                       changes={"parent": program})
+    _approved(world, world.alice_project, "123.45")
+    # The programme is Bob's organization's; one of its sub-projects is Alice's.
+    response = _login(client, world.bob).get(reverse("ledger:project-detail", args=[program.pk]),
+                                             {"period": "2022-07"})
+    assert response.status_code == 200
+    assert world.alice_project.name not in response.content.decode()
+    assert response.context["rollup"].total.projects == 1
+    assert response.context["rollup"].total.ytd_completed == Decimal("0")
+    response = _login(client, world.office).get(
+        reverse("ledger:project-detail", args=[program.pk]), {"period": "2022-07"})
+    assert response.context["rollup"].total.ytd_completed == Decimal("123.45")
+
+
+def test_parent_cycles_are_refused(world):
+    from taizhang.core.services import ServiceError
+    from taizhang.ledger.services.projects import update_project
+
+    a, b = world.alice_project, world.bob_project
+    a.refresh_from_db()
+    update_project(a, actor=world.office, expected_version=a.version, changes={"parent": b})
+    b.refresh_from_db()
+    with pytest.raises(ServiceError) as exc:
+        update_project(b, actor=world.office, expected_version=b.version, changes={"parent": a})
+    assert exc.value.field == "parent"
+
+
+def test_an_account_without_a_division_sees_nothing(client, world):
+    from taizhang.accounts.models import User
+
+    newcomer = User.objects.create_user("newcomer")  # a viewer, not yet placed anywhere
+    response = _login(client, newcomer).get(reverse("ledger:project-list"))
+    assert response.context["stats"].total.projects == 0
+
+
+def test_office_admin_cannot_manage_users_in_the_admin(client, world):
+    world.office.is_staff = True
+    world.office.save()
+    _login(client, world.office)
+    assert client.get("/admin/accounts/user/").status_code == 403
+    assert client.get(f"/admin/accounts/user/{world.office.pk}/change/").status_code == 403
+    assert client.get("/admin/ledger/keylist/add/").status_code == 403
+
+
+def test_admin_refuses_a_stale_project_form(client, world):
+    world.office.is_staff = True
+    world.office.save()
+    _login(client, world.office)
+    project = world.alice_project
+    url = f"/admin/ledger/project/{project.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data.update({"plans-TOTAL_FORMS": "0", "plans-INITIAL_FORMS": "0",
+                 "plans-MIN_NUM_FORMS": "0", "plans-MAX_NUM_FORMS": "1000"})
+    project.refresh_from_db()
+    from taizhang.ledger.services.projects import update_project
+
+    update_project(project, actor=world.office, expected_version=project.version,
+                   changes={"planned_total": Decimal("60000.00")})  # someone else saves first
+    data["name"] = "改名"
+    client.post(url, data)
+    project.refresh_from_db()
+    assert project.planned_total == Decimal("60000.00")
+    assert project.name != "改名"
+    assert client.get("/admin/autocomplete/", {"app_label": "ledger", "model_name": "project",
+                                               "field_name": "owner"}).status_code == 200

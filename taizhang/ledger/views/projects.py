@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,7 +15,7 @@ from taizhang.ledger.choices import MembershipStatus, ReportStatus
 from taizhang.ledger.filters import ProjectFilterForm
 from taizhang.ledger.forms import AnnualPlanForm, StageChangeForm
 from taizhang.ledger.models import MonthlyReport, Project
-from taizhang.ledger.queries import with_figures
+from taizhang.ledger.queries import descendant_ids, with_figures
 from taizhang.ledger.views.common import period_from_request
 from taizhang.stats.service import compute
 
@@ -104,11 +104,12 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": Project.objects.restrict(request.user, "report").filter(pk=pk).exists(),
         "change": Project.objects.restrict(request.user, "change").filter(pk=pk).exists(),
     }
-    descendants = Project.objects.filter(Q(parent=project) | Q(parent__parent=project))
+    visible = Project.objects.restrict(request.user, "view")
+    children = list(visible.filter(parent=project).order_by("pk"))
     rollup = None
-    if project.children.exists():
-        period = period_from_request(request, Project.objects.filter(pk=project.pk))
-        rollup = compute(descendants, period)
+    if children:
+        period = period_from_request(request, visible)
+        rollup = compute(visible.filter(pk__in=descendant_ids(project)), period)
     office_forms = {}
     if can["change"]:
         office_forms = {
@@ -124,15 +125,15 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "project": project,
         "reports": reports,
         "plans": project.plans.order_by("-year"),
-        "stage_changes": project.stage_changes.select_related("changed_by"),
+        "stage_changes": project.stage_changes.select_related("changed_by__person"),
         "memberships": project.memberships.select_related("key_list").order_by(
             "-key_list__year", "key_list__level"
         ),
-        "children": project.children.all(),
+        "children": children,
         "approved_status": MembershipStatus.APPROVED,
         "chart": chart,
         "photos": [p for r in reports for p in r.photos.all()],
-        "history": AuditEvent.objects.for_object(project).select_related("actor")[:20]
+        "history": AuditEvent.objects.for_object(project).select_related("actor__person")[:20]
         if can["change"] else [],
         "can": can,
     })

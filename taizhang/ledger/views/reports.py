@@ -92,7 +92,8 @@ def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
     window = report_service.reporting_window(request.user, project)
-    in_window = window is None or window[0] <= the_period <= window[1]
+    returned = report is not None and report.status == ReportStatus.RETURNED
+    in_window = window is None or window[0] <= the_period <= window[1] or returned
     editable = (report is None or not report.is_locked) and in_window
     before = with_figures(Project.objects.filter(pk=project.pk), the_period.previous()).get()
     plan = project.plans.filter(year=the_period.year).first()

@@ -24,7 +24,7 @@ def _queue(user):
     return (
         MonthlyReport.objects.restrict(user, "review")
         .filter(status=ReportStatus.SUBMITTED)
-        .select_related("project", "project__owner", "submitted_by")
+        .select_related("project", "project__owner", "submitted_by__person")
         .order_by("submitted_at", "pk")
     )
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.periods import Period
 from taizhang.ledger.choices import Batch, Stage
-from taizhang.ledger.models import Project
+from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.services.keylists import enlist, get_or_create_list
 from taizhang.ledger.services.plans import set_annual_plan
 from taizhang.ledger.services.projects import change_stage, create_project
@@ -123,3 +123,36 @@ def test_stats_command_rejects_bad_input(world):
         call_command("stats", "--period", "2022/07")
     with pytest.raises(CommandError):
         call_command("stats", "--period", "2022-07", "--list", "city")
+
+
+def test_stats_command_follows_the_office_start_rate_basis(world, capsys):
+    set_annual_plan(world.alice_project, 2022, actor=world.office,
+                    planned_investment=Decimal("12000"), planned_new_start=True)
+    call_command("stats", "--period", "2022-07", "--json")
+    assert json.loads(capsys.readouterr().out)["start_rate"] == "1.0000"  # 1 of 1 planned
+    OfficeSettings.objects.update(start_rate_basis=OfficeSettings.StartRateBasis.ALL)
+    call_command("stats", "--period", "2022-07", "--json")
+    assert json.loads(capsys.readouterr().out)["start_rate"] == "1.0000"  # 2 of 2 started
+    call_command("stats", "--period", "2022-02", "--json", "--start-rate-basis", "all")
+    assert json.loads(capsys.readouterr().out)["start_rate"] == "0.0000"
+
+
+def test_lumps_count_in_year_to_date_but_not_as_a_month(world):
+    report = _approved(world, world.alice_project, Period(2022, 6), "600.00")
+    MonthlyReport.objects.filter(pk=report.pk).update(covers_from=date(2022, 1, 1))
+    june = compute(Project.objects.all(), Period(2022, 6))
+    assert june.total.ytd_completed == Decimal("600.00")
+    assert june.total.month_completed == Decimal("0.00")
+
+
+def test_cancelled_projects_leave_the_figures_unless_asked_for(world):
+    from taizhang.ledger.filters import ProjectFilter
+
+    gone = create_project(actor=world.office, name="终止项目", owner=world.bob_org,
+                          division=world.town, planned_total=Decimal("7000.00"))
+    change_stage(gone, Stage.CANCELLED, actor=world.office, effective_date=date(2022, 4, 1),
+                 reason="企业放弃投资")
+    everyone = ProjectFilter().apply(Project.objects.all(), 2022)
+    assert compute(everyone, JULY).total.planned_total == Decimal("130000.00")
+    only = ProjectFilter(stages=[Stage.CANCELLED]).apply(Project.objects.all(), 2022)
+    assert compute(only, JULY).total.projects == 1

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from taizhang.accounts.models import Organization, Person
+from taizhang.accounts.models import OfficeSettings, Organization, Person
 from taizhang.core.periods import Period, PeriodError
 from taizhang.ledger.filters import LIST_CHOICES, ProjectFilter
 from taizhang.ledger.models import Project
@@ -25,6 +25,12 @@ def _names_to_ids(model: Any, names: str, what: str) -> list[int]:
     return ids
 
 
+def _office_basis() -> str:
+    """The office's choice when the deployment has one office, else planned new starts."""
+    offices = list(OfficeSettings.objects.values_list("start_rate_basis", flat=True)[:2])
+    return offices[0] if len(offices) == 1 else OfficeSettings.StartRateBasis.PLANNED
+
+
 class Command(BaseCommand):
     help = "Ledger statistics for a period, optionally filtered (the bulletin's figures)."
 
@@ -34,6 +40,10 @@ class Command(BaseCommand):
         parser.add_argument("--unit", default="", help="responsible unit names, comma separated")
         parser.add_argument("--leader", default="", help="leader names, comma separated")
         parser.add_argument("--stage", default="", help="stages, comma separated")
+        parser.add_argument(
+            "--start-rate-basis", choices=OfficeSettings.StartRateBasis.values,
+            help="denominator of the start rate (default: the office's setting)",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -55,7 +65,9 @@ class Command(BaseCommand):
             units=_names_to_ids(Organization, options["unit"], _("unit")),
             leaders=_names_to_ids(Person, options["leader"], _("leader")),
         )
-        stats = compute(flt.apply(Project.objects.all(), period.year), period)
+        basis = options["start_rate_basis"] or _office_basis()
+        stats = compute(flt.apply(Project.objects.all(), period.year), period,
+                        start_rate_basis=basis)
         data = stats.as_dict()
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
