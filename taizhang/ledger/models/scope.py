@@ -19,10 +19,12 @@ REVIEW = "review"  # approve or return monthly reports
 
 def project_scope_q(user: Any, action: str, prefix: str = "") -> Q:
     """Q over projects (through `prefix`, e.g. "project__") that `user` may `action`."""
-    division = user.division
-    in_division = Q(**{f"{prefix}division__path__startswith": division.path}) if division else Q()
     if user.is_superuser:
         return Q()
+    division = user.division
+    if division is None:
+        return NOTHING  # an account not yet placed in a division sees nothing
+    in_division = Q(**{f"{prefix}division__path__startswith": division.path})
     role = user.role
     if role == Role.OFFICE_ADMIN:
         return in_division
@@ -36,11 +38,11 @@ def project_scope_q(user: Any, action: str, prefix: str = "") -> Q:
         return in_division
     settings = OfficeSettings.for_division(division)
     if role == Role.LEADER:
-        if settings.leaders_see_all and division:
+        if settings.leaders_see_all:
             return in_division
         return Q(**{f"{prefix}leader_id": user.person_id}) if user.person_id else NOTHING
     if role == Role.UNIT_STAFF:
-        if settings.units_see_all and division:
+        if settings.units_see_all:
             return in_division
         if not user.organization_id:
             return NOTHING
