@@ -2,7 +2,9 @@
 
 One query (annual plan, year-to-date, month and since-start as subquery annotations) read in
 batches; the 合计 row comes from ``taizhang.stats.service.compute``, so the sheet and every
-other page agree.  The sheet re-imports without loss through ``taizhang.ledger.importing``.
+other page agree.  The month column (本月完成) holds only single-month reports: a lump
+(``MonthlyReport.covers_from`` set) has no known month split, so its cell stays empty.  The
+sheet re-imports without loss through ``taizhang.ledger.importing``.
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ def columns_for(period: Period) -> list[Column]:
         Column("planned_start", "计划开工时间", DATES_GROUP, "date", 12),
         Column("actual_start", "实际开工时间", DATES_GROUP, "date", 12),
         Column("planned_completion", "计划竣工时间", DATES_GROUP, "date", 12),
+        Column("actual_completion", "实际竣工时间", DATES_GROUP, "date", 12),
         Column("leader", "包联领导", width=16),
         Column("unit", "责任单位", width=20),
         Column("contact_name", "联系人", width=10),
@@ -101,10 +104,6 @@ def columns_for(period: Period) -> list[Column]:
 def sheet_title(period: Period, prefix: str = "") -> str:
     months = f"1-{period.month}月" if period.month > 1 else "1月"
     return f"{prefix}{period.year}年{months}重点项目台账"
-
-
-def export_filename(period: Period) -> str:
-    return f"重点项目台账-{period}.xlsx"
 
 
 def _money() -> DecimalField:
@@ -126,6 +125,8 @@ def annotated(projects: QuerySet[Project], period: Period) -> QuerySet[Project]:
     reports = MonthlyReport.objects.filter(project=OuterRef("pk")).order_by()
     first = period.first_day
     this_month = reports.filter(period=first, status=ReportStatus.APPROVED)
+    # A lump (covers_from set) holds several months with no known split: no month figure.
+    single_month = this_month.filter(covers_from__isnull=True)
     memberships = KeyListMembership.objects.filter(
         key_list__year=period.year, status=MembershipStatus.APPROVED
     ).select_related("key_list")
@@ -139,7 +140,7 @@ def annotated(projects: QuerySet[Project], period: Period) -> QuerySet[Project]:
             ),
             x_ytd=_report_sum(reports.filter(period__gte=period.year_start, period__lte=first)),
             x_reported=_report_sum(reports.filter(period__lte=first)),
-            x_month=Subquery(this_month.values("completed")[:1], output_field=_money()),
+            x_month=Subquery(single_month.values("completed")[:1], output_field=_money()),
             x_image_progress=Subquery(this_month.values("image_progress")[:1]),
             x_problems=Subquery(this_month.values("problems")[:1]),
             x_next_steps=Subquery(this_month.values("next_steps")[:1]),
@@ -183,6 +184,7 @@ def row_values(project: Project, seq: int) -> dict[str, Any]:
         "planned_start": p.planned_start,
         "actual_start": p.actual_start,
         "planned_completion": p.planned_completion,
+        "actual_completion": p.actual_completion,
         "leader": str(p.leader) if p.leader_id else "",
         "unit": p.responsible_unit.name if p.responsible_unit_id else "",
         "contact_name": p.contact_name,
@@ -304,7 +306,6 @@ __all__ = [
     "Column",
     "annotated",
     "columns_for",
-    "export_filename",
     "row_values",
     "sheet_title",
     "total_values",

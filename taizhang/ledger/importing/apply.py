@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from taizhang.accounts.models import Organization, Person
 from taizhang.core.audit.service import diff, record, record_many, snapshot
 from taizhang.ledger.choices import MembershipStatus, ReportStatus
-from taizhang.ledger.importing.plan import ImportPlan, ProjectOp
+from taizhang.ledger.importing.ops import ImportPlan, ProjectOp
 from taizhang.ledger.models import (
     AnnualPlan,
     KeyList,
@@ -52,7 +52,7 @@ def _create_names(plan: ImportPlan, actor: Any) -> None:
             plan.key_lists[(level, kind)] = key_list
 
 
-def _create_projects(ops: list[ProjectOp], actor: Any) -> None:
+def _create_projects(ops: list[ProjectOp], actor: Any, reason: str) -> None:
     projects = []
     for op in ops:
         op.project = Project(**op.values)  # related objects are saved by now: ids are set
@@ -62,6 +62,13 @@ def _create_projects(ops: list[ProjectOp], actor: Any) -> None:
     Project.objects.bulk_create(projects, batch_size=_BATCH)
     record_many("project.created", projects, actor=actor,
                 changes_for={p.pk: snapshot(p) for p in projects})
+    # The stage a new project starts in, like a move from "" (its dates are in op.values).
+    StageChange.objects.bulk_create([
+        StageChange(project=op.project, from_stage=from_stage, to_stage=to_stage,
+                    effective_date=when, reason=reason, changed_by=actor)
+        for op in ops if op.stage_change
+        for from_stage, to_stage, when in [op.stage_change]
+    ], batch_size=_BATCH)
 
 
 def _update_projects(ops: list[ProjectOp], actor: Any, reason: str, now: Any) -> None:
@@ -198,7 +205,7 @@ def apply_plan(plan: ImportPlan, *, actor: Any, filename: str) -> list[int]:
     now = timezone.now()
     reason = _("Imported from %(file)s") % {"file": filename}
     _create_names(plan, actor)
-    _create_projects([op for op in plan.ops if op.action == "create"], actor)
+    _create_projects([op for op in plan.ops if op.action == "create"], actor, reason)
     _update_projects([op for op in plan.ops if op.action == "update"], actor, reason, now)
     _write_plans(plan, actor)
     _write_reports(plan, actor, now)

@@ -86,6 +86,10 @@ FIELDS: dict[str, list[Synonym]] = {
         "计划竣工时间", "计划竣工日期", "计划竣工", "预计竣工时间", "竣工时间", "计划投产时间",
         "计划竣工投产时间",
     ],
+    "actual_completion": [
+        "实际竣工时间", "实际竣工日期", "实际竣工", "实际竣工投产时间", "实际投产时间",
+        "实际完工时间",
+    ],
     "leader": [
         "包联领导", "挂钩领导", "包联市领导", "联系领导", "分包领导", "包保领导", "包联县领导",
         "挂包领导", "牵头领导", "分管领导", "包联县级领导", "包联市级领导",
@@ -109,7 +113,7 @@ FIELDS: dict[str, list[Synonym]] = {
 REQUIRED = ["name"]
 
 MONEY_FIELDS = ("planned_total", "before_year", "annual_plan", "ytd", "month", "since_start")
-DATE_FIELDS = ("planned_start", "actual_start", "planned_completion")
+DATE_FIELDS = ("planned_start", "actual_start", "planned_completion", "actual_completion")
 #: Long text kept with its line breaks.
 BLOCK_FIELDS = ("scale_content", "image_progress", "problems", "next_steps")
 #: Single-line text, whitespace collapsed.

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from taizhang.core.context import acting, current
-from taizhang.core.periods import Period
+from taizhang.core.periods import PARSE_YEARS, Period
 from taizhang.core.sheets import SheetFormatError, read_workbook
 from taizhang.ledger.importing.apply import apply_plan
 from taizhang.ledger.importing.parse import ParsedLedger, parse_ledger, period_of
@@ -39,6 +39,17 @@ def _resolve_period(
     period: Period | None, parsed: ParsedLedger, result: ImportResult, filename: str
 ) -> Period | None:
     year, month = period_of(parsed.detected)
+    if (month is not None and not 1 <= month <= 12) or (
+        year is not None and year not in PARSE_YEARS
+    ):
+        if year is not None and month is not None:
+            shown = f"{year}-{month:02d}"
+        else:
+            shown = str(year) if month is None else _("month %(m)d") % {"m": month}
+        result.errors.append(RowError(filename, None, "", "", "", _(
+            "The sheet names %(sheet)s, which is not a valid period (a month 1–12 of a year "
+            "2000–2099); correct the sheet's title or headers.") % {"sheet": shown}))
+        return None
     if period is not None:
         if month is not None and (month != period.month or (year and year != period.year)):
             shown = f"{year}-{month:02d}" if year else _("month %(m)d") % {"m": month}

@@ -31,8 +31,8 @@ JULY = Period(2022, 7)
 INJECTION = "=cmd|' /C calc'!A0"
 CARRIED = ("code", "name", "nature", "address", "scale_content", "project_type", "industry",
            "stage", "planned_total", "planned_start", "actual_start", "planned_completion",
-           "contact_name", "contact_phone", "owner__name", "division__name", "leader__name",
-           "leader__title", "responsible_unit__name")
+           "actual_completion", "contact_name", "contact_phone", "owner__name", "division__name",
+           "leader__name", "leader__title", "responsible_unit__name")
 
 
 @pytest.fixture(autouse=True)
@@ -140,6 +140,8 @@ def test_round_trip_into_an_empty_ledger_is_lossless(ledger):
     stats_after = compute(Project.objects.all(), JULY)
     assert stats_after.total == stats_before.total
     assert stats_after.by_stage == stats_before.by_stage
+    assert stats_after.batches == stats_before.batches
+    assert stats_after.new_starts == stats_before.new_starts
     assert _sheet_rows() == sheet_before
     carried_after = _carried()
     for name, values in carried_before.items():
@@ -159,16 +161,15 @@ def test_exported_sheet_layout_totals_and_formula_safety(ledger):
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
     assert ws.freeze_panes == "D5"
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A1:AD1", "A3:A4", "C3:C4", "M3:T3", "V3:X3"} <= merged
+    assert {"A1:AE1", "A3:A4", "C3:C4", "M3:T3", "V3:Y3"} <= merged
     assert ws["A1"].value == "2022年1-7月重点项目台账"
     assert (ws["M3"].value, ws["M4"].value, ws["P4"].value) == (
         "投资情况（万元）", "总投资", "1-7月累计完成投资")
-    assert ws["AD2"].value == "单位：万元"
+    assert (ws["Y4"].value, ws["AE2"].value) == ("实际竣工时间", "单位：万元")
 
     total_row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
     assert total_row == 5 + Project.objects.count()
     stats = compute(Project.objects.all(), JULY)
-    previous = compute(Project.objects.all(), JULY.previous())
 
     def cell(col):
         return wan(Decimal(str(ws[f"{col}{total_row}"].value)))
@@ -176,7 +177,9 @@ def test_exported_sheet_layout_totals_and_formula_safety(ledger):
     assert cell("M") == stats.total.planned_total
     assert cell("O") == stats.total.annual_plan
     assert cell("P") == stats.total.ytd_completed
-    assert cell("Q") == stats.total.ytd_completed - previous.total.ytd_completed
+    assert cell("Q") == stats.total.month_completed
+    months = [ws[f"Q{r}"].value for r in range(5, total_row)]
+    assert cell("Q") == sum(wan(Decimal(str(m))) for m in months if m is not None)
     assert cell("S") == stats.total.since_start_completed
     assert ws[f"C{total_row}"].value == f"共{stats.total.projects}个项目"
     assert Decimal(str(ws[f"R{total_row}"].value)) == stats.completion_rate
@@ -187,7 +190,7 @@ def test_exported_sheet_layout_totals_and_formula_safety(ledger):
     assert ws["V5"].number_format == "yyyy-mm-dd"
 
     row = next(r for r in range(5, total_row) if ws.cell(r, 3).value == INJECTION)
-    for col in ("C", "G", "H", "AA"):
+    for col in ("C", "G", "H", "AB"):
         assert ws[f"{col}{row}"].data_type == "s"
     assert ws[f"G{row}"].value == "+SUM(A1:A9)"
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -220,6 +223,61 @@ def test_january_sheet_round_trips(world):
     result = import_ledger(data, "jan.xlsx", actor=world.office, dry_run=True)
     assert result.errors == [] and result.period == january
     assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+
+
+def _versions() -> dict:
+    return {
+        "projects": dict(Project.objects.values_list("pk", "version")),
+        "reports": dict(MonthlyReport.objects.values_list("pk", "version")),
+        "lumps": dict(MonthlyReport.objects.values_list("pk", "covers_from")),
+    }
+
+
+def _reimport_changes_nothing(world, period: Period) -> None:
+    projects = Project.objects.all()
+    data = _export(projects, period)
+    stats_before, versions = compute(projects, period).as_dict(), _versions()
+    result = import_ledger(data, "export.xlsx", actor=world.office)
+    assert result.errors == [] and result.period == period
+    assert (result.created, result.updated) == (0, 0), result.changes
+    assert compute(projects, period).as_dict() == stats_before
+    assert _versions() == versions
+
+
+def test_round_trip_keeps_a_lump_of_the_export_period(world):
+    """Only "1-7月累计" was imported: July holds January–July.  It is no month figure."""
+    grid = ledger_grid([{"项目名称": "燕山钢铁冷轧板带升级改造", "建设单位": "燕山钢铁有限公司",
+                         "1-7月累计完成投资": "700"}],
+                       labels=["项目名称", "建设单位", "1-7月累计完成投资"], total=False)
+    assert import_ledger(to_xlsx(grid), "ytd.xlsx", actor=world.office).applied
+    lump = MonthlyReport.objects.get(project=world.alice_project, period=JULY.first_day)
+    assert (lump.completed, lump.covers_from) == (Decimal("700.00"), date(2022, 1, 1))
+
+    ws = openpyxl.load_workbook(io.BytesIO(_export())).active
+    row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 3).value == lump.project.name)
+    assert (ws[f"P{row}"].value, ws[f"Q{row}"].value) == (700, None)  # no month figure
+    assert compute(Project.objects.all(), JULY).total.month_completed == Decimal("0.00")
+
+    _reimport_changes_nothing(world, JULY)
+    lump.refresh_from_db()
+    assert lump.covers_from == date(2022, 1, 1)
+
+
+def test_round_trip_keeps_the_lump_before_the_month(world):
+    """A YTD + month import leaves a January–June lump; the June sheet shows no month."""
+    assert import_ledger(to_xlsx(messy_ledger()), "messy.xlsx", actor=world.office).applied
+    june = Period(2022, 6)
+    heating = Project.objects.get(code="2021-130283-30-03-012345")
+    ws = openpyxl.load_workbook(io.BytesIO(_export(period=june))).active
+    row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 3).value == heating.name)
+    assert (ws[f"P{row}"].value, ws[f"Q{row}"].value) == (1630, None)
+    total_row = ws.max_row
+    assert ws[f"A{total_row}"].value == "合计" and ws[f"Q{total_row}"].value == 0
+
+    _reimport_changes_nothing(world, june)
+    lump = MonthlyReport.objects.get(project=heating, period=june.first_day)
+    assert (lump.completed, lump.covers_from) == (Decimal("1630.00"), date(2022, 1, 1))
+    _reimport_changes_nothing(world, JULY)
 
 
 # ------------------------------------------------------------------ commands
