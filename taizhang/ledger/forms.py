@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +29,7 @@ class MonthlyReportForm(forms.ModelForm):
             "next_steps": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["image_progress"].required = True
 
@@ -55,10 +57,12 @@ class StageChangeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
     version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput)
 
-    def __init__(self, *args, current_stage: str, **kwargs) -> None:
+    def __init__(self, *args: Any, current_stage: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = STAGE_TRANSITIONS[Stage(current_stage)]
-        self.fields["to_stage"].choices = [(s.value, s.label) for s in Stage if s in allowed]
+        field = self.fields["to_stage"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(s.value, s.label) for s in Stage if s in allowed]
 
 
 class AnnualPlanForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
@@ -16,7 +17,9 @@ _MONEY = DecimalField(max_digits=MAX_DIGITS, decimal_places=2)
 _ZERO = Value(Decimal("0.00"), output_field=_MONEY)
 
 
-def _report_sum(period: Period, *, from_day=None, only_month: bool = False) -> Subquery:
+def _report_sum(
+    period: Period, *, from_day: date | None = None, only_month: bool = False
+) -> Coalesce:
     reports = MonthlyReport.objects.filter(
         project=OuterRef("pk"), status=ReportStatus.APPROVED, period__lte=period.first_day
     )

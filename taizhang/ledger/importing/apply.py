@@ -121,7 +121,7 @@ def _write_plans(plan: ImportPlan, actor: Any) -> None:
                                       planned_investment=op.plan.amount))
         else:
             annual = op.plan.plan
-            annual.project = op.project  # cached for str() in the audit row
+            annual.project = _saved(op)  # cached for str() in the audit row
             annual.planned_investment = op.plan.amount
             annual.version = F("version") + 1
             updates_for[annual.pk] = {"planned_investment": [str(op.plan.before),
@@ -149,7 +149,7 @@ def _write_reports(plan: ImportPlan, actor: Any, now: Any) -> None:
                 created.append(report)
                 continue
             report = item.report
-            report.project = op.project
+            report.project = _saved(op)
             for name, value in item.values.items():
                 setattr(report, name, value)
             fields |= set(item.values)
@@ -186,7 +186,8 @@ def _write_memberships(plan: ImportPlan, actor: Any) -> None:
                 membership = item.membership
                 changes_for[membership.pk] = {"status": [membership.status,
                                                          MembershipStatus.APPROVED]}
-                membership.project, membership.key_list = op.project, key_list
+                membership.project = _saved(op)
+                membership.key_list = key_list  # type: ignore[assignment]
                 membership.status, membership.decided_on = MembershipStatus.APPROVED, when
                 updated.append(membership)
     KeyListMembership.objects.bulk_create(created, batch_size=_BATCH)
@@ -215,3 +216,9 @@ def apply_plan(plan: ImportPlan, *, actor: Any, filename: str) -> list[int]:
     record("ledger.imported", actor, actor=actor, reason=reason,
            changes={"period": str(plan.period), **counts})
     return [op.project.pk for op in plan.ops if op.project is not None]
+
+
+def _saved(op: ProjectOp) -> Project:
+    """The op's project, which exists once the projects were written."""
+    assert op.project is not None
+    return op.project

@@ -261,7 +261,7 @@ class Planner(FigurePlanner):
             before = getattr(project, name)
             if not same_value(name, before, value):
                 op.values[name] = value
-                op.before[name] = plain(getattr(project, project._meta.get_field(name).attname))
+                op.before[name] = plain(getattr(project, _attname(name)))
         stage = record.get("stage")
         if stage and stage != project.stage:
             if stage not in STAGE_TRANSITIONS[Stage(project.stage)]:
@@ -372,3 +372,8 @@ def build_plan(
 ) -> ImportPlan:
     """Match every parsed row with the database and work out what would change."""
     return Planner(parsed, actor=actor, period=period, lock=lock).build()
+
+
+def _attname(name: str) -> str:
+    """`owner` → `owner_id`: the raw value the audit trail keeps."""
+    return next(f.attname for f in Project._meta.concrete_fields if f.name == name)

@@ -51,7 +51,8 @@ def project_label(name: str) -> str:
 @functools.lru_cache(maxsize=256)
 def _label_in(name: str, language: str | None) -> str:
     labels = {"division": _("township / division")}
-    return str(labels.get(name) or Project._meta.get_field(name).verbose_name)
+    field = Project._meta.get_field(name)
+    return str(labels.get(name) or getattr(field, "verbose_name", name))
 
 
 def _field(name: str, before: Any, after: Any) -> FieldChange:

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.periods import Period, PeriodError
+from taizhang.ledger.models import Project
 from taizhang.ledger.queries import latest_reported_period
 
 
 def period_from_request(
-    request: HttpRequest, projects, office: OfficeSettings | None = None
+    request: HttpRequest, projects: QuerySet[Project], office: OfficeSettings | None = None
 ) -> Period:
     """`?period=YYYY-MM`, else the month before the one being reported.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,9 +18,10 @@ from taizhang.ledger.services.plans import set_annual_plan
 from taizhang.ledger.services.projects import change_stage
 
 
-def _form_errors(form) -> str:
+def _form_errors(form: forms.Form) -> str:
     return "; ".join(
-        f"{form.fields[name].label if name in form.fields else ''} {' '.join(errors)}".strip()
+        f"{form.fields[name].label if name in form.fields else ''} "
+        f"{' '.join(str(e) for e in errors)}".strip()
         for name, errors in form.errors.items()
     )
 

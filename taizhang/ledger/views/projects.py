@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -32,7 +32,7 @@ SORTS = {
 }
 
 
-def _sorted(projects, key: str):
+def _sorted(projects: QuerySet[Project], key: str) -> QuerySet[Project]:
     field = SORTS.get(key.lstrip("-"), "pk")
     expression = F(field).desc(nulls_last=True) if key.startswith("-") else F(field).asc(
         nulls_last=True

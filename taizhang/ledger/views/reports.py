@@ -105,8 +105,8 @@ def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
         "plan": plan,
         "window": None if in_window else window,
         # Year-to-date before this month: nothing yet in January.
-        "ytd_before": before.ytd_completed if the_period.month > 1 else None,
-        "since_start_before": before.since_start_completed,
+        "ytd_before": before.ytd_completed if the_period.month > 1 else None,  # type: ignore[attr-defined]
+        "since_start_before": before.since_start_completed,  # type: ignore[attr-defined]
     })
 
 
@@ -129,7 +129,7 @@ def upload_photos(request: HttpRequest, pk: int, period: str) -> HttpResponse:
             report_service.add_photo(report, upload, actor=request.user, caption=caption)
             added += 1
         except ServiceError as exc:
-            messages.error(request, f"{upload.name[:80]}: {exc}")
+            messages.error(request, f"{(upload.name or '')[:80]}: {exc}")
     if added:
         messages.success(request, _("%(n)d photo(s) added.") % {"n": added})
     return redirect("ledger:report-form", pk=pk, period=period)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import secrets
 from pathlib import Path
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -16,10 +17,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from taizhang.accounts.models import User
 from taizhang.core.audit.service import record
 from taizhang.core.context import acting
 from taizhang.core.periods import Period, PeriodError
+from taizhang.ledger.exporting import write_ledger_xlsx
 from taizhang.ledger.filters import ProjectFilterForm
+from taizhang.ledger.importing import ImportResult, import_ledger
 from taizhang.ledger.models import Project
 from taizhang.ledger.views.common import period_from_request
 
@@ -29,15 +33,13 @@ _ALLOWED = (".xlsx", ".xlsm", ".xls", ".csv")
 
 @login_required
 def export_projects(request: HttpRequest) -> HttpResponse:
-    from taizhang.ledger.exporting import write_ledger_xlsx  # openpyxl only when exporting
-
     visible = Project.objects.restrict(request.user, "view")
     period = period_from_request(request, visible)
     form = ProjectFilterForm(request.GET or None, visible=visible)
     projects = form.to_filter().apply(visible, period.year)
     buffer = io.BytesIO()
     write_ledger_xlsx(projects, period, buffer)
-    record("ledger.exported", request.user, actor=request.user,
+    record("ledger.exported", cast(User, request.user), actor=request.user,
            changes={"period": str(period), "query": request.GET.urlencode()[:500]})
     response = HttpResponse(buffer.getvalue(), content_type=_XLSX)
     filename = f"ledger-{period}.xlsx"
@@ -79,8 +81,6 @@ def _staging_dir() -> Path:
 @login_required
 def import_ledger_view(request: HttpRequest) -> HttpResponse:
     """Step 1: upload and preview (a dry run). Step 2: confirm, which imports for real."""
-    from taizhang.ledger.importing import import_ledger  # the sheet reader only when importing
-
     if not request.user.is_office:
         raise PermissionDenied
     staged = request.session.get("staged_import")
@@ -99,21 +99,22 @@ def import_ledger_view(request: HttpRequest) -> HttpResponse:
             del request.session["staged_import"]
             return redirect("ledger:import")
         with acting("import"), path.open("rb") as source:
-            result = import_ledger(source, staged["filename"], actor=request.user,
-                                   period=period, dry_run=False,
-                                   expect_digest=staged["digest"])
+            applied = import_ledger(source, staged["filename"], actor=request.user,
+                                    period=period, dry_run=False,
+                                    expect_digest=staged["digest"])
         path.unlink(missing_ok=True)
         del request.session["staged_import"]
-        if result.errors:
-            return render(request, "ledger/import.html", {"form": ImportForm(), "result": result})
+        if applied.errors:
+            return render(request, "ledger/import.html", {"form": ImportForm(), "result": applied})
         messages.success(request, _(
             "Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged."
-        ) % {"created": result.created, "updated": result.updated,
-             "unchanged": result.unchanged})
+        ) % {"created": applied.created, "updated": applied.updated,
+             "unchanged": applied.unchanged})
         return redirect("ledger:project-list")
 
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = token = None
+    result: ImportResult | None = None
+    token: str | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         token = secrets.token_hex(16)

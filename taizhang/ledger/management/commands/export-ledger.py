@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from taizhang.core.periods import Period, PeriodError
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Unknown key list %(codes)s; use one of %(known)s")
                 % {"codes": ", ".join(bad), "known": ", ".join(sorted(_LIST_CODES))})
-        projects = Project.objects.all()
+        projects: QuerySet[Project] = Project.objects.all()
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
