@@ -13,7 +13,7 @@ from taizhang.core.periods import Period
 from taizhang.ledger.choices import ReportStatus
 from taizhang.ledger.models import AnnualPlan, MonthlyReport, Project
 
-_MONEY = DecimalField(max_digits=MAX_DIGITS, decimal_places=2)
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=MAX_DIGITS, decimal_places=2)
 _ZERO = Value(Decimal("0.00"), output_field=_MONEY)
 
 
