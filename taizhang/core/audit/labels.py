@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "report.photo_added": _("Photo added"),
     "report.photo_removed": _("Photo removed"),
     "ledger.exported": _("Ledger exported"),
+    "scenario.generated": _("Synthetic ledger generated"),
 }
 
 
