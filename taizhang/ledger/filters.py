@@ -50,6 +50,7 @@ class ProjectFilter:
     industries: list[str] = field(default_factory=list)
     natures: list[str] = field(default_factory=list)
     owners: list[int] = field(default_factory=list)
+    owner_name: str = ""
     search: str = ""
 
     def apply(self, projects: QuerySet[Project], year: int) -> QuerySet[Project]:
@@ -87,6 +88,8 @@ class ProjectFilter:
             projects = projects.filter(nature__in=self.natures)
         if self.owners:
             projects = projects.filter(owner__in=self.owners)
+        if self.owner_name:
+            projects = projects.filter(owner__name__icontains=self.owner_name)
         if self.search:
             projects = projects.filter(Q(name__icontains=self.search) | Q(code=self.search))
         return projects
@@ -121,6 +124,9 @@ class ProjectFilterForm(forms.Form):
         queryset=Organization.objects.filter(kind=OrganizationKind.ENTERPRISE),
     )
 
+    # Owners run into thousands: typed, not picked from a list (`owner` ids still work in links).
+    owner_name = forms.CharField(label=_("Owner"), required=False, max_length=100)
+
     def __init__(self, *args: Any, visible: QuerySet[Project] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if visible is not None:
@@ -152,5 +158,6 @@ class ProjectFilterForm(forms.Form):
             industries=list(data.get("industry") or []),
             natures=list(data.get("nature") or []),
             owners=[o.pk for o in data.get("owner") or []],
+            owner_name=(data.get("owner_name") or "").strip(),
             search=(data.get("q") or "").strip(),
         )

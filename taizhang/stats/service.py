@@ -1,7 +1,7 @@
 """The one statistics service: every page, export and bulletin takes its numbers from here.
 
 Three aggregate queries, whatever the number of projects: one over projects, one over annual
-plans and one over approved monthly reports, each with a conditional SUM per stage and batch.
+plans and one over approved monthly reports, each grouped by stage and batch flags.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.money import ZERO, ratio, wan, wan_to_yi
@@ -134,66 +134,98 @@ class LedgerStats:
         return data
 
 
+def _flags(period: Period, prefix: str = "") -> dict[str, ExpressionWrapper]:
+    """The batch conditions that are not a plain stage, as boolean columns to group by."""
+    conditions = batch_conditions(period)
+    return {
+        f"f_{batch}": ExpressionWrapper(_prefixed(conditions[batch], prefix),
+                                        output_field=BooleanField())
+        for batch in (Batch.STARTING, Batch.BUILDING, Batch.PRODUCING)
+    }
+
+
+def _segments_of(stage: str, row: dict[str, Any]) -> list[str]:
+    """Every segment a group of rows (one stage, one combination of flags) belongs to."""
+    names = ["all", f"stage:{stage}"]
+    if stage in (Stage.PLANNING, Stage.PRELIMINARY):
+        names.append(f"batch:{Batch.PLANNING}")
+    names += [f"batch:{b}" for b in (Batch.STARTING, Batch.BUILDING, Batch.PRODUCING)
+              if row[f"f_{b}"]]
+    return names
+
+
 def compute(
     projects: QuerySet[Project],
     period: Period,
     *,
     start_rate_basis: str = OfficeSettings.StartRateBasis.PLANNED,
 ) -> LedgerStats:
-    """Statistics of `projects` (already scoped and filtered) for `period`."""
-    segments: dict[str, Q] = {"all": Q()}
-    segments.update({f"stage:{s}": Q(stage=s) for s in Stage.values})
-    segments.update({f"batch:{b}": q for b, q in batch_conditions(period).items()})
-    keys = {name: f"s{i}" for i, name in enumerate(segments)}
+    """Statistics of `projects` (already scoped and filtered) for `period`.
+
+    Each query groups its rows by stage and batch flags (at most 48 groups) and the segments
+    are added up here from those groups, exactly, in Decimal.
+    """
+    names = ["all", *(f"stage:{s}" for s in Stage.values),
+             *(f"batch:{b}" for b in Batch.values)]
+    segments = {name: Segment() for name in names}
     started = batch_conditions(period)[Batch.STARTING]
-
-    project_aggs: dict[str, Any] = {"new_starts": Count("id", filter=started)}
-    plan_aggs: dict[str, Any] = {
-        "planned_new": Count("id", filter=Q(planned_new_start=True)),
-        "planned_started": Count(
-            "id", filter=Q(planned_new_start=True) & _prefixed(started, "project__")
-        ),
-    }
-    report_aggs: dict[str, Any] = {}
-    in_year = Q(period__gte=period.year_start)
-    # A lump (covers_from set) holds several months with no known split: not a month figure.
-    in_month = Q(period=period.first_day, covers_from__isnull=True)
-    for name, q in segments.items():
-        key = keys[name]
-        related = _prefixed(q, "project__")
-        project_aggs[f"{key}_n"] = Count("id", filter=q)
-        project_aggs[f"{key}_total"] = Sum("planned_total", filter=q)
-        project_aggs[f"{key}_opening"] = Sum("completed_before", filter=q)
-        plan_aggs[f"{key}_plan"] = Sum("planned_investment", filter=related)
-        report_aggs[f"{key}_ytd"] = Sum("completed", filter=related & in_year)
-        report_aggs[f"{key}_month"] = Sum("completed", filter=related & in_month)
-        report_aggs[f"{key}_since"] = Sum("completed", filter=related)
-
     ids = projects.values("pk")
-    p = projects.aggregate(**project_aggs)
-    a = AnnualPlan.objects.filter(year=period.year, project__in=ids).aggregate(**plan_aggs)
-    r = MonthlyReport.objects.filter(
-        project__in=ids, status=ReportStatus.APPROVED, period__lte=period.first_day
-    ).aggregate(**report_aggs)
+    flag_names = [f"f_{b}" for b in (Batch.STARTING, Batch.BUILDING, Batch.PRODUCING)]
 
-    def segment(name: str) -> Segment:
-        key = keys[name]
-        return Segment(
-            projects=p[f"{key}_n"] or 0,
-            planned_total=p[f"{key}_total"] or ZERO,
-            annual_plan=a[f"{key}_plan"] or ZERO,
-            ytd_completed=r[f"{key}_ytd"] or ZERO,
-            month_completed=r[f"{key}_month"] or ZERO,
-            since_start_completed=(r[f"{key}_since"] or ZERO) + (p[f"{key}_opening"] or ZERO),
+    project_rows = (
+        projects.order_by().annotate(**_flags(period)).values("stage", *flag_names)
+        .annotate(n=Count("id"), total=Sum("planned_total"), opening=Sum("completed_before"))
+    )
+    plan_rows = (
+        AnnualPlan.objects.filter(year=period.year, project__in=ids).order_by()
+        .annotate(**_flags(period, "project__")).values("project__stage", *flag_names)
+        .annotate(
+            plan=Sum("planned_investment"),
+            planned_new=Count("id", filter=Q(planned_new_start=True)),
+            planned_started=Count(
+                "id", filter=Q(planned_new_start=True) & _prefixed(started, "project__")
+            ),
         )
+    )
+    report_rows = (
+        MonthlyReport.objects.filter(
+            project__in=ids, status=ReportStatus.APPROVED, period__lte=period.first_day
+        ).order_by()
+        .annotate(**_flags(period, "project__")).values("project__stage", *flag_names)
+        .annotate(
+            ytd=Sum("completed", filter=Q(period__gte=period.year_start)),
+            # A lump (covers_from set) holds several months with no known split.
+            month=Sum("completed", filter=Q(period=period.first_day, covers_from__isnull=True)),
+            since=Sum("completed"),
+        )
+    )
+    new_starts = planned_new = planned_started = 0
+    for row in project_rows:
+        new_starts += row["n"] if row[f"f_{Batch.STARTING}"] else 0
+        for name in _segments_of(row["stage"], row):
+            seg = segments[name]
+            seg.projects += row["n"]
+            seg.planned_total += row["total"] or ZERO
+            seg.since_start_completed += row["opening"] or ZERO
+    for row in plan_rows:
+        planned_new += row["planned_new"]
+        planned_started += row["planned_started"]
+        for name in _segments_of(row["project__stage"], row):
+            segments[name].annual_plan += row["plan"] or ZERO
+    for row in report_rows:
+        for name in _segments_of(row["project__stage"], row):
+            seg = segments[name]
+            seg.ytd_completed += row["ytd"] or ZERO
+            seg.month_completed += row["month"] or ZERO
+            seg.since_start_completed += row["since"] or ZERO
 
     return LedgerStats(
         period=period,
-        total=segment("all"),
-        by_stage={s: segment(f"stage:{s}") for s in Stage.values},
-        batches={b: segment(f"batch:{b}") for b in Batch.values},
-        new_starts=p["new_starts"] or 0,
-        planned_new_starts=a["planned_new"] or 0,
-        started_of_planned=a["planned_started"] or 0,
+        total=segments["all"],
+        by_stage={s: segments[f"stage:{s}"] for s in Stage.values},
+        batches={b: segments[f"batch:{b}"] for b in Batch.values},
+        new_starts=new_starts,
+        planned_new_starts=planned_new,
+        started_of_planned=planned_started,
         start_rate_basis=start_rate_basis,
     )

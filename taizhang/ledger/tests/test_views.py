@@ -125,8 +125,8 @@ def _count_queries(client, url, params):
     return len(ctx.captured_queries)
 
 
-# Session, user, user's division, office settings, count, stats (3), the unit filter's
-# validation, filter choices (4), page rows.
+# Session, user, user's division, office settings, count, page ids, stats (3), the unit
+# filter's validation, filter choices (3), page rows with figures.
 LIST_PAGE_QUERIES = 14
 
 
@@ -417,3 +417,21 @@ def test_admin_refuses_a_stale_project_form(client, world):
     assert project.name != "改名"
     assert client.get("/admin/autocomplete/", {"app_label": "ledger", "model_name": "project",
                                                "field_name": "owner"}).status_code == 200
+
+
+def test_owner_is_found_by_typing_part_of_its_name(client, world):
+    response = _login(client, world.office).get(reverse("ledger:project-list"),
+                                                {"owner_name": "迁钢"})
+    assert [p.name for p in response.context["page"]] == [world.bob_project.name]
+
+
+@pytest.mark.parametrize("sort,first", [("-ytd", "bob"), ("ytd", "alice"), ("-total", "bob"),
+                                        ("name", "alice"), ("-seq", "bob"), ("seq", "alice")])
+def test_sorting_by_fields_and_by_figures(client, world, sort, first):
+    _approved(world, world.alice_project, "10.00")
+    _approved(world, world.bob_project, "20.00")
+    response = _login(client, world.office).get(reverse("ledger:project-list"),
+                                                {"sort": sort, "period": "2022-07"})
+    rows = list(response.context["page"])
+    assert rows[0].name == getattr(world, f"{first}_project").name
+    assert rows[0].ytd_completed in (Decimal("10.00"), Decimal("20.00"))

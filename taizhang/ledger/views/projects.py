@@ -20,6 +20,7 @@ from taizhang.ledger.views.common import period_from_request
 from taizhang.stats.service import compute
 
 PAGE_SIZE = 50
+FIGURE_SORTS = {"plan", "ytd", "month"}
 SORTS = {
     "seq": "pk",
     "name": "name",
@@ -48,13 +49,18 @@ def project_list(request: HttpRequest) -> HttpResponse:
     form = ProjectFilterForm(request.GET or None, visible=visible)
     filtered = form.to_filter().apply(visible, period.year)
     sort = request.GET.get("sort", "seq")
-    rows = _sorted(
-        with_figures(filtered, period).select_related(
-            "owner", "division", "leader", "responsible_unit"
-        ),
-        sort,
-    )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if sort.lstrip("-") in FIGURE_SORTS:
+        # Ordering by a figure needs it for every row; other orders page first.
+        page = Paginator(_sorted(with_figures(filtered, period), sort), PAGE_SIZE).get_page(
+            request.GET.get("page"))
+        ids = [p.pk for p in page.object_list]
+    else:
+        page = Paginator(_sorted(filtered.only("pk"), sort), PAGE_SIZE).get_page(
+            request.GET.get("page"))
+        ids = [p.pk for p in page.object_list]
+    by_id = with_figures(Project.objects.filter(pk__in=ids), period).select_related(
+        "owner", "division", "leader", "responsible_unit").in_bulk()
+    page.object_list = [by_id[pk] for pk in ids]
     stats = compute(filtered, period, start_rate_basis=office.start_rate_basis)
     query = request.GET.copy()
     query.pop("page", None)
