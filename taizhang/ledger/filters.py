@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from taizhang.accounts.choices import DivisionLevel, OrganizationKind
 from taizhang.accounts.models import Division, Organization, Person
@@ -17,7 +18,9 @@ from taizhang.ledger.models import KeyListMembership, Project
 from taizhang.ledger.models.keylists import list_code, parse_list_code
 
 LIST_CHOICES = [
-    (list_code(level, kind), format_lazy("{}{}", level_label, kind_label))
+    (list_code(level, kind),
+     format_lazy(pgettext_lazy("key list name", "{level} {kind}"), level=level_label,
+                 kind=kind_label))
     for level, level_label in ListLevel.choices
     for kind, kind_label in ListKind.choices
 ]

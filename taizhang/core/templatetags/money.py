@@ -50,7 +50,7 @@ def share(numerator: Decimal | None, denominator: Decimal | None) -> str:
 def months_span(period: Period) -> str:
     """January to the period as each language writes it: "1-7月", "Jan–Jul"."""
     if (get_language() or "").startswith("zh"):
-        return f"1-{period.month}月"
+        return "1月" if period.month == 1 else f"1-{period.month}月"
     return "Jan" if period.month == 1 else f"Jan–{calendar.month_abbr[period.month]}"
 
 

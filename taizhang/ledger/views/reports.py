@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from taizhang.accounts.models import OfficeSettings
@@ -131,7 +132,8 @@ def upload_photos(request: HttpRequest, pk: int, period: str) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, f"{(upload.name or '')[:80]}: {exc}")
     if added:
-        messages.success(request, _("%(n)d photo(s) added.") % {"n": added})
+        messages.success(request, ngettext("%(n)d photo added.", "%(n)d photos added.", added)
+                         % {"n": added})
     return redirect("ledger:report-form", pk=pk, period=period)
 
 

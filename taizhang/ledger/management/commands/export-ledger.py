@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from taizhang.core.periods import Period, PeriodError
 from taizhang.ledger.exporting import write_ledger_xlsx
@@ -49,5 +50,6 @@ class Command(BaseCommand):
         projects = ProjectFilter(key_lists=lists).apply(projects, period.year)
         stats = write_ledger_xlsx(projects, period, output)
         self.stdout.write(
-            _("Wrote %(n)d projects for %(period)s to %(file)s")
+            ngettext("Wrote %(n)d project for %(period)s to %(file)s",
+                     "Wrote %(n)d projects for %(period)s to %(file)s", stats.total.projects)
             % {"n": stats.total.projects, "period": period, "file": output})

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from taizhang.accounts.choices import Role
 from taizhang.core.periods import Period, PeriodError
@@ -65,7 +66,9 @@ class Command(BaseCommand):
         self._report(result)
         if result.errors:
             raise CommandError(
-                _("%(n)d error(s); nothing was imported.") % {"n": len(result.errors)})
+                ngettext("%(n)d error; nothing was imported.",
+                         "%(n)d errors; nothing was imported.", len(result.errors))
+                % {"n": len(result.errors)})
 
     def _report(self, result: ImportResult) -> None:
         out = self.stdout
@@ -83,7 +86,8 @@ class Command(BaseCommand):
         out.write(_("created %(c)d, updated %(u)d, unchanged %(n)d")
                   % {"c": result.created, "u": result.updated, "n": result.unchanged})
         totals = result.totals
-        out.write(_("sheet totals: %(n)d projects") % {"n": totals.projects})
+        out.write(ngettext("sheet totals: %(n)d project", "sheet totals: %(n)d projects",
+                           totals.projects) % {"n": totals.projects})
         for key, label in _SUMS:
             if key in totals.sums:
                 out.write(f"  {label:<12} {totals.sums[key]:>18,.2f} 万元")
