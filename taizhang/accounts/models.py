@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.choices import DivisionLevel, OrganizationKind, Role
 from taizhang.core.codes import validate_division_code, validate_uscc
-from taizhang.core.periods import Period
+from taizhang.core.periods import Period, PeriodError
 
 
 class Division(models.Model):
@@ -140,7 +140,7 @@ class OfficeSettings(models.Model):
     )
     reporting_period = models.CharField(
         _("reporting period (YYYY-MM)"), max_length=7, blank=True,
-        validators=[RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$")],
+        validators=[RegexValidator(r"^20\d{2}-(0[1-9]|1[0-2])$")],
         help_text=_("The month owners are reporting now; the ledger shows the month before. "
                     "Empty: last calendar month."),
     )
@@ -159,7 +159,10 @@ class OfficeSettings(models.Model):
     def current_reporting_period(self) -> Period:
         """The month being reported now."""
         if self.reporting_period:
-            return Period.parse(self.reporting_period)
+            try:
+                return Period.parse(self.reporting_period)
+            except PeriodError:
+                pass  # written around the form's validation: fall back, never break pages
         return Period.of(timezone.localdate()).previous()
 
     @classmethod
