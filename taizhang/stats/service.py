@@ -16,7 +16,7 @@ from taizhang.accounts.models import OfficeSettings
 from taizhang.core.money import ZERO, ratio, wan, wan_to_yi
 from taizhang.core.periods import Period
 from taizhang.ledger.choices import Batch, ReportStatus, Stage
-from taizhang.ledger.models import AnnualPlan, MonthlyReport, Project
+from taizhang.ledger.models import Project
 
 PERCENT = Decimal(100)
 
@@ -32,18 +32,6 @@ def batch_conditions(period: Period) -> dict[str, Q]:
             actual_completion__gte=period.year_start, actual_completion__lte=period.last_day
         ),
     }
-
-
-def _prefixed(q: Q, prefix: str) -> Q:
-    """The same condition seen from a related model (`project__stage` for `stage`)."""
-    clone = Q()
-    clone.connector, clone.negated = q.connector, q.negated
-    clone.children = [
-        _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
-        for child in q.children
-        if isinstance(child, Q | tuple)
-    ]
-    return clone
 
 
 @dataclass
@@ -134,12 +122,11 @@ class LedgerStats:
         return data
 
 
-def _flags(period: Period, prefix: str = "") -> dict[str, ExpressionWrapper]:
+def _flags(period: Period) -> dict[str, ExpressionWrapper]:
     """The batch conditions that are not a plain stage, as boolean columns to group by."""
     conditions = batch_conditions(period)
     return {
-        f"f_{batch}": ExpressionWrapper(_prefixed(conditions[batch], prefix),
-                                        output_field=BooleanField())
+        f"f_{batch}": ExpressionWrapper(conditions[batch], output_field=BooleanField())
         for batch in (Batch.STARTING, Batch.BUILDING, Batch.PRODUCING)
     }
 
@@ -169,34 +156,32 @@ def compute(
              *(f"batch:{b}" for b in Batch.values)]
     segments = {name: Segment() for name in names}
     started = batch_conditions(period)[Batch.STARTING]
-    ids = projects.values("pk")
     flag_names = [f"f_{b}" for b in (Batch.STARTING, Batch.BUILDING, Batch.PRODUCING)]
+    # Every query starts from `projects` and joins down, so a filter on the projects (a key
+    # list's EXISTS, a scope) is applied once per project, never once per report row.
+    grouped = projects.order_by().annotate(**_flags(period))
 
-    project_rows = (
-        projects.order_by().annotate(**_flags(period)).values("stage", *flag_names)
-        .annotate(n=Count("id"), total=Sum("planned_total"), opening=Sum("completed_before"))
+    project_rows = grouped.values("stage", *flag_names).annotate(
+        n=Count("id"), total=Sum("planned_total"), opening=Sum("completed_before")
     )
     plan_rows = (
-        AnnualPlan.objects.filter(year=period.year, project__in=ids).order_by()
-        .annotate(**_flags(period, "project__")).values("project__stage", *flag_names)
+        grouped.filter(plans__year=period.year).values("stage", *flag_names)
         .annotate(
-            plan=Sum("planned_investment"),
-            planned_new=Count("id", filter=Q(planned_new_start=True)),
-            planned_started=Count(
-                "id", filter=Q(planned_new_start=True) & _prefixed(started, "project__")
-            ),
+            plan=Sum("plans__planned_investment"),
+            planned_new=Count("plans", filter=Q(plans__planned_new_start=True)),
+            planned_started=Count("plans", filter=Q(plans__planned_new_start=True) & started),
         )
     )
     report_rows = (
-        MonthlyReport.objects.filter(
-            project__in=ids, status=ReportStatus.APPROVED, period__lte=period.first_day
-        ).order_by()
-        .annotate(**_flags(period, "project__")).values("project__stage", *flag_names)
+        grouped.filter(reports__status=ReportStatus.APPROVED,
+                       reports__period__lte=period.first_day)
+        .values("stage", *flag_names)
         .annotate(
-            ytd=Sum("completed", filter=Q(period__gte=period.year_start)),
+            ytd=Sum("reports__completed", filter=Q(reports__period__gte=period.year_start)),
             # A lump (covers_from set) holds several months with no known split.
-            month=Sum("completed", filter=Q(period=period.first_day, covers_from__isnull=True)),
-            since=Sum("completed"),
+            month=Sum("reports__completed", filter=Q(reports__period=period.first_day,
+                                                      reports__covers_from__isnull=True)),
+            since=Sum("reports__completed"),
         )
     )
     new_starts = planned_new = planned_started = 0
@@ -210,10 +195,10 @@ def compute(
     for row in plan_rows:
         planned_new += row["planned_new"]
         planned_started += row["planned_started"]
-        for name in _segments_of(row["project__stage"], row):
+        for name in _segments_of(row["stage"], row):
             segments[name].annual_plan += row["plan"] or ZERO
     for row in report_rows:
-        for name in _segments_of(row["project__stage"], row):
+        for name in _segments_of(row["stage"], row):
             seg = segments[name]
             seg.ytd_completed += row["ytd"] or ZERO
             seg.month_completed += row["month"] or ZERO
