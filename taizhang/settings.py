@@ -88,6 +88,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+# A PostgreSQL streaming replica for reports (statistics, exports); see core/routers.py.
+_REPLICA_URL = envstr("DATABASE_REPLICA_URL")
+if _REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(_REPLICA_URL, conn_max_age=60)
+    # Tests run against the primary's test database; the replica mirrors it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["taizhang.core.routers.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["taizhang.accounts.backends.OfficeAdminBackend"]

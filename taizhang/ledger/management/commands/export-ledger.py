@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from taizhang.core.periods import Period, PeriodError
+from taizhang.core.routers import replica_reads
 from taizhang.ledger.exporting import write_ledger_xlsx
 from taizhang.ledger.filters import LIST_CHOICES, ProjectFilter
 from taizhang.ledger.models import Project
@@ -48,7 +49,8 @@ class Command(BaseCommand):
                 raise CommandError(_("No user %(name)s.") % {"name": options["user"]})
             projects = Project.objects.restrict(user, "view")
         projects = ProjectFilter(key_lists=lists).apply(projects, period.year)
-        stats = write_ledger_xlsx(projects, period, output)
+        with replica_reads():
+            stats = write_ledger_xlsx(projects, period, output)
         self.stdout.write(
             ngettext("Wrote %(n)d project for %(period)s to %(file)s",
                      "Wrote %(n)d projects for %(period)s to %(file)s", stats.total.projects)

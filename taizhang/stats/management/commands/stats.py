@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import OfficeSettings, Organization, Person
 from taizhang.core.periods import Period, PeriodError
+from taizhang.core.routers import replica_reads
 from taizhang.ledger.filters import LIST_CHOICES, ProjectFilter
 from taizhang.ledger.models import Project
 from taizhang.stats.service import compute
@@ -66,8 +67,9 @@ class Command(BaseCommand):
             leaders=_names_to_ids(Person, options["leader"], _("leader")),
         )
         basis = options["start_rate_basis"] or _office_basis()
-        stats = compute(flt.apply(Project.objects.all(), period.year), period,
-                        start_rate_basis=basis)
+        with replica_reads():  # a report: the replica's lag of a second does not matter
+            stats = compute(flt.apply(Project.objects.all(), period.year), period,
+                            start_rate_basis=basis)
         data = stats.as_dict()
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
