@@ -15,7 +15,7 @@ from itertools import product
 
 from taizhang.core.codes import USCC_ALPHABET, uscc_check_char
 from taizhang.scenarios import qianan_data as D
-from taizhang.scenarios.qianan_templates import INDUSTRY_TEMPLATES, Template
+from taizhang.scenarios.qianan_templates import INDUSTRY_TEMPLATES, Template, fill_values
 from taizhang.scenarios.qianan_templates2 import OTHER_TEMPLATES
 
 DIGITS = "0123456789"
@@ -187,23 +187,7 @@ class _Builder:
         rng = self.rng
         for _attempt in range(60):
             town = self.place(tpl.place)
-            values: dict[str, object] = {k: rng.choice(v) if isinstance(v, list) else v
-                                         for k, v in tpl.params.items()}
-            r1, r2, r3 = rng.sample(D.ROADS, 3)
-            values.setdefault("r", r1)
-            values.setdefault("r2", r2)
-            values.setdefault("r3", r3)
-            values.setdefault("t", town)
-            values.setdefault("t2", rng.choice([n for n in D.RURAL if n != town]))
-            values.setdefault("e", rng.choice(D.ESTATES))
-            values.setdefault("o", rng.choice(D.ORDINALS[2:]))
-            values.setdefault("v", rng.choice(D.VILLAGES))
-            values.setdefault("m", rng.choice([50, 80, 120, 150, 200, 260, 300, 450]))
-            values.setdefault("a", rng.choice([8000, 12000, 18000, 26000, 35000, 52000, 68000,
-                                               86000, 120000]))
-            values.setdefault("k", rng.choice([12, 16, 24, 36, 48, 60, 85]))
-            values.setdefault("l", rng.choice([1, 2]))
-            values.setdefault("km", rng.choice([2.6, 3.8, 5.2]))
+            values = fill_values(rng, tpl, town, [n for n in D.RURAL if n != town])
             owner = self.owner_for(tpl, town)
             brand, suffix = self.short.get(owner, ("", ""))
             keep = suffix and suffix not in tpl.name and len(suffix) <= 2

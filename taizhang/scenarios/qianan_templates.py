@@ -8,8 +8,11 @@ government). `works` picks the image-progress phrases of the monthly reports.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Any
+
+from taizhang.scenarios import qianan_data as D
 
 
 @dataclass(frozen=True)
@@ -259,3 +262,25 @@ PHASES: dict[str, list[str]] = {
     "farm": ["土地平整", "道路及水电配套施工", "主体设施建设", "设备安装", "配套设施完善"],
     "mine": ["井巷工程施工", "选矿厂房建设", "采选设备安装", "尾矿及排土配套工程", "联合试运转"],
 }
+
+
+def fill_values(rng: random.Random, tpl: Template, town: str, others: list[str]) -> dict[str, Any]:
+    """Values for a template's placeholders; the order of draws keeps every seed's output."""
+    values: dict[str, Any] = {k: rng.choice(v) if isinstance(v, list) else v
+                              for k, v in tpl.params.items()}
+    r1, r2, r3 = rng.sample(D.ROADS, 3)
+    values.setdefault("r", r1)
+    values.setdefault("r2", r2)
+    values.setdefault("r3", r3)
+    values.setdefault("t", town)
+    values.setdefault("t2", rng.choice(others))
+    values.setdefault("e", rng.choice(D.ESTATES))
+    values.setdefault("o", rng.choice(D.ORDINALS[2:]))
+    values.setdefault("v", rng.choice(D.VILLAGES))
+    values.setdefault("m", rng.choice([50, 80, 120, 150, 200, 260, 300, 450]))
+    values.setdefault("a", rng.choice([8000, 12000, 18000, 26000, 35000, 52000, 68000,
+                                       86000, 120000]))
+    values.setdefault("k", rng.choice([12, 16, 24, 36, 48, 60, 85]))
+    values.setdefault("l", rng.choice([1, 2]))
+    values.setdefault("km", rng.choice([2.6, 3.8, 5.2]))
+    return values

@@ -20,7 +20,7 @@ from taizhang.core.periods import Period
 from taizhang.ledger.choices import Stage
 from taizhang.scenarios import qianan_data as D
 from taizhang.scenarios.qianan_reports import PROBLEMS
-from taizhang.scenarios.qianan_templates import PHASES, Template
+from taizhang.scenarios.qianan_templates import PHASES, Template, fill_values
 from taizhang.scenarios.synthetic_world import QIANAN, TEMPLATES, World
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -244,24 +244,8 @@ class ProjectFactory:
         return e.id, e.brand + (e.suffix if keep else "")
 
     def values(self, rng: random.Random, tpl: Template, town: str, brand: str) -> dict[str, Any]:
-        values: dict[str, Any] = {k: rng.choice(v) if isinstance(v, list) else v
-                                  for k, v in tpl.params.items()}
-        r1, r2, r3 = rng.sample(D.ROADS, 3)
         others = [t.name for t in self.world.townships if t.name != town] or [town]
-        values.setdefault("r", r1)
-        values.setdefault("r2", r2)
-        values.setdefault("r3", r3)
-        values.setdefault("t", town)
-        values.setdefault("t2", rng.choice(others))
-        values.setdefault("e", rng.choice(D.ESTATES))
-        values.setdefault("o", rng.choice(D.ORDINALS[2:]))
-        values.setdefault("v", rng.choice(D.VILLAGES))
-        values.setdefault("m", rng.choice([50, 80, 120, 150, 200, 260, 300, 450]))
-        values.setdefault("a", rng.choice([8000, 12000, 18000, 26000, 35000, 52000, 68000,
-                                           86000, 120000]))
-        values.setdefault("k", rng.choice([12, 16, 24, 36, 48, 60, 85]))
-        values.setdefault("l", rng.choice([1, 2]))
-        values.setdefault("km", rng.choice([2.6, 3.8, 5.2]))
+        values = fill_values(rng, tpl, town, others)
         values["b"] = brand or self.world.name[:-1]
         return values
 
