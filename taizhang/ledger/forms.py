@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.forms import MoneyField
 from taizhang.ledger.choices import STAGE_TRANSITIONS, Stage
+from taizhang.ledger.filters import LIST_CHOICES
 from taizhang.ledger.models import MonthlyReport
 
 
@@ -72,3 +73,22 @@ class AnnualPlanForm(forms.Form):
                                    required=False)
     planned_new_start = forms.BooleanField(label=_("Planned new start this year"),
                                            required=False)
+
+
+class ListApplicationForm(forms.Form):
+    key_list = forms.ChoiceField(label=_("Key list"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2099)
+    applied_on = forms.DateField(label=_("Applied on"),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["key_list"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = LIST_CHOICES
+
+
+class ListDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approved", _("Approve")), ("rejected", _("Reject"))])
+    decided_on = forms.DateField(label=_("Decided on"),
+                                 widget=forms.DateInput(attrs={"type": "date"}))

@@ -21,6 +21,8 @@ urlpatterns = [
     path("projects/<int:pk>/", projects.project_detail, name="project-detail"),
     path("projects/<int:pk>/stage/", office.project_stage, name="project-stage"),
     path("projects/<int:pk>/plan/", office.project_plan, name="project-plan"),
+    path("projects/<int:pk>/lists/", office.project_list_apply, name="project-list-apply"),
+    path("memberships/<int:pk>/decide/", office.membership_decide, name="membership-decide"),
     path("reports/", reports.my_reports, name="my-reports"),
     path("projects/<int:pk>/reports/<period:period>/", reports.report_form, name="report-form"),
     path("projects/<int:pk>/reports/<period:period>/photos/", reports.upload_photos,

@@ -435,3 +435,27 @@ def test_sorting_by_fields_and_by_figures(client, world, sort, first):
     rows = list(response.context["page"])
     assert rows[0].name == getattr(world, f"{first}_project").name
     assert rows[0].ytd_completed in (Decimal("10.00"), Decimal("20.00"))
+
+
+def test_office_applies_for_a_list_and_decides(client, world):
+    from taizhang.ledger.filters import ProjectFilter
+    from taizhang.ledger.models import KeyListMembership, Project
+
+    _login(client, world.office)
+    url = reverse("ledger:project-list-apply", args=[world.alice_project.pk])
+    client.post(url, {"key_list": "province-prestage", "year": 2022, "applied_on": "2022-01-10"})
+    membership = KeyListMembership.objects.get(project=world.alice_project)
+    assert membership.status == "applied"
+    on_list = ProjectFilter(key_lists=["province-prestage"]).apply(Project.objects.all(), 2022)
+    assert not on_list.exists()  # an application is not a membership yet
+    decide = reverse("ledger:membership-decide", args=[membership.pk])
+    client.post(decide, {"decision": "approved", "decided_on": "2022-01-05"})  # before applying
+    membership.refresh_from_db()
+    assert membership.status == "applied"
+    client.post(decide, {"decision": "approved", "decided_on": "2022-03-01"})
+    membership.refresh_from_db()
+    assert membership.status == "approved"
+    assert list(on_list) == [world.alice_project]
+    _login(client, world.alice)
+    assert client.post(url, {"key_list": "province", "year": 2022,
+                             "applied_on": "2022-01-10"}).status_code == 404

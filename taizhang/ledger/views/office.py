@@ -12,8 +12,19 @@ from django.views.decorators.http import require_POST
 
 from taizhang.core.scoping import get_for_user
 from taizhang.core.services import ServiceError
-from taizhang.ledger.forms import AnnualPlanForm, StageChangeForm
-from taizhang.ledger.models import Project
+from taizhang.ledger.forms import (
+    AnnualPlanForm,
+    ListApplicationForm,
+    ListDecisionForm,
+    StageChangeForm,
+)
+from taizhang.ledger.models import KeyListMembership, Project
+from taizhang.ledger.models.keylists import parse_list_code
+from taizhang.ledger.services.keylists import (
+    apply_for_list,
+    decide_membership,
+    get_or_create_list,
+)
 from taizhang.ledger.services.plans import set_annual_plan
 from taizhang.ledger.services.projects import change_stage
 
@@ -65,3 +76,40 @@ def project_plan(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, str(exc))
     return redirect(project)
+
+
+@login_required
+@require_POST
+def project_list_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_for_user(Project.objects.all(), request.user, "change", pk=pk)
+    form = ListApplicationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(project)
+    level, kind = parse_list_code(form.cleaned_data["key_list"])
+    try:
+        key_list = get_or_create_list(level, kind, form.cleaned_data["year"], actor=request.user)
+        apply_for_list(project, key_list, actor=request.user,
+                       applied_on=form.cleaned_data["applied_on"])
+        messages.success(request, _("The application was recorded."))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_for_user(KeyListMembership.objects.select_related("project"),
+                              request.user, "change", pk=pk)
+    form = ListDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(membership.project)
+    try:
+        decide_membership(membership, form.cleaned_data["decision"], actor=request.user,
+                          decided_on=form.cleaned_data["decided_on"])
+        messages.success(request, _("The decision was recorded."))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect(membership.project)

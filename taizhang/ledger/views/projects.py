@@ -13,7 +13,7 @@ from taizhang.core.audit.models import AuditEvent
 from taizhang.core.scoping import get_for_user
 from taizhang.ledger.choices import MembershipStatus, ReportStatus
 from taizhang.ledger.filters import ProjectFilterForm
-from taizhang.ledger.forms import AnnualPlanForm, StageChangeForm
+from taizhang.ledger.forms import AnnualPlanForm, ListApplicationForm, StageChangeForm
 from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.queries import descendant_ids, with_figures
 from taizhang.ledger.views.common import period_from_request
@@ -124,6 +124,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 initial={"version": project.version, "effective_date": timezone.localdate()},
             ),
             "plan_form": AnnualPlanForm(initial={"year": timezone.localdate().year}),
+            "list_form": ListApplicationForm(initial={"year": timezone.localdate().year,
+                                                      "applied_on": timezone.localdate()}),
+            "today": timezone.localdate(),
         }
     return render(request, "ledger/project_detail.html", {
         **office_forms,
