@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taizhang.settings")
-import django  # noqa: E402
+import django
 
 django.setup()
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,64 +40,67 @@ def _form_errors(form: forms.Form) -> str:
     )
 
 
+def _submit(
+    request: HttpRequest,
+    form: forms.Form,
+    project: Project,
+    action: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Validate `form`, run the service `action` on its data, report, back to the project."""
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            action(form.cleaned_data)
+            messages.success(request, done)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+    return redirect(project)
+
+
 @login_required
 @require_POST
 def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_for_user(Project.objects.all(), request.user, "change", pk=pk)
-    form = StageChangeForm(request.POST, current_stage=project.stage)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect(project)
-    try:
-        change_stage(
-            project, form.cleaned_data["to_stage"], actor=request.user,
-            effective_date=form.cleaned_data["effective_date"],
-            reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"],
-        )
-        messages.success(request, _("The stage was changed."))
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    return redirect(project)
+    return _submit(
+        request, StageChangeForm(request.POST, current_stage=project.stage), project,
+        lambda data: change_stage(
+            project, data["to_stage"], actor=request.user, effective_date=data["effective_date"],
+            reason=data["reason"], expected_version=data["version"],
+        ),
+        _("The stage was changed."),
+    )
 
 
 @login_required
 @require_POST
 def project_plan(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_for_user(Project.objects.all(), request.user, "change", pk=pk)
-    form = AnnualPlanForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect(project)
-    data = form.cleaned_data
-    try:
-        set_annual_plan(
+    return _submit(
+        request, AnnualPlanForm(request.POST), project,
+        lambda data: set_annual_plan(
             project, data["year"], actor=request.user,
             planned_investment=data["planned_investment"], image_target=data["image_target"],
             planned_new_start=data["planned_new_start"],
-        )
-        messages.success(request, _("The annual plan was saved."))
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    return redirect(project)
+        ),
+        _("The annual plan was saved."),
+    )
 
 
 @login_required
 @require_POST
 def project_list_apply(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_for_user(Project.objects.all(), request.user, "change", pk=pk)
-    form = ListApplicationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect(project)
-    level, kind = parse_list_code(form.cleaned_data["key_list"])
-    try:
-        key_list = get_or_create_list(level, kind, form.cleaned_data["year"], actor=request.user)
-        apply_for_list(project, key_list, actor=request.user,
-                       applied_on=form.cleaned_data["applied_on"])
-        messages.success(request, _("The application was recorded."))
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    return redirect(project)
+
+    def apply(data: dict[str, Any]) -> object:
+        level, kind = parse_list_code(data["key_list"])
+        key_list = get_or_create_list(level, kind, data["year"], actor=request.user)
+        return apply_for_list(project, key_list, actor=request.user,
+                              applied_on=data["applied_on"])
+
+    return _submit(request, ListApplicationForm(request.POST), project, apply,
+                   _("The application was recorded."))
 
 
 @login_required
@@ -102,14 +108,9 @@ def project_list_apply(request: HttpRequest, pk: int) -> HttpResponse:
 def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_for_user(KeyListMembership.objects.select_related("project"),
                               request.user, "change", pk=pk)
-    form = ListDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect(membership.project)
-    try:
-        decide_membership(membership, form.cleaned_data["decision"], actor=request.user,
-                          decided_on=form.cleaned_data["decided_on"])
-        messages.success(request, _("The decision was recorded."))
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    return redirect(membership.project)
+    return _submit(
+        request, ListDecisionForm(request.POST), membership.project,
+        lambda data: decide_membership(membership, data["decision"], actor=request.user,
+                                       decided_on=data["decided_on"]),
+        _("The decision was recorded."),
+    )
