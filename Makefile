@@ -7,7 +7,7 @@ PORT   ?= 8000
 # The demo and the tests run as a development machine (DEBUG on, dev secret allowed).
 DEV    := DEBUG=1 TAIZHANG_DEV=1
 
-.PHONY: demo setup serve test test-fast lint messages clean
+.PHONY: demo setup serve test test-fast lint messages clean bench
 
 demo: setup serve
 
@@ -43,6 +43,11 @@ lint: $(VENV)/.installed
 	$(DEV) $(BIN)/mypy taizhang/core taizhang/accounts taizhang/ledger taizhang/stats
 	$(DEV) $(BIN)/taizhang check
 	$(DEV) $(BIN)/taizhang makemigrations --check --dry-run
+
+# The benchmarks against their peers and floors, on SQLite and PostgreSQL (if one answers):
+# var/bench/results.json and docs/benchmarks.md. About 30 minutes; DEBUG stays off inside.
+bench: $(VENV)/.installed
+	$(DEV) $(BIN)/python -m benchmarks.run
 
 # Refresh the Chinese catalogue after adding strings (needs GNU gettext).
 messages: $(VENV)/.installed
