@@ -3,7 +3,8 @@
 A benchmark process is started by ``benchmarks.run`` as ``python -m benchmarks.<name> --db
 sqlite|postgresql --size N --side S``; it sets up Django on the database it is told, measures
 one side once and prints one ``BENCH {json}`` line.  Databases live under var/bench/ (SQLite)
-or on the PostgreSQL server of ``BENCH_PG_SERVER`` as ``taizhang_bench_<name>``.
+or on the PostgreSQL server of ``BENCH_PG_SERVER`` as ``taizhang_bench_<name>`` (prefix:
+``BENCH_PG_PREFIX``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ VAR = ROOT / "var" / "bench"
 PERIOD = (2022, 7)
 LEDGER = {"projects": 100_000, "months": 24, "seed": 1}
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/"
-PG_PREFIX = "taizhang_bench_"
+# Overridable so that two checkouts can benchmark on one server side by side.
+PG_PREFIX = os.environ.get("BENCH_PG_PREFIX", "taizhang_bench_")
 BENCH_USER = "bench-office"
 
 
