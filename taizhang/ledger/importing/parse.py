@@ -36,7 +36,7 @@ _MAX_LENGTH = {"code": 24, "name": 200, "owner": 128, "address": 200, "unit": 12
 _PHONE = re.compile(r"(?:\+?86[- ]?)?(1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|\d{7,8})")
 _LEADER_BRACKET = re.compile(r"(.+?)\s*\((.*?)\)")
 _LEADER_SPACE = re.compile(r"(\S+)\s+(.+)")
-_LIST_SPLIT = re.compile(r"[、,，;；/]+")
+_LIST_SPLIT_OR_BRACKET = re.compile(r"[、,，;；/]+|[()]")
 _YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月(?!\d{1,2}[日号])")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 
@@ -135,7 +135,7 @@ def parse_code(value: object) -> str:
 def parse_leader(value: object) -> tuple[str, str, int]:
     """"王建国（副市长）" / "王建国 副市长" → ("王建国", "副市长", number of other names)."""
     text = re.sub(r"\s+", " ", to_halfwidth(str(value))).strip()
-    parts = [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+    parts = [part.strip() for part in _split_outside_brackets(text) if part.strip()]
     first = parts[0] if parts else ""
     if match := _LEADER_BRACKET.fullmatch(first):
         name, title = match[1], match[2]
@@ -144,6 +144,23 @@ def parse_leader(value: object) -> tuple[str, str, int]:
     else:
         name, title = first, ""
     return clean_text(name), clean_text(title), max(len(parts) - 1, 0)
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    """Split a list of names on 、,;/ but not inside brackets: "严立新(市委常委、宣传部部长)"
+    is one leader whose title has a 、 (the exporter writes titles like that)."""
+    parts, depth, start = [], 0, 0
+    for match in _LIST_SPLIT_OR_BRACKET.finditer(text):
+        token = match[0]
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            parts.append(text[start : match.start()])
+            start = match.end()
+    parts.append(text[start:])
+    return parts
 
 
 def parse_contact(value: object) -> tuple[str, str]:
