@@ -1,12 +1,13 @@
-"""Write an ImportPlan: bulk inserts and updates plus their audit rows.
+"""Write a planned chunk of rows: bulk inserts and updates plus their audit rows.
 
 Called by ``import_ledger`` inside its ``transaction.atomic()`` and ``acting("import")``
-block, after the plan was built there with the matched projects locked; never call it with a
-plan that has errors.
+block, chunk after chunk, as long as no row has an error (a later error rolls the whole
+transaction back); the rows were planned there with the matched projects locked.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F
@@ -34,12 +35,13 @@ _REPORT_FIELDS = ["completed", "covers_from", "status", "image_progress", "probl
                   "next_steps"]
 
 
-def _create_names(plan: ImportPlan, actor: Any) -> None:
-    orgs = list(plan.new_orgs.values())
+def _create_names(plan: ImportPlan, actor: Any) -> tuple[list[int], list[int]]:
+    """The organizations and people first named by this chunk; returns their ids."""
+    orgs, plan.fresh_orgs = plan.fresh_orgs, []
     Organization.objects.bulk_create(orgs, batch_size=_BATCH)
     record_many("organization.created", orgs, actor=actor,
                 changes_for={org.pk: snapshot(org) for org in orgs})
-    people = list(plan.new_people.values())
+    people, plan.fresh_people = plan.fresh_people, []
     Person.objects.bulk_create(people, batch_size=_BATCH)
     record_many("person.created", people, actor=actor,
                 changes_for={person.pk: snapshot(person) for person in people})
@@ -50,6 +52,7 @@ def _create_names(plan: ImportPlan, actor: Any) -> None:
             if created:
                 record("keylist.created", key_list, actor=actor)
             plan.key_lists[(level, kind)] = key_list
+    return [org.pk for org in orgs], [person.pk for person in people]
 
 
 def _create_projects(ops: list[ProjectOp], actor: Any, reason: str) -> None:
@@ -110,10 +113,10 @@ def _update_projects(ops: list[ProjectOp], actor: Any, reason: str, now: Any) ->
                 reason=reason)
 
 
-def _write_plans(plan: ImportPlan, actor: Any) -> None:
+def _write_plans(ops: list[ProjectOp], actor: Any) -> None:
     created, updated = [], []
     updates_for: dict[int, dict[str, Any]] = {}
-    for op in plan.ops:
+    for op in ops:
         if op.plan is None:
             continue
         if op.plan.plan is None:
@@ -136,11 +139,11 @@ def _write_plans(plan: ImportPlan, actor: Any) -> None:
     record_many("plan.updated", updated, actor=actor, changes_for=updates_for)
 
 
-def _write_reports(plan: ImportPlan, actor: Any, now: Any) -> None:
+def _write_reports(ops: list[ProjectOp], actor: Any, now: Any) -> None:
     created, updated = [], []
     fields: set[str] = set()
     updates_for: dict[int, dict[str, Any]] = {}
-    for op in plan.ops:
+    for op in ops:
         for item in op.reports:
             if item.report is None:
                 report = MonthlyReport(project=op.project, period=item.period, **item.values)
@@ -171,11 +174,11 @@ def _write_reports(plan: ImportPlan, actor: Any, now: Any) -> None:
     record_many("report.imported", updated, actor=actor, changes_for=updates_for)
 
 
-def _write_memberships(plan: ImportPlan, actor: Any) -> None:
+def _write_memberships(plan: ImportPlan, ops: list[ProjectOp], actor: Any) -> None:
     when = min(timezone.localdate(), plan.period.last_day)
     created, updated = [], []
     changes_for: dict[int, dict[str, Any]] = {}
-    for op in plan.ops:
+    for op in ops:
         for item in op.memberships:
             key_list = plan.key_lists[item.key]
             if item.membership is None:
@@ -199,23 +202,39 @@ def _write_memberships(plan: ImportPlan, actor: Any) -> None:
     record_many("keylist.decided", [*created, *updated], actor=actor, changes_for=changes_for)
 
 
-def apply_plan(plan: ImportPlan, *, actor: Any, filename: str) -> list[int]:
-    """Write the plan; returns the ids of every project of the sheet."""
+@dataclass
+class Written:
+    """The ids of what the chunk wrote: the planner of the next chunks must not match them."""
+
+    projects: list[int]
+    orgs: list[int]
+    people: list[int]
+
+
+def apply_ops(plan: ImportPlan, ops: list[ProjectOp], *, actor: Any, reason: str,
+              now: Any) -> Written:
+    """Write one planned chunk (the plan must have no errors)."""
     if plan.errors:
         raise ValueError("a plan with errors cannot be applied")
-    now = timezone.now()
-    reason = _("Imported from %(file)s") % {"file": filename}
-    _create_names(plan, actor)
-    _create_projects([op for op in plan.ops if op.action == "create"], actor, reason)
-    _update_projects([op for op in plan.ops if op.action == "update"], actor, reason, now)
-    _write_plans(plan, actor)
-    _write_reports(plan, actor, now)
-    _write_memberships(plan, actor)
-    counts = {action: sum(op.action == action for op in plan.ops)
-              for action in ("create", "update", "unchanged")}
+    orgs, people = _create_names(plan, actor)
+    _create_projects([op for op in ops if op.action == "create"], actor, reason)
+    updates = [op for op in ops if op.action == "update"]
+    _update_projects(updates, actor, reason, now)
+    _write_plans(ops, actor)
+    _write_reports(ops, actor, now)
+    _write_memberships(plan, ops, actor)
+    projects = [op.project.pk for op in ops if op.action != "unchanged" and op.project]
+    return Written(projects, orgs, people)
+
+
+def finish(plan: ImportPlan, *, actor: Any, reason: str, counts: dict[str, int]) -> None:
+    """The import's own audit event, once every chunk is written."""
     record("ledger.imported", actor, actor=actor, reason=reason,
            changes={"period": str(plan.period), **counts})
-    return [op.project.pk for op in plan.ops if op.project is not None]
+
+
+def import_reason(filename: str) -> str:
+    return _("Imported from %(file)s") % {"file": filename}
 
 
 def _saved(op: ProjectOp) -> Project:
