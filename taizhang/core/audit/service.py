@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, models, router
 from django.utils import timezone
@@ -77,7 +77,8 @@ def record_many(
     # Rows as plain parameter tuples through one executemany: the same values
     # ``bulk_create`` would write, without a model instance and the ORM's per-value work for
     # each of the tens of thousands of events of a large import.
-    fields = [AuditEvent._meta.get_field(name) for name in _BULK_FIELDS]
+    fields = [cast("models.Field[Any, Any]", AuditEvent._meta.get_field(name))
+              for name in _BULK_FIELDS]
     connection = connections[router.db_for_write(AuditEvent)]
     prep = {field.name: field.get_db_prep_save for field in fields}
     constant = [
@@ -102,7 +103,7 @@ def record_many(
     if not rows:
         return 0
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     values = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({values})"  # noqa: S608 (model names)
     with connection.cursor() as cursor:

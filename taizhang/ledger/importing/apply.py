@@ -7,7 +7,6 @@ transaction back); the rows were planned there with the matched projects locked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F
@@ -35,8 +34,8 @@ _REPORT_FIELDS = ["completed", "covers_from", "status", "image_progress", "probl
                   "next_steps"]
 
 
-def _create_names(plan: ImportPlan, actor: Any) -> tuple[list[int], list[int]]:
-    """The organizations and people first named by this chunk; returns their ids."""
+def _create_names(plan: ImportPlan, actor: Any) -> None:
+    """The organizations and people first named by this chunk, and missing key lists."""
     orgs, plan.fresh_orgs = plan.fresh_orgs, []
     Organization.objects.bulk_create(orgs, batch_size=_BATCH)
     record_many("organization.created", orgs, actor=actor,
@@ -52,7 +51,6 @@ def _create_names(plan: ImportPlan, actor: Any) -> tuple[list[int], list[int]]:
             if created:
                 record("keylist.created", key_list, actor=actor)
             plan.key_lists[(level, kind)] = key_list
-    return [org.pk for org in orgs], [person.pk for person in people]
 
 
 def _create_projects(ops: list[ProjectOp], actor: Any, reason: str) -> None:
@@ -202,29 +200,20 @@ def _write_memberships(plan: ImportPlan, ops: list[ProjectOp], actor: Any) -> No
     record_many("keylist.decided", [*created, *updated], actor=actor, changes_for=changes_for)
 
 
-@dataclass
-class Written:
-    """The ids of what the chunk wrote: the planner of the next chunks must not match them."""
-
-    projects: list[int]
-    orgs: list[int]
-    people: list[int]
-
-
 def apply_ops(plan: ImportPlan, ops: list[ProjectOp], *, actor: Any, reason: str,
-              now: Any) -> Written:
-    """Write one planned chunk (the plan must have no errors)."""
+              now: Any) -> list[int]:
+    """Write one planned chunk (the plan must have no errors); returns the ids of the
+    projects it created or changed."""
     if plan.errors:
         raise ValueError("a plan with errors cannot be applied")
-    orgs, people = _create_names(plan, actor)
+    _create_names(plan, actor)
     _create_projects([op for op in ops if op.action == "create"], actor, reason)
     updates = [op for op in ops if op.action == "update"]
     _update_projects(updates, actor, reason, now)
     _write_plans(ops, actor)
     _write_reports(ops, actor, now)
     _write_memberships(plan, ops, actor)
-    projects = [op.project.pk for op in ops if op.action != "unchanged" and op.project]
-    return Written(projects, orgs, people)
+    return [op.project.pk for op in ops if op.action != "unchanged" and op.project]
 
 
 def finish(plan: ImportPlan, *, actor: Any, reason: str, counts: dict[str, int]) -> None:

@@ -53,6 +53,7 @@ class RowRecord:
     raw: dict[str, object] = field(default_factory=dict)
     columns: dict[str, tuple[str, str]] = field(default_factory=dict)  # field → (label, letter)
     failed: set[str] = field(default_factory=set)
+    filled: set[str] = field(default_factory=set)  # fields with a value (not blank, not ignored)
 
     def error(self, name: str | None, reason: str, value: object = None) -> RowError:
         label, letter = self.columns.get(name, ("", "")) if name else ("", "")
@@ -212,8 +213,6 @@ def parse_levels(value: object) -> list[tuple[str, str]] | None:
 
 def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> list[RowError]:
     """Store the parsed value of one cell in ``record.values``; return its errors."""
-    if name in C.IGNORED_FIELDS or not clean_text(raw):
-        return []
     values = record.values
     try:
         if name in C.MONEY_FIELDS:
@@ -296,6 +295,9 @@ def _record(sheet: str, hmap: HeaderMap, number: int, cells: list[object],
     for name in order:
         raw = hmap.cell(cells, name)
         record.raw[name] = raw
+        if raw is None or name in C.IGNORED_FIELDS or not clean_text(raw):
+            continue
+        record.filled.add(name)
         errors += _parse_cell(record, name, raw, hmap)
     return record, errors
 
@@ -410,8 +412,7 @@ def sheet_records(sheet: LedgerSheet, ledger: ParsedLedger) -> Iterator[RowRecor
         if data_row.kind != "data":
             continue
         record, errors = _record(source.name, hmap, data_row.number, data_row.cells, columns)
-        meaningful = {name for name in record.raw
-                      if name not in C.IGNORED_FIELDS and clean_text(record.raw[name])}
+        meaningful = record.filled
         if not meaningful:
             continue
         if meaningful <= {"name"}:

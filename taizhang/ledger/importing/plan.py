@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,11 +72,12 @@ class Planner(FigurePlanner):
         self.effective = min(self.today, period.last_day)
         #: Project key (pk, ("code", …), ("name", …)) → (sheet, row) of the row that has it.
         self.seen: dict[Any, tuple[str, int]] = {}
-        #: Ids of what this import wrote already (a real run writes chunk by chunk): a later
-        #: chunk must not "find" them, or it would plan what a dry run does not.
+        # A real run writes chunk by chunk, but a later chunk must plan what a dry run plans:
+        # it never "finds" what this import wrote.  Rows it creates are above the highest id
+        # of now; the projects it updates are remembered.
+        self.horizon = {model: model.objects.aggregate(top=Max("pk"))["top"] or 0
+                        for model in (Project, Organization, Person)}
         self.written_projects: set[int] = set()
-        self.written_orgs: set[int] = set()
-        self.written_people: set[int] = set()
         divisions = Division.objects.all()
         if self.division is not None:
             divisions = divisions.filter(path__startswith=self.division.path)
@@ -92,31 +95,34 @@ class Planner(FigurePlanner):
         return qs.select_for_update(of=("self",)) if self.lock else qs
 
     def _prefetch(self, rows: list[RowRecord]) -> None:
+        top = self.horizon[Project]
         codes = {r.values["code"] for r in rows if r.get("code")}
         names = {r.values["name"] for r in rows if r.get("name")}
         self.by_code: dict[str, Project] = {}
         for chunk in chunks(codes):
-            for project in self._projects().filter(code__in=chunk):
+            for project in self._projects().filter(code__in=chunk, pk__lte=top):
                 if project.pk not in self.written_projects:
                     self.by_code[project.code] = project
         self.by_name: dict[tuple[str, str], list[Project]] = defaultdict(list)
         for chunk in chunks(names):
-            for project in self._projects().filter(name__in=chunk):
+            for project in self._projects().filter(name__in=chunk, pk__lte=top):
                 if project.pk not in self.written_projects:
                     key = (line_text(project.name), line_text(project.owner.name))
                     self.by_name[key].append(project)
         org_names = {r.values[n] for r in rows for n in ("owner", "unit") if r.get(n)}
         self.orgs: dict[str, list[Organization]] = defaultdict(list)
         for chunk in chunks(org_names):
-            for org in Organization.objects.filter(name__in=chunk).order_by("pk"):
-                if org.pk not in self.written_orgs:
-                    self.orgs[org.name].append(org)
+            for org in Organization.objects.filter(
+                name__in=chunk, pk__lte=self.horizon[Organization]
+            ).order_by("pk"):
+                self.orgs[org.name].append(org)
         people = {r.values["leader"][0] for r in rows if r.get("leader")}
         self.people: dict[str, list[Person]] = defaultdict(list)
         for chunk in chunks(people):
-            for person in Person.objects.filter(name__in=chunk).order_by("pk"):
-                if person.pk not in self.written_people:
-                    self.people[person.name].append(person)
+            for person in Person.objects.filter(
+                name__in=chunk, pk__lte=self.horizon[Person]
+            ).order_by("pk"):
+                self.people[person.name].append(person)
 
     # ------------------------------------------------------------------ resolving names
 
@@ -259,7 +265,9 @@ class Planner(FigurePlanner):
         values = op.values
         start, done = values.get("actual_start"), values.get("actual_completion")
         when = self._stage_date(stage, start, done)
-        probe = Project(stage="", actual_start=start, actual_completion=done)
+        # A light stand-in: a Project instance per row costs more than the rule itself.
+        probe = cast(Project, SimpleNamespace(stage="", actual_start=start,
+                                              actual_completion=done))
         move_stage(probe, stage, when)
         if start is None and stage in (Stage.UNDER_CONSTRUCTION, Stage.COMPLETED):
             probe.actual_start = None  # unknown: the import's date is not the start date

@@ -159,9 +159,7 @@ def _run(parsed: ParsedLedger, result: ImportResult, *, actor: Any, filename: st
                 matched.append(op.project.pk)
         if not dry_run and not (parsed.errors or plan.errors):
             written = apply_ops(plan, ops, actor=actor, reason=reason, now=now)
-            planner.written_projects.update(written.projects)
-            planner.written_orgs.update(written.orgs)
-            planner.written_people.update(written.people)
+            planner.written_projects.update(written)
         ids += [op.project.pk for op in ops if op.project is not None and op.project.pk]
     result.errors += parsed.errors + plan.errors
     result.warnings += parsed.warnings + plan.warnings
