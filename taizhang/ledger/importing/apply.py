@@ -13,9 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taizhang.accounts.models import Organization, Person
 from taizhang.core.audit.service import diff, record, record_many, snapshot
 from taizhang.ledger.choices import MembershipStatus, ReportStatus
+from taizhang.ledger.importing.bulk import insert
 from taizhang.ledger.importing.ops import ImportPlan, ProjectOp
 from taizhang.ledger.models import (
     AnnualPlan,
@@ -37,11 +37,11 @@ _REPORT_FIELDS = ["completed", "covers_from", "status", "image_progress", "probl
 def _create_names(plan: ImportPlan, actor: Any) -> None:
     """The organizations and people first named by this chunk, and missing key lists."""
     orgs, plan.fresh_orgs = plan.fresh_orgs, []
-    Organization.objects.bulk_create(orgs, batch_size=_BATCH)
+    insert(orgs)
     record_many("organization.created", orgs, actor=actor,
                 changes_for={org.pk: snapshot(org) for org in orgs})
     people, plan.fresh_people = plan.fresh_people, []
-    Person.objects.bulk_create(people, batch_size=_BATCH)
+    insert(people)
     record_many("person.created", people, actor=actor,
                 changes_for={person.pk: snapshot(person) for person in people})
     for (level, kind), key_list in list(plan.key_lists.items()):
@@ -60,16 +60,16 @@ def _create_projects(ops: list[ProjectOp], actor: Any, reason: str) -> None:
         if op.project.code == "":
             op.project.code = None
         projects.append(op.project)
-    Project.objects.bulk_create(projects, batch_size=_BATCH)
+    insert(projects)
     record_many("project.created", projects, actor=actor,
                 changes_for={p.pk: snapshot(p) for p in projects})
     # The stage a new project starts in, like a move from "" (its dates are in op.values).
-    StageChange.objects.bulk_create([
+    insert([
         StageChange(project=op.project, from_stage=from_stage, to_stage=to_stage,
                     effective_date=when, reason=reason, changed_by=actor)
         for op in ops if op.stage_change
         for from_stage, to_stage, when in [op.stage_change]
-    ], batch_size=_BATCH)
+    ])
 
 
 def _update_projects(ops: list[ProjectOp], actor: Any, reason: str, now: Any) -> None:
@@ -104,7 +104,7 @@ def _update_projects(ops: list[ProjectOp], actor: Any, reason: str, now: Any) ->
         return
     Project.objects.bulk_update(changed, [*sorted(fields), "version", "updated_at"],
                                 batch_size=_BATCH)
-    StageChange.objects.bulk_create(stage_rows, batch_size=_BATCH)
+    insert(stage_rows)
     record_many("project.updated", [p for p in changed if p.pk in changes_for], actor=actor,
                 changes_for=changes_for)
     record_many("project.stage_changed", staged, actor=actor, changes_for=stage_changes_for,
@@ -128,7 +128,7 @@ def _write_plans(ops: list[ProjectOp], actor: Any) -> None:
             updates_for[annual.pk] = {"planned_investment": [str(op.plan.before),
                                                              str(op.plan.amount)]}
             updated.append(annual)
-    AnnualPlan.objects.bulk_create(created, batch_size=_BATCH)
+    insert(created)
     record_many("plan.created", created, actor=actor,
                 changes_for={p.pk: snapshot(p, _PLAN_FIELDS) for p in created})
     if updated:
@@ -160,7 +160,7 @@ def _write_reports(ops: list[ProjectOp], actor: Any, now: Any) -> None:
             updates_for[report.pk] = diff(item.before, snapshot(report, item.values.keys()))
             report.version = F("version") + 1
             updated.append(report)
-    MonthlyReport.objects.bulk_create(created, batch_size=_BATCH)
+    insert(created)
     record_many("report.imported", created, actor=actor, changes_for={
         r.pk: {name: [None, value] for name, value in snapshot(r, _REPORT_FIELDS).items()
                if value not in (None, "")}
@@ -191,7 +191,7 @@ def _write_memberships(plan: ImportPlan, ops: list[ProjectOp], actor: Any) -> No
                 membership.key_list = key_list  # type: ignore[assignment]
                 membership.status, membership.decided_on = MembershipStatus.APPROVED, when
                 updated.append(membership)
-    KeyListMembership.objects.bulk_create(created, batch_size=_BATCH)
+    insert(created)
     for membership in created:
         changes_for[membership.pk] = {"status": [None, MembershipStatus.APPROVED]}
     if updated:
