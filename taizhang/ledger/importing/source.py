@@ -2,7 +2,8 @@
 
 ``taizhang.core.sheets.read_workbook`` turns a whole workbook into Python lists; for a
 100,000-row ledger that grid alone is several hundred MB.  Here an Excel sheet stays in
-calamine's compact form and its rows become Python lists only as the parser reaches them
+calamine's compact form and its rows become Python lists only as the parser reaches them; a
+very large xlsx sheet, which even calamine's form would make costly, is streamed by openpyxl
 (CSV files are small and are read whole).  Row index 0 is spreadsheet row 1, empty cells are
 None, as in ``RawSheet``.
 """
@@ -11,11 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from os import PathLike
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
+import openpyxl
+from openpyxl.utils.cell import range_boundaries
 from python_calamine import (
     CalamineError,
     CalamineWorkbook,
@@ -29,6 +34,10 @@ from taizhang.core.sheets.reader import EXCEL_EXTENSIONS, _looks_like_html, _rea
 
 #: Rows read ahead for the header: ``locate_header`` scans 15, plus a column-number row.
 HEAD_ROWS = 24
+#: calamine holds a whole sheet, at its peak about twice the size of the sheet's XML: a
+#: sheet with more XML than this (some 40,000 ledger rows) is streamed instead.
+STREAM_ABOVE = 64 << 20
+_ZIPPED = frozenset({".xlsx", ".xlsm"})
 
 Row = list[object]
 
@@ -98,6 +107,71 @@ class ExcelSheet(SheetSource):
                 index += 1
 
 
+class StreamedSheet(SheetSource):
+    """A very large xlsx sheet, read as a stream by openpyxl (read-only mode): several times
+    slower than calamine, but its memory does not grow with the sheet."""
+
+    def __init__(self, archive: zipfile.ZipFile, sheet: Any) -> None:
+        self.name, self.hidden = sheet.title, sheet.sheet_state != "visible"
+        self.merged = _merged_ranges(archive, sheet._worksheet_path)
+        self._iter = ([None if cell == "" else cell for cell in cells]
+                      for cells in sheet.iter_rows(values_only=True))
+        self.head = [row for _, row in zip(range(HEAD_ROWS), self._iter, strict=False)]
+
+    def rows(self, start: int = 0) -> Iterator[tuple[int, Row]]:
+        for index in range(start, len(self.head)):
+            yield index, self.head[index]
+        for index, row in enumerate(self._iter, start=len(self.head)):
+            if index >= start:
+                yield index, row
+
+
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+
+
+def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[MergedRange]:
+    """The merged ranges of a sheet (listed after its rows, so the part is scanned once in
+    pieces first), 0-based as calamine gives them."""
+    found: list[MergedRange] = []
+    tail = b""
+    with archive.open(path) as part:
+        while piece := part.read(1 << 20):
+            text = tail + piece
+            cut = max(text.rfind(b"<"), 0)  # a tag may straddle two pieces
+            for match in _MERGE_CELL.finditer(text, 0, cut):
+                min_col, min_row, max_col, max_row = range_boundaries(match[1].decode())
+                found.append(((min_row - 1, min_col - 1), (max_row - 1, max_col - 1)))
+            tail = text[cut:]
+    for match in _MERGE_CELL.finditer(tail):
+        min_col, min_row, max_col, max_row = range_boundaries(match[1].decode())
+        found.append(((min_row - 1, min_col - 1), (max_row - 1, max_col - 1)))
+    return found
+
+
+def _is_large(data: bytes) -> bool:
+    """Whether a sheet of this xlsx holds more than STREAM_ABOVE bytes of XML."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(info.filename.startswith("xl/worksheets/")
+                       and info.file_size > STREAM_ABOVE for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # calamine says what is wrong with it
+
+
+def _streamed_sheets(data: bytes) -> list[SheetSource]:
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        archive = workbook._archive
+        return [StreamedSheet(archive, sheet) for sheet in workbook.worksheets
+                if hasattr(sheet, "_worksheet_path")]
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except Exception as exc:
+        raise SheetFormatError(
+            f"The file is not a readable Excel workbook ({type(exc).__name__}).", code="corrupt"
+        ) from exc
+
+
 @contextlib.contextmanager
 def calamine_errors() -> Iterator[None]:
     """calamine's failures → SheetFormatError, as ``read_workbook`` reports them."""
@@ -135,6 +209,8 @@ def open_sheets(
             "open it in Excel or WPS and save it as .xlsx.",
             code="html_disguised",
         )
+    if PurePath(filename).suffix.lower() in _ZIPPED and _is_large(data):
+        return _streamed_sheets(data)
     with calamine_errors():
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         metas = [meta for meta in workbook.sheets_metadata
