@@ -73,7 +73,8 @@ def headers() -> list[str]:
 
 
 def rows(events: QuerySet[AuditEvent]) -> Iterable[list[Any]]:
-    for e in events.select_related("actor").order_by("at", "id").iterator(chunk_size=2000):
+    ordered = events.select_related("actor").order_by("at", "id")[:MAX_ROWS]
+    for e in ordered.iterator(chunk_size=2000):
         yield [
             timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
             e.actor.username if e.actor else "",
@@ -88,7 +89,7 @@ def write_csv(events: QuerySet[AuditEvent], out: IO[bytes]) -> int:
     writer = csv.writer(text)
     writer.writerow(headers())
     count = 0
-    for row in rows(events[:MAX_ROWS]):
+    for row in rows(events):
         writer.writerow([csv_safe(v) for v in row])
         count += 1
     text.flush()
@@ -102,7 +103,7 @@ def write_xlsx(events: QuerySet[AuditEvent], out: IO[bytes] | str) -> int:
     ws.title = "audit"
     ws.append(headers())
     count = 0
-    for row in rows(events[:MAX_ROWS]):
+    for row in rows(events):
         count += 1
         for col, value in enumerate(row, start=1):
             cell = ws.cell(count + 1, col)

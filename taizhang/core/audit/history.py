@@ -143,10 +143,10 @@ def entries(events: Sequence[AuditEvent], object_type: str) -> list[Entry]:
             if name in HIDDEN_FIELDS:
                 continue
             before, after = pair(value)
-            rows.append(FieldChange(
-                name, formatter.label(model, name),
-                formatter.value(model, name, before), formatter.value(model, name, after),
-            ))
+            shown = formatter.value(model, name, before), formatter.value(model, name, after)
+            if shown == ("—", "—"):
+                continue  # created empty: nothing to read
+            rows.append(FieldChange(name, formatter.label(model, name), *shown))
         result.append(Entry(event, rows))
     if result:
         result[0].is_current = True

@@ -11,6 +11,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -102,8 +103,10 @@ def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     shown = list(events[:_SHOWN])
     rows = entries(shown, obj._meta.label_lower)
     may_revert = _may_revert(request.user, obj)
-    for number, row in enumerate(rows):
-        row.number = total - number  # type: ignore[attr-defined]
+    numbers = {row.event.pk: total - index for index, row in enumerate(rows)}
+    for row in rows:
+        row.number = numbers[row.event.pk]  # type: ignore[attr-defined]
+        row.reverts_number = numbers.get(row.event.reverts_id)  # type: ignore[attr-defined]
         row.source_label = SOURCE_LABELS.get(row.event.source, row.event.source)  # type: ignore[attr-defined]
         row.can_revert = may_revert and not row.is_current and bool(row.changes)
     return render(request, "ledger/history.html", {
@@ -129,7 +132,7 @@ def revert(request: HttpRequest, kind: str, pk: int, event: int) -> HttpResponse
         revert_to(obj, version, actor=request.user, reason=request.POST.get("reason", ""),
                   seen_latest=seen)
         messages.success(request, _("Reverted to the version of %(when)s.")
-                         % {"when": version.at.strftime("%Y-%m-%d %H:%M")})
+                         % {"when": timezone.localtime(version.at).strftime("%Y-%m-%d %H:%M")})
     except ServiceError as exc:
         messages.error(request, str(exc))
     except PermissionDenied:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -51,8 +52,12 @@ def export_projects(request: HttpRequest) -> HttpResponse:
 def export_details(period: Period, form: forms.Form, rows: int, query: str) -> dict[str, Any]:
     """What the audit trail keeps about an export: period, filters used, rows written."""
     used = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    filters = {name: str(value) for name, value in used.items()
-               if value not in (None, "", [], ())}
+    filters: dict[str, Any] = {}
+    for name, value in used.items():
+        if isinstance(value, QuerySet | list | tuple | set):
+            value = [str(item) for item in value]
+        if value not in (None, "", [], False):
+            filters[name] = value if isinstance(value, list | int | bool) else str(value)
     return {"period": str(period), "filters": filters, "rows": rows, "query": query[:500]}
 
 
