@@ -106,7 +106,7 @@ def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     numbers = {row.event.pk: total - index for index, row in enumerate(rows)}
     for row in rows:
         row.number = numbers[row.event.pk]  # type: ignore[attr-defined]
-        row.reverts_number = numbers.get(row.event.reverts_id)  # type: ignore[attr-defined]
+        row.reverts_number = numbers.get(row.event.reverts_id or 0)  # type: ignore[attr-defined]
         row.source_label = SOURCE_LABELS.get(row.event.source, row.event.source)  # type: ignore[attr-defined]
         row.can_revert = may_revert and not row.is_current and bool(row.changes)
     return render(request, "ledger/history.html", {
