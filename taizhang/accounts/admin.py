@@ -10,6 +10,7 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Division, OfficeSettings, Organization, Person, User
@@ -24,8 +25,19 @@ from taizhang.accounts.services import (
 _M2M = ("groups", "user_permissions", "permissions")
 
 
+HISTORY_KINDS = {User: "user", Organization: "organization", Person: "person",
+                 Division: "division", OfficeSettings: "settings"}
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Saves and deletes through the accounts services, which record before/after values."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The admin's "History" button opens the audit history (field-level, all sources).
+        kind = HISTORY_KINDS.get(self.model)
+        if kind is None:
+            return super().history_view(request, object_id, extra_context)
+        return redirect("ledger:history", kind=kind, pk=object_id)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
