@@ -205,3 +205,22 @@ def test_membership_and_user_history_visibility(client, world):
 def test_unknown_ids_are_404(client, world, kind):
     office = _english(client, world.office)
     assert office.get(reverse("ledger:history", args=[kind, 999999])).status_code == 404
+
+
+def test_approved_report_is_reopened_then_reverted_then_reviewed_again(world):
+    from taizhang.ledger.services.reports import reopen_report
+    from taizhang.ledger.services.revert import revert_to
+
+    report, first, _latest = _two_versions(world)
+    report = approve_report(submit_report(report, actor=world.alice), actor=world.office)
+    report = reopen_report(report, actor=world.office, reason="figure disputed")
+    newest = AuditEvent.objects.for_object(report).order_by("-id").first()
+    revert_to(report, first, actor=world.office, reason="back to 10", seen_latest=newest.pk)
+    report.refresh_from_db()
+    assert (report.completed, report.status) == (Decimal("10.00"), ReportStatus.RETURNED)
+    # The reverted figure counts only after it is submitted and approved again.
+    report = approve_report(submit_report(report, actor=world.alice), actor=world.office)
+    actions = list(AuditEvent.objects.for_object(report).order_by("id")
+                   .values_list("action", "reverts_id"))
+    assert actions[-4:] == [("report.reopened", None), ("report.updated", first.pk),
+                            ("report.submitted", None), ("report.approved", None)]
