@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -12,6 +15,32 @@ from django.utils import timezone
 
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.context import current
+
+
+@dataclass(frozen=True)
+class _Revert:
+    event_id: int
+    reason: str
+
+
+_reverting: ContextVar[_Revert | None] = ContextVar("taizhang_reverting", default=None)
+
+
+@contextlib.contextmanager
+def reverting(event: AuditEvent, reason: str) -> Iterator[None]:
+    """Every event recorded inside names `event` as the version it restores, with `reason`."""
+    token = _reverting.set(_Revert(event.pk, reason))
+    try:
+        yield
+    finally:
+        _reverting.reset(token)
+
+
+def _revert_fields(reason: str) -> dict[str, Any]:
+    revert = _reverting.get()
+    if revert is None:
+        return {"reason": reason}
+    return {"reason": reason or revert.reason, "reverts_id": revert.event_id}
 
 
 def plain(value: Any) -> Any:
@@ -49,17 +78,32 @@ def record(
     changes: Mapping[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
+    return record_event(action, obj._meta.label_lower, str(obj.pk), str(obj), actor=actor,
+                        changes=changes, reason=reason)
+
+
+def record_event(
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    *,
+    actor: Any,
+    changes: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """`record` for events about no single model row (audit exports, purges)."""
     ctx = current()
     return AuditEvent.objects.create(
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
         actor=actor if getattr(actor, "pk", None) else None,
         source=ctx.source,
         request_id=ctx.request_id,
-        reason=reason,
         changes=dict(changes or {}),
+        **_revert_fields(reason),
     )
 
 
@@ -80,6 +124,7 @@ def record_many(
     fields = [cast("models.Field[Any, Any]", AuditEvent._meta.get_field(name))
               for name in _BULK_FIELDS]
     connection = connections[router.db_for_write(AuditEvent)]
+    revert = _revert_fields(reason)  # the reason, and the event a revert restores
     prep = {field.name: field.get_db_prep_save for field in fields}
     constant = [
         prep["at"](timezone.now(), connection),
@@ -87,7 +132,8 @@ def record_many(
         prep["action"](action, connection),
         prep["source"](ctx.source, connection),
         prep["request_id"](ctx.request_id, connection),
-        prep["reason"](reason, connection),
+        prep["reason"](revert["reason"], connection),
+        prep["reverts"](revert.get("reverts_id"), connection),
     ]
     changes_prep = prep["changes"]
     changes = changes_for or {}
@@ -113,5 +159,5 @@ def record_many(
 
 
 #: The columns ``record_many`` writes, in the order of its parameter tuples.
-_BULK_FIELDS = ("at", "actor", "action", "source", "request_id", "reason", "object_type",
-                "object_id", "object_repr", "changes")
+_BULK_FIELDS = ("at", "actor", "action", "source", "request_id", "reason", "reverts",
+                "object_type", "object_id", "object_repr", "changes")

@@ -134,3 +134,11 @@ def test_merged_cells_down_the_rows_fill_every_row_they_cover(world, monkeypatch
         towns = {c.name: {f.field: f.after for f in c.fields}["division"]
                  for c in result.changes}
         assert towns == {"分批项目1": "迁安镇", "分批项目2": "迁安镇", "分批项目3": "夏官营镇"}
+
+
+def test_the_import_audit_rows_fill_every_column_of_an_audit_event():
+    """``record_many`` writes its rows by hand: a new AuditEvent field must be added there."""
+    from taizhang.core.audit import service as audit
+
+    columns = {f.name for f in AuditEvent._meta.concrete_fields} - {"id"}
+    assert set(audit._BULK_FIELDS) == columns
