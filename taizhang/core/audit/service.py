@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -135,7 +136,14 @@ def record_many(
         prep["reason"](revert["reason"], connection),
         prep["reverts"](revert.get("reverts_id"), connection),
     ]
-    changes_prep = prep["changes"]
+    postgresql = connection.vendor == "postgresql"
+    changes_field = cast("models.JSONField[Any]", AuditEvent._meta.get_field("changes"))
+    if postgresql:  # JSON text, cast in the statement (what its Jsonb adapter would send)
+        def encode(value: Any) -> Any:
+            return json.dumps(value, cls=changes_field.encoder)
+    else:
+        def encode(value: Any) -> Any:
+            return changes_field.get_db_prep_save(value, connection)
     changes = changes_for or {}
     labels: dict[type, str] = {}
     rows = []
@@ -145,16 +153,27 @@ def record_many(
             label = labels[type(obj)] = obj._meta.label_lower
         pk = obj.pk
         rows.append((*constant, label, str(pk), str(obj)[:200],
-                     changes_prep(dict(changes.get(pk, {})), connection)))
+                     encode(dict(changes.get(pk, {})))))
     if not rows:
         return 0
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
-    values = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({values})"  # noqa: S608 (model names)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+        if postgresql:
+            # One statement, the varying columns as arrays (as bulk_create does there).
+            width = len(constant)
+            arrays = [list(column) for column in zip(*(row[width:] for row in rows),
+                                                     strict=True)]
+            sql = (f"INSERT INTO {table} ({columns}) SELECT "  # noqa: S608 (model names)
+                   + ", ".join(["%s"] * width)
+                   + ", u.a, u.b, u.c, u.d::jsonb FROM UNNEST(%s::text[], %s::text[], "
+                   "%s::text[], %s::text[]) AS u(a, b, c, d)")
+            cursor.execute(sql, [*rows[0][:width], *arrays])
+        else:
+            values = ", ".join(["%s"] * len(fields))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({values})"  # noqa: S608
+            for start in range(0, len(rows), 5000):
+                cursor.executemany(sql, rows[start : start + 5000])
     return len(rows)
 
 

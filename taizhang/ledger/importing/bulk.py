@@ -1,7 +1,8 @@
-"""INSERT the import's new rows: what ``bulk_create`` writes, through fewer layers.
+"""INSERT the import's new rows: what ``bulk_create`` writes, through fewer layers (SQLite).
 
-A large import inserts some hundred thousand rows; ``bulk_create`` spends most of its time in
-the SQL compiler (several calls per value, and on SQLite a statement per 999 values).  Here
+A large import inserts some hundred thousand rows; on SQLite ``bulk_create`` spends most of its
+time in the SQL compiler (several calls per value, and a statement per 999 values).  On
+PostgreSQL it sends one array per column (INSERT … UNNEST) and is used as it is.  Here
 the columns and their converters are worked out once per model, a value that is already what
 the database takes (a str for a text column, an int for an integer or a foreign key) is passed
 as it is, every other value goes through its field's ``get_db_prep_save`` as in
@@ -71,8 +72,10 @@ def insert(objs: Sequence[models.Model]) -> None:
     alias = router.db_for_write(model)
     connection = connections[alias]
     opts = model._meta
-    if (not connection.features.can_return_rows_from_bulk_insert
+    if (connection.vendor != "sqlite"
+            or not connection.features.can_return_rows_from_bulk_insert
             or list(opts.db_returning_fields) != [opts.pk]):
+        # PostgreSQL's bulk_create already sends one array per column (INSERT … UNNEST).
         model._default_manager.bulk_create(objs)
         return
     columns = _columns(model)
