@@ -138,7 +138,7 @@ def record_many(
     ]
     postgresql = connection.vendor == "postgresql"
     changes_field = cast("models.JSONField[Any]", AuditEvent._meta.get_field("changes"))
-    if postgresql:  # JSON text, cast in the statement (what its Jsonb adapter would send)
+    if postgresql:  # JSON text for COPY (what its Jsonb adapter would send)
         def encode(value: Any) -> Any:
             return json.dumps(value, cls=changes_field.encoder)
     else:
@@ -160,15 +160,11 @@ def record_many(
     columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     with connection.cursor() as cursor:
         if postgresql:
-            # One statement, the varying columns as arrays (as bulk_create does there).
-            width = len(constant)
-            arrays = [list(column) for column in zip(*(row[width:] for row in rows),
-                                                     strict=True)]
-            sql = (f"INSERT INTO {table} ({columns}) SELECT "  # noqa: S608 (model names)
-                   + ", ".join(["%s"] * width)
-                   + ", u.a, u.b, u.c, u.d::jsonb FROM UNNEST(%s::text[], %s::text[], "
-                   "%s::text[], %s::text[]) AS u(a, b, c, d)")
-            cursor.execute(sql, [*rows[0][:width], *arrays])
+            # COPY: psycopg writes the rows in C; array or literal parameters would be
+            # escaped value by value in Python.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
         else:
             values = ", ".join(["%s"] * len(fields))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({values})"  # noqa: S608

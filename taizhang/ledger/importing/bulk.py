@@ -1,13 +1,14 @@
-"""INSERT the import's new rows: what ``bulk_create`` writes, through fewer layers (SQLite).
+"""INSERT the import's new rows: what ``bulk_create`` writes, through fewer layers.
 
-A large import inserts some hundred thousand rows; on SQLite ``bulk_create`` spends most of its
-time in the SQL compiler (several calls per value, and a statement per 999 values).  On
-PostgreSQL it sends one array per column (INSERT … UNNEST) and is used as it is.  Here
-the columns and their converters are worked out once per model, a value that is already what
-the database takes (a str for a text column, an int for an integer or a foreign key) is passed
-as it is, every other value goes through its field's ``get_db_prep_save`` as in
-``bulk_create``, and each statement carries as many rows as the backend allows.  The new ids
-come back through RETURNING, in order, as ``bulk_create`` relies on too.
+A large import inserts some hundred thousand rows; ``bulk_create`` spends most of its time in
+the SQL compiler (several calls per value; on SQLite a statement per 999 values, on
+PostgreSQL arrays whose every value psycopg escapes in Python).  Here the columns and their
+converters are worked out once per model, a value that is already what the database takes (a
+str for a text column, an int for an integer or a foreign key) is passed as it is, every
+other value goes through its field's ``get_db_prep_save`` as in ``bulk_create``.  SQLite: as
+many rows per INSERT as it allows, the new ids back through RETURNING in order (as
+``bulk_create`` relies on too).  PostgreSQL: the ids drawn from the table's sequence first,
+then the rows through COPY.
 """
 
 from __future__ import annotations
@@ -72,10 +73,14 @@ def insert(objs: Sequence[models.Model]) -> None:
     alias = router.db_for_write(model)
     connection = connections[alias]
     opts = model._meta
-    if (connection.vendor != "sqlite"
-            or not connection.features.can_return_rows_from_bulk_insert
-            or list(opts.db_returning_fields) != [opts.pk]):
-        # PostgreSQL's bulk_create already sends one array per column (INSERT … UNNEST).
+    if list(opts.db_returning_fields) != [opts.pk] or not isinstance(
+            opts.pk, models.AutoField | models.BigAutoField):
+        model._default_manager.bulk_create(objs)
+        return
+    if connection.vendor == "postgresql":
+        _copy(objs, connection, alias)
+        return
+    if connection.vendor != "sqlite" or not connection.features.can_return_rows_from_bulk_insert:
         model._default_manager.bulk_create(objs)
         return
     columns = _columns(model)
@@ -97,6 +102,31 @@ def insert(objs: Sequence[models.Model]) -> None:
                 obj.pk = pk
                 obj._state.adding = False
                 obj._state.db = alias
+
+
+def _copy(objs: Sequence[models.Model], connection: Any, alias: str) -> None:
+    """PostgreSQL: ids drawn from the table's sequence, then the rows through COPY (psycopg
+    writes them in C; as parameters, even bulk_create's arrays, each value would be escaped
+    in Python)."""
+    model = type(objs[0])
+    opts = model._meta
+    columns = _columns(model)
+    quote = connection.ops.quote_name
+    table = quote(opts.db_table)
+    names = ", ".join([quote(str(opts.pk.column)),
+                       *(quote(str(field.column)) for field, *_ in columns)])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                       "FROM generate_series(1, %s)",
+                       [opts.db_table, str(opts.pk.column), len(objs)])
+        ids = [pk for (pk,) in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for obj, pk in zip(objs, ids, strict=True):
+                copy.write_row([pk, *_values(obj, columns, connection)])
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = alias
 
 
 def _values(obj: models.Model, columns: list[Column], connection: Any) -> list[Any]:
