@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "taizhang.core.middleware.RequestContextMiddleware",
+    "taizhang.core.middleware.DatabaseErrorMiddleware",
 ]
 
 ROOT_URLCONF = "taizhang.urls"
@@ -85,7 +86,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run while a writer commits; IMMEDIATE avoids upgrade deadlocks.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": envint("TAIZHANG_SQLITE_TIMEOUT", 20),  # seconds to wait for a lock
     }
 
 # A PostgreSQL streaming replica for reports (statistics, exports); see core/routers.py.
