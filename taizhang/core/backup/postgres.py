@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from taizhang.core.backup.errors import BackupError
 
 _DROP_ALL = """
-SET lock_timeout = '60s';
 DO $$
 DECLARE r record;
 BEGIN
@@ -123,6 +122,9 @@ def restore(dump: Path, dumped_by: str) -> None:
     _check_tool("psql", server_major())
     connection.close()
     env = _environment()
+    if "lock_timeout" not in env.get("PGOPTIONS", ""):
+        # Give up (and roll back) rather than queue forever behind a long transaction.
+        env["PGOPTIONS"] = (env.get("PGOPTIONS", "") + " -c lock_timeout=60s").strip()
     script = subprocess.Popen(
         ["pg_restore", "--no-owner", "--no-privileges", "--file=-", str(dump)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)

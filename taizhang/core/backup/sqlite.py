@@ -8,6 +8,7 @@ database in a single write transaction, so a failure leaves the old one as it wa
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,38 @@ def database_path() -> Path:
     return Path(connection.settings_dict["NAME"])
 
 
-def _connect(path: Path | str, *, timeout: float = 20.0) -> sqlite3.Connection:
-    return sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+def _timeout() -> float:
+    # Wait for a lock as long as the application does (settings: TAIZHANG_SQLITE_TIMEOUT).
+    return float((connection.settings_dict.get("OPTIONS") or {}).get("timeout", 20))
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    return sqlite3.connect(str(path), timeout=_timeout(), isolation_level=None)
+
+
+_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+class _Locked(Exception):
+    pass
+
+
+def _copy(source: sqlite3.Connection, dest: sqlite3.Connection) -> None:
+    """`source.backup(dest)` in one step, giving up after the lock timeout.
+
+    Python's backup loop retries a locked database forever; the progress callback is where
+    it can be stopped (the unfinished copy is then rolled back on the destination).
+    """
+    deadline = time.monotonic() + _timeout()
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        if status in _BUSY and time.monotonic() > deadline:
+            raise _Locked
+
+    try:
+        source.backup(dest, progress=progress)
+    except _Locked as exc:
+        raise sqlite3.OperationalError("database is locked") from exc
 
 
 def snapshot(target: Path) -> dict[str, Any]:
@@ -30,7 +61,7 @@ def snapshot(target: Path) -> dict[str, Any]:
     source = _connect(database_path())
     dest = _connect(target)
     try:
-        source.backup(dest)  # pages=-1: one step, one consistent read
+        _copy(source, dest)  # pages=-1: one step, one consistent read
     except sqlite3.Error as exc:
         raise BackupError(_("The database could not be copied: %(reason)s")
                           % {"reason": exc}) from exc
@@ -83,7 +114,7 @@ def restore(snapshot_file: Path) -> None:
     source = _connect(snapshot_file)
     dest = _connect(target)
     try:
-        source.backup(dest)
+        _copy(source, dest)
     except sqlite3.Error as exc:
         raise BackupError(_("The database could not be restored (%(reason)s); it was left as "
                             "it was.") % {"reason": exc}) from exc
