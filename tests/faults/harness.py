@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -115,6 +116,23 @@ class ScratchFactory:
         scratch = Scratch(url=url, media=media, vendor=chosen)
         self.made.append(scratch)
         return scratch
+
+    def clone(self, source: Scratch, name: str) -> Scratch:
+        """A copy of `source` (database and media) to spoil in one test."""
+        copy = self.new(name, vendor_=source.vendor)
+        if source.vendor == "sqlite":
+            with sqlite3.connect(source.sqlite_path) as src, \
+                    sqlite3.connect(copy.sqlite_path) as dst:
+                src.backup(dst)
+        else:
+            new_name = urlsplit(copy.url).path.lstrip("/")
+            with _pg_admin(copy.url) as admin:
+                admin.execute(f'DROP DATABASE "{new_name}"')
+                admin.execute(f'CREATE DATABASE "{new_name}" '
+                              f'TEMPLATE "{urlsplit(source.url).path.lstrip("/")}"')
+        if source.media.exists():
+            shutil.copytree(source.media, copy.media)
+        return copy
 
     def drop_all(self) -> None:
         for scratch in self.made:
