@@ -44,6 +44,7 @@ class World:
 def world(db) -> World:
     from taizhang.accounts.choices import DivisionLevel, OrganizationKind, Role
     from taizhang.accounts.models import Division, OfficeSettings, Organization, Person, User
+    from taizhang.accounts.security.passwords import mark_password_as_chosen
     from taizhang.ledger.choices import Stage
     from taizhang.ledger.services.plans import set_annual_plan
     from taizhang.ledger.services.projects import change_stage, create_project
@@ -72,7 +73,11 @@ def world(db) -> World:
     leader = Person.objects.create(name="王建国", title="副市长")
 
     def user(name, role, **kw):
-        u = User.objects.create_user(name, password="pw-" + name, role=role, **kw)
+        # A known password on purpose: counts as chosen, so no forced change at first login.
+        u = User(username=name, role=role, **kw)
+        u.set_password("pw-" + name)
+        mark_password_as_chosen(u)
+        u.save()
         return u
 
     office = user("office", Role.OFFICE_ADMIN, organization=office_org, division=county)

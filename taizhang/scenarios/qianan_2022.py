@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 
 from taizhang.accounts.models import Division, OfficeSettings, Organization, Person, User
+from taizhang.accounts.security.passwords import mark_password_as_chosen
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.context import acting
 from taizhang.core.periods import Period
@@ -145,6 +146,7 @@ class _Loader:
                 is_staff=username == "office",
             )
             user.set_password(D.PASSWORD)
+            mark_password_as_chosen(user)  # the published demo password: no forced change
             user.save()
             self.accounts[username] = user
         self.office = self.accounts["office"]
