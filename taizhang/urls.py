@@ -9,6 +9,7 @@ urlpatterns = [
     # The admin logs in and out through the same lockout, second factor and audit.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/logout/", account_views.logout_view),
+    path("admin/password_change/", RedirectView.as_view(pattern_name="accounts:password")),
     path("admin/", admin.site.urls),
     path("account/", include("taizhang.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

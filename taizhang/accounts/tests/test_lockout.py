@@ -149,3 +149,8 @@ def test_forwarded_for_counts_only_behind_a_configured_proxy(client, world, sett
 def test_the_admin_login_goes_through_the_same_door(client, world):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302 and response["Location"] == "/login/?next=/admin/"
+
+
+def test_the_admin_password_change_is_ours(client, world):
+    client.force_login(world.office)
+    assert client.get("/admin/password_change/")["Location"] == "/account/password/"
