@@ -215,13 +215,21 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def lockouts(request: HttpRequest) -> HttpResponse:
-    """The office sees locked accounts in its division and refused addresses, and unlocks."""
+    """The office sees locked accounts in its division and refused addresses, and unlocks;
+    it also resets the second factor of a colleague who lost their phone."""
     users = lockout.users_for_office(request.user)
     if request.method == "POST":
         if "user" in request.POST:
             target = get_object_or_404(users, pk=request.POST.get("user", "0") or 0)
             lockout.unlock_user(target, actor=request.user)
             messages.success(request, _("%(name)s is unlocked.") % {"name": target.username})
+        elif "reset_totp" in request.POST:
+            target = get_object_or_404(users.exclude(pk=request.user.pk),
+                                       pk=request.POST.get("reset_totp", "0") or 0)
+            second_factor.disable(target, actor=request.user)
+            messages.success(request, _("The second factor of %(name)s is reset; they set it "
+                                        "up again at their next login.")
+                             % {"name": target.username})
         elif "address" in request.POST:
             address = request.POST.get("address", "")[:45]
             lockout.unlock_address(address, actor=request.user)
@@ -232,4 +240,6 @@ def lockouts(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/lockouts.html", {
         "locked": [(u, lockout.locked_until(u)) for u in locked],
         "addresses": lockout.locked_addresses(),
+        "with_totp": users.filter(totp_confirmed=True).exclude(pk=request.user.pk)
+                          .order_by("username"),
     })

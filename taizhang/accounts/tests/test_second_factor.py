@@ -118,3 +118,20 @@ def test_a_user_may_switch_an_optional_second_factor_off(client, world):
     office.refresh_from_db()
     assert not office.totp_confirmed and office.totp_secret == ""
     assert len(events("auth.totp_disabled")) == 1
+
+
+def test_the_office_resets_a_lost_second_factor_within_its_division(client, world):
+    from taizhang.accounts.choices import Role
+
+    colleague = User.objects.create_user("deputy", role=Role.OFFICE_ADMIN, division=world.county)
+    colleague = _enrol(client, colleague)
+    town_office = User.objects.create_user("town", role=Role.OFFICE_ADMIN, division=world.town)
+    client.force_login(town_office)  # the county is above the town: out of its reach
+    assert client.post("/account/lockouts/", {"reset_totp": colleague.pk}).status_code == 404
+    client.force_login(world.office)
+    assert "deputy" in client.get("/account/lockouts/").content.decode()
+    client.post("/account/lockouts/", {"reset_totp": colleague.pk})
+    colleague.refresh_from_db()
+    assert not colleague.totp_confirmed
+    [event] = events("auth.totp_disabled")
+    assert event.actor == world.office and event.object_id == str(colleague.pk)
