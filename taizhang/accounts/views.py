@@ -157,6 +157,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
     me = _me(request)
@@ -182,6 +183,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     })
 
 
+@never_cache  # the page shows the secret
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Enrol (show the secret and otpauth URI, confirm with a code) or switch off."""
@@ -206,9 +208,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "required": required, "enabled": user.totp_confirmed}
     if not user.totp_confirmed:
         secret = second_factor.start_enrolment(user)
+        uri = second_factor.provisioning_uri(user)
         context.update({
             "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-            "uri": second_factor.provisioning_uri(user),
+            "uri": uri,
+            "qr_code": second_factor.qr_code_data_uri(uri),
         })
     return render(request, "accounts/two_factor.html", context)
 

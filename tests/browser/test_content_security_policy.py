@@ -107,6 +107,7 @@ def test_main_pages_raise_no_csp_violation(transactional_db, world, live_server,
     _visit(page, console, f"{base}/ledger/reports/?period=2022-07")
     _visit(page, console, f"{base}/account/password/", screenshot, "csp-password")
     _visit(page, console, f"{base}/account/two-factor/", screenshot, "csp-two-factor")
+    assert page.evaluate("document.querySelector('img.qr').naturalWidth") > 100  # QR shown
     _visit(page, console, f"{base}/account/lockouts/", screenshot, "csp-lockouts")
     _visit(page, console, f"{base}/admin/", screenshot, "csp-admin")
     _visit(page, console, f"{base}/admin/ledger/project/{project.pk}/change/", screenshot,

@@ -31,6 +31,18 @@ def provisioning_uri(user: User) -> str:
     return totp.provisioning_uri(user.totp_secret, user.username, settings.TAIZHANG_TOTP_ISSUER)
 
 
+def qr_code_data_uri(uri: str) -> str:
+    """The enrolment URI as a QR code (SVG in a data: URI, which the page's policy allows)."""
+    import base64
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(uri, error="m").save(buffer, kind="svg", scale=5, border=3, xmldecl=False)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
 @transaction.atomic
 def verify(user: User, code: str) -> bool:
     """Accept a code once: the step it belongs to is remembered, so replaying it fails."""

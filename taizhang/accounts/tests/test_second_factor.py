@@ -48,6 +48,8 @@ def _enrol(client, user):
     user.refresh_from_db()
     assert shown.replace(" ", "") == user.totp_secret
     assert "otpauth://totp/" in page
+    qr = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', page).group(1)
+    assert base64.b64decode(qr).startswith(b"<svg")
     response = client.post("/account/two-factor/", {"code": _now_code(user.totp_secret)})
     assert response.status_code == 302
     user.refresh_from_db()
