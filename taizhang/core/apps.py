@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,9 @@ class CoreConfig(AppConfig):
     name = "taizhang.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from taizhang.core.audit.protection import register_sqlite_function
+
+        connection_created.connect(register_sqlite_function,
+                                   dispatch_uid="taizhang_audit_sqlite_function")

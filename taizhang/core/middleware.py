@@ -48,7 +48,9 @@ class LanguageMiddleware(LocaleMiddleware):
 class DatabaseErrorMiddleware:
     """A full disk, a lost connection or a busy database gives a translated 503 page.
 
-    Not a 500 traceback: the request's transaction was rolled back, nothing is half-written,
+    This catches failures in views; `taizhang.core.views.server_error` (the 500 handler) the
+    ones in other middleware (sessions, login policy). Not a 500 traceback: the request's
+    transaction was rolled back, nothing is half-written,
     and trying again later is the right advice. The page is rendered without touching the
     database (no user, no session lookups).
     """
@@ -62,10 +64,14 @@ class DatabaseErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, UNAVAILABLE):
             return None
-        logger.error("database unavailable: %s", exception, exc_info=exception)
-        html = render_to_string("core/database_unavailable.html",
-                                {"message": explain(exception),
-                                 "request_id": current().request_id})
-        response = HttpResponse(html, status=503)
-        response["Retry-After"] = "60"
-        return response
+        return database_unavailable(exception)
+
+
+def database_unavailable(exception: BaseException) -> HttpResponse:
+    """The translated 503 page for a database failure (also used by the 500 handler)."""
+    logger.error("database unavailable: %s", exception, exc_info=exception)
+    html = render_to_string("core/database_unavailable.html",
+                            {"message": explain(exception), "request_id": current().request_id})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = "60"
+    return response

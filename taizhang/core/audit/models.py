@@ -41,6 +41,11 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # Set on the events a revert caused: the version (event) whose values were restored.
+    reverts = models.ForeignKey(
+        "self", verbose_name=_("restores the version of"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -11,6 +14,32 @@ from django.db import models
 
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.context import current
+
+
+@dataclass(frozen=True)
+class _Revert:
+    event_id: int
+    reason: str
+
+
+_reverting: ContextVar[_Revert | None] = ContextVar("taizhang_reverting", default=None)
+
+
+@contextlib.contextmanager
+def reverting(event: AuditEvent, reason: str) -> Iterator[None]:
+    """Every event recorded inside names `event` as the version it restores, with `reason`."""
+    token = _reverting.set(_Revert(event.pk, reason))
+    try:
+        yield
+    finally:
+        _reverting.reset(token)
+
+
+def _revert_fields(reason: str) -> dict[str, Any]:
+    revert = _reverting.get()
+    if revert is None:
+        return {"reason": reason}
+    return {"reason": reason or revert.reason, "reverts_id": revert.event_id}
 
 
 def plain(value: Any) -> Any:
@@ -48,17 +77,32 @@ def record(
     changes: Mapping[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
+    return record_event(action, obj._meta.label_lower, str(obj.pk), str(obj), actor=actor,
+                        changes=changes, reason=reason)
+
+
+def record_event(
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    *,
+    actor: Any,
+    changes: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """`record` for events about no single model row (audit exports, purges)."""
     ctx = current()
     return AuditEvent.objects.create(
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
         actor=actor if getattr(actor, "pk", None) else None,
         source=ctx.source,
         request_id=ctx.request_id,
-        reason=reason,
         changes=dict(changes or {}),
+        **_revert_fields(reason),
     )
 
 
@@ -82,8 +126,8 @@ def record_many(
             actor=actor_obj,
             source=ctx.source,
             request_id=ctx.request_id,
-            reason=reason,
             changes=dict((changes_for or {}).get(obj.pk, {})),
+            **_revert_fields(reason),
         )
         for obj in objs
     ]

@@ -2,8 +2,9 @@
 
 pg_dump reads from an exported snapshot of our own REPEATABLE READ transaction, so the
 manifest's migration state and row counts describe exactly the dumped data. The restore
-drops every table of the public schema and loads the dump inside one transaction
-(`psql --single-transaction`): if anything fails, PostgreSQL rolls it all back.
+drops every table, view, sequence and function of the public schema and loads the dump, all
+inside one transaction (`psql --single-transaction`): if anything fails, PostgreSQL rolls it
+all back.
 """
 
 from __future__ import annotations
@@ -24,12 +25,25 @@ _DROP_ALL = """
 DO $$
 DECLARE r record;
 BEGIN
-  FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
-    EXECUTE format('DROP TABLE IF EXISTS public.%I CASCADE', r.tablename);
+  FOR r IN SELECT matviewname AS name FROM pg_matviews WHERE schemaname = 'public' LOOP
+    EXECUTE format('DROP MATERIALIZED VIEW IF EXISTS public.%I CASCADE', r.name);
   END LOOP;
-  FOR r IN SELECT sequence_name FROM information_schema.sequences
+  FOR r IN SELECT viewname AS name FROM pg_views WHERE schemaname = 'public' LOOP
+    EXECUTE format('DROP VIEW IF EXISTS public.%I CASCADE', r.name);
+  END LOOP;
+  FOR r IN SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' LOOP
+    EXECUTE format('DROP TABLE IF EXISTS public.%I CASCADE', r.name);
+  END LOOP;
+  FOR r IN SELECT sequence_name AS name FROM information_schema.sequences
            WHERE sequence_schema = 'public' LOOP
-    EXECUTE format('DROP SEQUENCE IF EXISTS public.%I CASCADE', r.sequence_name);
+    EXECUTE format('DROP SEQUENCE IF EXISTS public.%I CASCADE', r.name);
+  END LOOP;
+  -- Functions such as the audit table's guard (not those of an extension).
+  FOR r IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
+           JOIN pg_namespace n ON n.oid = p.pronamespace
+           WHERE n.nspname = 'public' AND NOT EXISTS (
+             SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') LOOP
+    EXECUTE 'DROP ROUTINE IF EXISTS ' || r.signature::text || ' CASCADE';
   END LOOP;
 END $$;
 """

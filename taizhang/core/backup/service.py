@@ -17,11 +17,10 @@ from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
 
-from taizhang.core.audit.models import AuditEvent
+from taizhang.core.audit.service import record_event
 from taizhang.core.backup import postgres, sqlite
 from taizhang.core.backup.archive import Manifest, extract_verified, read_manifest, write_archive
 from taizhang.core.backup.errors import BackupError
-from taizhang.core.context import current
 
 _DATABASE_MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 # Apps whose tables hold the office's data (Django's own tables fill up on `migrate`).
@@ -166,9 +165,6 @@ def _pending_migrations() -> list[str]:
 
 
 def _record(action: str, path: Path, actor: Any, changes: dict[str, Any]) -> None:
-    """An audit row for the backup or restore (no model object: the file is the subject)."""
-    ctx = current()
-    AuditEvent.objects.create(
-        action=action, object_type="core.backup", object_id=path.name[:64],
-        object_repr=str(path)[:200], actor=actor if getattr(actor, "pk", None) else None,
-        source=ctx.source, request_id=ctx.request_id, changes=changes)
+    # The subject is the archive file, not a model row.
+    record_event(action, "core.backup", path.name[:64], str(path)[:200], actor=actor,
+                 changes=changes)

@@ -17,7 +17,8 @@ def get_or_create_list(level: str, kind: str, year: int, *, actor: Any) -> KeyLi
     require_office(actor)
     key_list, created = KeyList.objects.get_or_create(level=level, kind=kind, year=year)
     if created:
-        record("keylist.created", key_list, actor=actor)
+        record("keylist.created", key_list, actor=actor,
+               changes={"level": [None, level], "kind": [None, kind], "year": [None, year]})
     return key_list
 
 

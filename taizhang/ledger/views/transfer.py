@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import secrets
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -38,13 +39,26 @@ def export_projects(request: HttpRequest) -> HttpResponse:
     form = ProjectFilterForm(request.GET or None, visible=visible)
     projects = form.to_filter().apply(visible, period.year)
     buffer = io.BytesIO()
-    write_ledger_xlsx(projects, period, buffer)
+    stats = write_ledger_xlsx(projects, period, buffer)
     record("ledger.exported", cast(User, request.user), actor=request.user,
-           changes={"period": str(period), "query": request.GET.urlencode()[:500]})
+           changes=export_details(period, form, stats.total.projects,
+                                  request.GET.urlencode()))
     response = HttpResponse(buffer.getvalue(), content_type=_XLSX)
     filename = f"ledger-{period}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def export_details(period: Period, form: forms.Form, rows: int, query: str) -> dict[str, Any]:
+    """What the audit trail keeps about an export: period, filters used, rows written."""
+    used = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters: dict[str, Any] = {}
+    for name, value in used.items():
+        if isinstance(value, QuerySet | list | tuple | set):
+            value = [str(item) for item in value]
+        if value not in (None, "", [], False):
+            filters[name] = value if isinstance(value, list | int | bool) else str(value)
+    return {"period": str(period), "filters": filters, "rows": rows, "query": query[:500]}
 
 
 class ImportForm(forms.Form):

@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from taizhang.core.audit.service import record_event
+from taizhang.core.context import acting
 from taizhang.core.periods import Period, PeriodError
 from taizhang.core.routers import replica_reads
 from taizhang.ledger.exporting import write_ledger_xlsx
@@ -51,6 +53,13 @@ class Command(BaseCommand):
         projects = ProjectFilter(key_lists=lists).apply(projects, period.year)
         with replica_reads():
             stats = write_ledger_xlsx(projects, period, output)
+        with acting("command"):
+            record_event("ledger.exported", "core.command", "export-ledger",
+                         f"export-ledger {period}", actor=None, changes={
+                             "period": str(period), "rows": stats.total.projects,
+                             "filters": {"list": lists, "user": options["user"] or ""},
+                             "file": output,
+                         })
         self.stdout.write(
             ngettext("Wrote %(n)d project for %(period)s to %(file)s",
                      "Wrote %(n)d projects for %(period)s to %(file)s", stats.total.projects)
