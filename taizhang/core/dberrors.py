@@ -14,15 +14,18 @@ from django.utils.translation import gettext as _
 UNAVAILABLE = (OperationalError, InterfaceError)
 
 _FULL = ("disk is full", "no space left", "could not extend file", "disk full")
+_SCHEMA = ("no such table", "no such column", "has no column named")
 _BUSY = ("database is locked", "database table is locked", "lock timeout",
          "canceling statement due to lock timeout")
 
 
 def kind_of(exc: BaseException) -> str:
-    """"full", "busy" or "unavailable" (connection lost, server down, anything else)."""
+    """"full", "schema", "busy" or "unavailable" (connection lost, server down, the rest)."""
     text = str(exc).lower()
     if any(marker in text for marker in _FULL):
         return "full"
+    if any(marker in text for marker in _SCHEMA):
+        return "schema"
     if any(marker in text for marker in _BUSY):
         return "busy"
     return "unavailable"
@@ -34,6 +37,10 @@ def explain(exc: BaseException) -> str:
     if kind == "full":
         return _("The database's disk is full, so the change was not saved (nothing was "
                  "half-written). Ask the administrator to free disk space, then try again.")
+    if kind == "schema":
+        return _("The database's tables do not match this version of the program, so the change "
+                 "was not saved (nothing was half-written). The administrator must run "
+                 "`taizhang migrate`.")
     if kind == "busy":
         return _("The database is busy with another change, so this one was not saved (nothing "
                  "was half-written). Try again in a minute.")

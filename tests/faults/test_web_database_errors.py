@@ -88,3 +88,18 @@ def test_a_healthy_database_error_is_not_hidden(client, world):
 
     middleware = DatabaseErrorMiddleware(lambda request: None)
     assert middleware.process_exception(None, IntegrityError("duplicate key")) is None
+
+
+@pytest.mark.parametrize(("message", "kind"), [
+    ("database or disk is full", "full"),                                   # SQLite
+    ('could not extend file "base/16384/2619": No space left on device', "full"),  # PostgreSQL
+    ("database is locked", "busy"),
+    ("canceling statement due to lock timeout", "busy"),
+    ("table core_auditevent has no column named reverts_id", "schema"),    # not migrated
+    ("terminating connection due to administrator command", "unavailable"),
+    ("server closed the connection unexpectedly", "unavailable"),
+])
+def test_database_failures_are_told_apart(message, kind):
+    from taizhang.core.dberrors import kind_of
+
+    assert kind_of(Exception(message)) == kind

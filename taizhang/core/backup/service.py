@@ -61,16 +61,16 @@ def create_backup(target: Path, *, actor: Any = None) -> BackupResult:
         raise BackupError(_("The folder %(dir)s does not exist.") % {"dir": target.parent})
     created_at = datetime.now(UTC).isoformat(timespec="seconds")
     member = _DATABASE_MEMBER[connection.vendor]
-    with tempfile.TemporaryDirectory(prefix=".taizhang-backup-", dir=target.parent) as work:
-        database = Path(work) / member
-        info = engine.snapshot(database)
-        manifest = Manifest(vendor=connection.vendor, created_at=created_at, database=member,
-                            **info)
-        try:
+    try:
+        with tempfile.TemporaryDirectory(prefix=".taizhang-backup-", dir=target.parent) as work:
+            database = Path(work) / member
+            info = engine.snapshot(database)
+            manifest = Manifest(vendor=connection.vendor, created_at=created_at,
+                                database=member, **info)
             write_archive(target, database, manifest, Path(settings.MEDIA_ROOT))
-        except OSError as exc:
-            raise BackupError(_("The backup could not be written to %(path)s: %(reason)s")
-                              % {"path": target, "reason": exc.strerror or exc}) from exc
+    except OSError as exc:  # a full disk, a folder we may not write to
+        raise BackupError(_("The backup could not be written to %(path)s: %(reason)s")
+                          % {"path": target, "reason": exc.strerror or exc}) from exc
     size = target.stat().st_size
     _record("backup.created", target, actor, {
         "bytes": size, "tables": len(manifest.tables), "media_files": manifest.media_files})
@@ -125,19 +125,20 @@ def restore_backup(source: Path, *, force: bool = False, actor: Any = None) -> R
     media_root = Path(settings.MEDIA_ROOT)
     media_root.parent.mkdir(parents=True, exist_ok=True)
     # Extract next to MEDIA_ROOT so the final swap is a rename on one file system.
-    with tempfile.TemporaryDirectory(prefix=".taizhang-restore-", dir=media_root.parent) as work:
-        workdir = Path(work)
-        try:
+    try:
+        with tempfile.TemporaryDirectory(prefix=".taizhang-restore-",
+                                         dir=media_root.parent) as work:
+            workdir = Path(work)
             extract_verified(source, manifest, workdir)
-        except OSError as exc:
-            raise BackupError(_("The backup could not be unpacked: %(reason)s")
-                              % {"reason": exc.strerror or exc}) from exc
-        database = workdir / manifest.database
-        if manifest.vendor == "postgresql":
-            postgres.restore(database, manifest.tool_version)
-        else:
-            engine.restore(database)
-        _swap_media(workdir / "media", media_root)
+            database = workdir / manifest.database
+            if manifest.vendor == "postgresql":
+                postgres.restore(database, manifest.tool_version)
+            else:
+                engine.restore(database)
+            _swap_media(workdir / "media", media_root)
+    except OSError as exc:  # a full disk while unpacking, a folder we may not write to
+        raise BackupError(_("The backup could not be unpacked: %(reason)s")
+                          % {"reason": exc.strerror or exc}) from exc
     pending = _pending_migrations()
     if not any(name.startswith("core.") for name in pending):
         _record("backup.restored", source, actor, {

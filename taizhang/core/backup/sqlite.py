@@ -58,6 +58,8 @@ def _copy(source: sqlite3.Connection, dest: sqlite3.Connection) -> None:
 
 def snapshot(target: Path) -> dict[str, Any]:
     """Copy the live database to `target`; returns what the manifest needs from it."""
+    if not database_path().is_file():  # connecting would create an empty one
+        raise BackupError(_("There is no database at %(path)s.") % {"path": database_path()})
     source = _connect(database_path())
     dest = _connect(target)
     try:
