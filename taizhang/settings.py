@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "taizhang.core.middleware.RequestContextMiddleware",
     "taizhang.accounts.security.middleware.LoginPolicyMiddleware",
     "taizhang.accounts.security.middleware.PermissionDeniedAuditMiddleware",
+    # Last, so its process_exception sees a view's database failure first.
+    "taizhang.core.middleware.DatabaseErrorMiddleware",
 ]
 
 ROOT_URLCONF = "taizhang.urls"
@@ -95,7 +97,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run while a writer commits; IMMEDIATE avoids upgrade deadlocks.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": envint("TAIZHANG_SQLITE_TIMEOUT", 20),  # seconds to wait for a lock
     }
 
 # A PostgreSQL streaming replica for reports (statistics, exports); see core/routers.py.

@@ -16,3 +16,5 @@ urlpatterns = [
     path("", include("taizhang.web.urls")),
     path("ledger/", include("taizhang.ledger.urls")),
 ]
+
+handler500 = "taizhang.core.views.server_error"  # a lost database is a 503 (core/views.py)

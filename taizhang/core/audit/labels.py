@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "ledger.imported": _("Ledger imported"),
     "audit.exported": _("Audit trail exported"),
     "audit.purged": _("Old audit events purged"),
+    "backup.created": _("Backup made"),
+    "backup.restored": _("Backup restored"),
     "user.created": _("User created"),
     "user.updated": _("User changed"),
     "user.deleted": _("User deleted"),
