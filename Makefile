@@ -25,10 +25,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-# The demo runs like production (no tracebacks, DEBUG off) but over plain http on loopback.
+# The demo runs like production (no tracebacks, DEBUG off) but over plain http on loopback;
+# TAIZHANG_DEV=1 says it is not production (taizhang.wsgi refuses unsafe production settings).
 serve:
 	@echo "taizhang is serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	DEBUG=0 ALLOWED_HOSTS=$(HOST),localhost SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 \
+	DEBUG=0 TAIZHANG_DEV=1 ALLOWED_HOSTS=$(HOST),localhost SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 \
 	  $(BIN)/taizhang runserver --insecure $(HOST):$(PORT)
 
 # The full suite: unit, integration and browser tests. DATABASE_URL selects PostgreSQL.

@@ -41,9 +41,21 @@ class World:
 
 
 @pytest.fixture
+def admin_user(admin_user):
+    # pytest-django's superuser has a password set by "someone else": it would be sent to
+    # the forced password change first. Tests use it as an administrator who chose it.
+    from taizhang.accounts.security.passwords import mark_password_as_chosen
+
+    mark_password_as_chosen(admin_user)
+    admin_user.save(update_fields=["password_changed_at"])
+    return admin_user
+
+
+@pytest.fixture
 def world(db) -> World:
     from taizhang.accounts.choices import DivisionLevel, OrganizationKind, Role
     from taizhang.accounts.models import Division, OfficeSettings, Organization, Person, User
+    from taizhang.accounts.security.passwords import mark_password_as_chosen
     from taizhang.ledger.choices import Stage
     from taizhang.ledger.services.plans import set_annual_plan
     from taizhang.ledger.services.projects import change_stage, create_project
@@ -72,7 +84,11 @@ def world(db) -> World:
     leader = Person.objects.create(name="王建国", title="副市长")
 
     def user(name, role, **kw):
-        u = User.objects.create_user(name, password="pw-" + name, role=role, **kw)
+        # A known password on purpose: counts as chosen, so no forced change at first login.
+        u = User(username=name, role=role, **kw)
+        u.set_password("pw-" + name)
+        mark_password_as_chosen(u)
+        u.save()
         return u
 
     office = user("office", Role.OFFICE_ADMIN, organization=office_org, division=county)

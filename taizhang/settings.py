@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -12,13 +13,19 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("TAIZHANG_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = envbool("DEBUG", False)
+TAIZHANG_DEV = envbool("TAIZHANG_DEV", False)
+# Production mode: what `taizhang check-deploy` checks and the WSGI entry point insists on.
+TAIZHANG_PRODUCTION = not DEBUG and not TAIZHANG_DEV
 _DEV_SECRET = "dev-only-insecure-secret-key-do-not-use-in-production"
 SECRET_KEY = envstr("SECRET_KEY")
 _LOCAL_SECRET = VAR_DIR / "secret_key"  # written by `make setup` for this installation only
 if not SECRET_KEY and _LOCAL_SECRET.is_file():
     SECRET_KEY = _LOCAL_SECRET.read_text(encoding="utf-8").strip()
+# `taizhang check-deploy` must load without a secret so it can report that with the rest.
+_CHECKING_DEPLOY = sys.argv[1:2] == ["check-deploy"]
+TAIZHANG_SECRET_MISSING = not SECRET_KEY
 if not SECRET_KEY:
-    if not DEBUG and not envbool("TAIZHANG_DEV", False):
+    if TAIZHANG_PRODUCTION and not _CHECKING_DEPLOY:
         raise ConfigError(
             "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE) for production, run "
             "`make setup` (writes var/secret_key), or set DEBUG=1 / TAIZHANG_DEV=1."
@@ -52,7 +59,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "taizhang.web.middleware.SecurityHeadersMiddleware",
     "taizhang.core.middleware.RequestContextMiddleware",
+    "taizhang.accounts.security.middleware.LoginPolicyMiddleware",
+    "taizhang.accounts.security.middleware.PermissionDeniedAuditMiddleware",
+    # Last, so its process_exception sees a view's database failure first.
+    "taizhang.core.middleware.DatabaseErrorMiddleware",
 ]
 
 ROOT_URLCONF = "taizhang.urls"
@@ -85,7 +97,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run while a writer commits; IMMEDIATE avoids upgrade deadlocks.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": envint("TAIZHANG_SQLITE_TIMEOUT", 20),  # seconds to wait for a lock
     }
 
 # A PostgreSQL streaming replica for reports (statistics, exports); see core/routers.py.
@@ -103,12 +115,35 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Login security (docs/security-login.md). Lockout: failures within the window, per username
+# and per client address; a locked account stays locked for LOCKOUT minutes (0: until the
+# office unlocks it). Proxy count: reverse proxies in front (nginx = 1), for the client address.
+TAIZHANG_LOGIN_MAX_FAILURES_PER_USER = envint("TAIZHANG_LOGIN_MAX_FAILURES_PER_USER", 5)
+TAIZHANG_LOGIN_MAX_FAILURES_PER_ADDRESS = envint("TAIZHANG_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+TAIZHANG_LOGIN_FAILURE_WINDOW_MINUTES = envint("TAIZHANG_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+TAIZHANG_LOGIN_LOCKOUT_MINUTES = envint("TAIZHANG_LOGIN_LOCKOUT_MINUTES", 30)
+TAIZHANG_PROXY_COUNT = envint("TAIZHANG_PROXY_COUNT", 0)
+TAIZHANG_PASSWORD_MIN_LENGTH = envint("TAIZHANG_PASSWORD_MIN_LENGTH", 10)
+TAIZHANG_PASSWORD_CHARACTER_CLASSES = envint("TAIZHANG_PASSWORD_CHARACTER_CLASSES", 3)
+TAIZHANG_PASSWORD_MAX_AGE_DAYS = envint("TAIZHANG_PASSWORD_MAX_AGE_DAYS", 90)  # 0: never expires
+TAIZHANG_TOTP_REQUIRED_FOR_OFFICE = envbool("TAIZHANG_TOTP_REQUIRED_FOR_OFFICE", False)
+TAIZHANG_TOTP_ISSUER = envstr("TAIZHANG_TOTP_ISSUER", "taizhang")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": TAIZHANG_PASSWORD_MIN_LENGTH}},
+    {"NAME": "taizhang.accounts.security.passwords.CharacterClassValidator",
+     "OPTIONS": {"min_classes": TAIZHANG_PASSWORD_CHARACTER_CLASSES}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sessions end after this much inactivity (sliding: each request moves the end), and with
+# the browser unless SESSION_EXPIRE_AT_BROWSER_CLOSE=0.
+TAIZHANG_SESSION_IDLE_MINUTES = envint("TAIZHANG_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = TAIZHANG_SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -125,6 +160,7 @@ MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Photos attached to monthly reports.
 TAIZHANG_MAX_PHOTOS = 20
 TAIZHANG_MAX_PHOTO_BYTES = envint("TAIZHANG_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
+TAIZHANG_MAX_PHOTO_PIXELS = envint("TAIZHANG_MAX_PHOTO_PIXELS", 50_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Audit events are kept at least this many months (never below 6: see core/audit/retention.py).
 TAIZHANG_AUDIT_RETENTION_MONTHS = envint("TAIZHANG_AUDIT_RETENTION_MONTHS", 6)
@@ -135,9 +171,17 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)
+# HTTPS: on by default in production mode; HSTS must be chosen explicitly (it sticks in
+# browsers). Behind a TLS-terminating proxy the scheme comes from X-Forwarded-Proto.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", TAIZHANG_PRODUCTION)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+if TAIZHANG_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

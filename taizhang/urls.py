@@ -1,10 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+from taizhang.accounts import views as account_views
 
 # Uploaded files are never served as public media: photos go through a scoped view.
 urlpatterns = [
+    # The admin logs in and out through the same lockout, second factor and audit.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/logout/", account_views.logout_view),
+    path("admin/password_change/", RedirectView.as_view(pattern_name="accounts:password")),
     path("admin/", admin.site.urls),
+    path("account/", include("taizhang.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("taizhang.web.urls")),
     path("ledger/", include("taizhang.ledger.urls")),
 ]
+
+handler500 = "taizhang.core.views.server_error"  # a lost database is a 503 (core/views.py)

@@ -105,10 +105,39 @@ class User(AbstractUser):
         on_delete=models.PROTECT, related_name="users",
         help_text=_("The office's division: the user sees this division and everything below."),
     )
+    # Login security (accounts/security/): see docs/security-login.md.
+    password_changed_at = models.DateTimeField(
+        _("password changed by the user at"), null=True, blank=True, editable=False,
+        help_text=_("Empty: the password was set by someone else and must be changed at login."),
+    )
+    failed_logins = models.PositiveIntegerField(
+        _("failed logins in a row"), default=0, editable=False
+    )
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True, editable=False)
+    totp_secret = models.CharField(
+        _("second factor secret"), max_length=64, blank=True, editable=False
+    )
+    totp_confirmed = models.BooleanField(_("second factor enabled"), default=False,
+                                         editable=False)
+    totp_last_step = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def set_password(self, raw_password: str | None) -> None:
+        # A password set by anyone but the user (admin, office, import) must be changed at the
+        # next login; `security.passwords.change_own_password` records the user's own change.
+        super().set_password(raw_password)
+        self.password_changed_at = None
+
+    def check_password(self, raw_password: str) -> bool:
+        # Django may re-hash the password on a successful check (a stronger hasher): that is
+        # not a new password, so it must not force a change.
+        changed_at = self.password_changed_at
+        matches = super().check_password(raw_password)
+        self.password_changed_at = changed_at
+        return matches
 
     @property
     def display_name(self) -> str:
@@ -179,3 +208,27 @@ class OfficeSettings(models.Model):
             if code in found:
                 return found[code]
         return cls(division=division)
+
+
+class LoginFailure(models.Model):
+    """One failed login: the lockout counts these per username and per client address.
+
+    Kept in the database so every application host sees the same counts.
+    """
+
+    username = models.CharField(_("username tried"), max_length=150, db_index=False)
+    address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    cleared = models.BooleanField(_("cleared"), default=False)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_username_at"),
+            models.Index(fields=["address", "at"], name="loginfailure_address_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address or '?'}"

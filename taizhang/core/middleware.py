@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template.loader import render_to_string
 from django.utils import translation
 
-from taizhang.core.context import acting
+from taizhang.core.context import acting, current
+from taizhang.core.dberrors import UNAVAILABLE, explain
+
+logger = logging.getLogger("taizhang.database")
 
 
 class RequestContextMiddleware:
@@ -38,3 +43,35 @@ class LanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class DatabaseErrorMiddleware:
+    """A full disk, a lost connection or a busy database gives a translated 503 page.
+
+    This catches failures in views; `taizhang.core.views.server_error` (the 500 handler) the
+    ones in other middleware (sessions, login policy). Not a 500 traceback: the request's
+    transaction was rolled back, nothing is half-written,
+    and trying again later is the right advice. The page is rendered without touching the
+    database (no user, no session lookups).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, UNAVAILABLE):
+            return None
+        return database_unavailable(exception)
+
+
+def database_unavailable(exception: BaseException) -> HttpResponse:
+    """The translated 503 page for a database failure (also used by the 500 handler)."""
+    logger.error("database unavailable: %s", exception, exc_info=exception)
+    html = render_to_string("core/database_unavailable.html",
+                            {"message": explain(exception), "request_id": current().request_id})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = "60"
+    return response

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 
 from taizhang.accounts.models import Division, OfficeSettings, Organization, Person, User
+from taizhang.accounts.security.passwords import mark_password_as_chosen
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.audit.retention import delete_events
 from taizhang.core.context import acting
@@ -146,6 +147,7 @@ class _Loader:
                 is_staff=username == "office",
             )
             user.set_password(D.PASSWORD)
+            mark_password_as_chosen(user)  # the published demo password: no forced change
             user.save()
             self.accounts[username] = user
         self.office = self.accounts["office"]

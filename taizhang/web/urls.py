@@ -1,10 +1,11 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from taizhang.accounts import views as account_views
 from taizhang.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", account_views.login_view, name="login"),
+    path("login/verify/", account_views.login_verify, name="login-verify"),
+    path("logout/", account_views.logout_view, name="logout"),
 ]

@@ -7,12 +7,15 @@ from django.urls import reverse
 
 from taizhang.accounts.choices import Role
 from taizhang.accounts.models import OfficeSettings, Organization, Person, User
+from taizhang.accounts.security.passwords import mark_password_as_chosen
 from taizhang.core.audit.models import AuditEvent
 
 
 @pytest.fixture
 def admin_client(client, world):
     root = User.objects.create_superuser("root", password="pw-root")
+    mark_password_as_chosen(root)
+    root.save(update_fields=["password_changed_at"])
     client.force_login(root)
     client.root = root
     return client

@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "ledger.imported": _("Ledger imported"),
     "audit.exported": _("Audit trail exported"),
     "audit.purged": _("Old audit events purged"),
+    "backup.created": _("Backup made"),
+    "backup.restored": _("Backup restored"),
     "user.created": _("User created"),
     "user.updated": _("User changed"),
     "user.deleted": _("User deleted"),
@@ -44,6 +46,18 @@ ACTION_LABELS = {
     "officesettings.created": _("Office settings created"),
     "officesettings.updated": _("Office settings changed"),
     "officesettings.deleted": _("Office settings deleted"),
+    # Login and sessions (accounts/security/).
+    "auth.login": _("Logged in"),
+    "auth.logout": _("Logged out"),
+    "auth.session_expired": _("Logged out after inactivity"),
+    "auth.login_failed": _("Failed login"),
+    "auth.locked_out": _("Account locked after failed logins"),
+    "auth.unlocked": _("Account unlocked"),
+    "auth.address_unlocked": _("Network address allowed again"),
+    "auth.password_changed": _("Password changed"),
+    "auth.totp_enabled": _("Second factor switched on"),
+    "auth.totp_disabled": _("Second factor switched off"),
+    "auth.permission_denied": _("Access refused"),
 }
 
 

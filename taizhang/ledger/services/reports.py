@@ -233,11 +233,20 @@ def add_photo(
         upload.seek(0)
         with Image.open(upload) as image:
             image_format = image.format
+            width, height = image.size
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
+            ValueError) as exc:
         raise ServiceError(_("The file is not a JPEG, PNG or WebP image."), field="photo") from exc
     if image_format not in _IMAGE_FORMATS:
         raise ServiceError(_("The file is not a JPEG, PNG or WebP image."), field="photo")
+    if width * height > settings.TAIZHANG_MAX_PHOTO_PIXELS:
+        # A small file can still decode to gigabytes (a "decompression bomb").
+        raise ServiceError(
+            _("The photo has more than %(mp)d million pixels.")
+            % {"mp": settings.TAIZHANG_MAX_PHOTO_PIXELS // 1_000_000},
+            field="photo",
+        )
     upload.seek(0)
     photo = ReportPhoto(
         report=report, token=secrets.token_hex(16), extension=_IMAGE_FORMATS[image_format],

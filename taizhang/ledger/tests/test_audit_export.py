@@ -65,11 +65,13 @@ def test_audit_export_page_is_office_only_and_scoped(client, world):
 def test_a_county_office_sees_only_its_divisions_events(client, world):
     from taizhang.accounts.choices import DivisionLevel, Role
     from taizhang.accounts.models import Division, User
+    from taizhang.accounts.security.passwords import mark_password_as_chosen
 
     other = Division.objects.create(code="130281", name="遵化市", level=DivisionLevel.COUNTY,
                                     parent=world.county.parent)
     stranger = User.objects.create_user("stranger", password="pw", role=Role.OFFICE_ADMIN,
                                         division=other)
+    mark_password_as_chosen(stranger)
     client.force_login(stranger)
     response = client.get(reverse("ledger:audit-export"), {"format": "csv", "download": "1"})
     body = response.content.decode("utf-8-sig")

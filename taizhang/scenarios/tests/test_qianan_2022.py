@@ -172,6 +172,8 @@ def test_demo_users():
     for user in users:
         assert user.division == county
         assert user.check_password(D.PASSWORD)
+        # The published demo password counts as chosen: no forced change at login.
+        assert user.password_changed_at is not None
     office = users.get(username="office")
     assert office.is_staff and office.role == Role.OFFICE_ADMIN
     assert users.get(username="leader").person.led_projects.filter(name=D.YANYANG).exists()

@@ -4,10 +4,25 @@ document.addEventListener("DOMContentLoaded", function () {
   var source = document.getElementById("chart-data");
   if (!holder || !source || !window.echarts) return;
   var data = JSON.parse(source.textContent);
+  function escape(text) {
+    var div = document.createElement("div");
+    div.textContent = String(text);
+    return div.innerHTML;
+  }
+  function tooltip(params) {
+    var rows = params.map(function (p) {
+      return '<div class="tt-row"><span class="tt-mark tt-series-' + p.seriesIndex + '"></span>' +
+        escape(p.seriesName) + ' <b>' + escape(p.value) + '</b></div>';
+    });
+    return '<div class="tt-title">' + escape(params.length ? params[0].axisValueLabel : "") +
+      '</div>' + rows.join("");
+  }
   var chart = echarts.init(holder, null, { renderer: "svg" });
   chart.setOption({
     animation: false,
-    tooltip: { trigger: "axis" },
+    // Our own tooltip markup: ECharts' default uses style="" attributes, which the content
+    // security policy refuses.
+    tooltip: { trigger: "axis", className: "chart-tooltip", formatter: tooltip },
     legend: { data: [data.labels.monthly, data.labels.cumulative], bottom: 0 },
     grid: { left: 70, right: 70, top: 20, bottom: 50 },
     xAxis: { type: "category", data: data.periods },

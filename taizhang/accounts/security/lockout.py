@@ -1,0 +1,175 @@
+"""Lockout after repeated failed logins, per username and per client address.
+
+Failures are rows in the database (`LoginFailure`), so every application host counts the same.
+A username with too many failures in the window locks its account (`User.locked_at`) for
+TAIZHANG_LOGIN_LOCKOUT_MINUTES (0: until the office unlocks it); an address with too many
+failures is refused until its failures leave the window or the office clears them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from taizhang.accounts.models import LoginFailure, User
+from taizhang.core.audit.service import record
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or the entry our own proxies added to X-Forwarded-For.
+
+    Only the last TAIZHANG_PROXY_COUNT entries were written by proxies we trust; anything to
+    their left came from the client and could be forged.
+    """
+    proxies = settings.TAIZHANG_PROXY_COUNT
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= proxies:
+            return _valid_ip(hops[-proxies])
+    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid_ip(value: str) -> str | None:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_ipv46_address
+
+    try:
+        validate_ipv46_address(value)
+    except ValidationError:
+        return None
+    return value
+
+
+def _window_start() -> datetime:
+    return timezone.now() - timedelta(minutes=settings.TAIZHANG_LOGIN_FAILURE_WINDOW_MINUTES)
+
+
+def _recent(**lookup: Any) -> int:
+    return LoginFailure.objects.filter(cleared=False, at__gte=_window_start(), **lookup).count()
+
+
+def address_locked(address: str | None) -> bool:
+    limit = settings.TAIZHANG_LOGIN_MAX_FAILURES_PER_ADDRESS
+    return bool(address and limit > 0 and _recent(address=address) >= limit)
+
+
+def user_locked(user: User) -> bool:
+    """Locked until the lockout time has passed (or, with 0 minutes, until unlocked)."""
+    if user.locked_at is None:
+        return False
+    minutes = settings.TAIZHANG_LOGIN_LOCKOUT_MINUTES
+    return minutes <= 0 or timezone.now() < user.locked_at + timedelta(minutes=minutes)
+
+
+def locked_until(user: User) -> datetime | None:
+    minutes = settings.TAIZHANG_LOGIN_LOCKOUT_MINUTES
+    if user.locked_at is None or minutes <= 0:
+        return None
+    return user.locked_at + timedelta(minutes=minutes)
+
+
+@dataclass(frozen=True)
+class FailureOutcome:
+    user_locked: bool
+    address_locked: bool
+
+
+@transaction.atomic
+def register_failure(username: str, address: str | None, *, reason: str = "password"
+                     ) -> FailureOutcome:
+    """Store a failed login, audit it, and lock the account when it reaches the limit."""
+    failure = LoginFailure.objects.create(username=username[:150], address=address)
+    user = User.objects.select_for_update().filter(username=username).first()
+    subject: Any = user or failure
+    record("auth.login_failed", subject, actor=None, reason=reason,
+           changes={"username": username[:150], "address": address})
+    locked_now = False
+    if user is not None:
+        user.failed_logins = _recent(username=username)
+        limit = settings.TAIZHANG_LOGIN_MAX_FAILURES_PER_USER
+        if limit > 0 and user.failed_logins >= limit and not user_locked(user):
+            user.locked_at = timezone.now()
+            locked_now = True
+            record("auth.locked_out", user, actor=None,
+                   changes={"failed_logins": user.failed_logins, "address": address})
+        user.save(update_fields=["failed_logins", "locked_at"])
+    return FailureOutcome(user_locked=locked_now or bool(user and user_locked(user)),
+                          address_locked=address_locked(address))
+
+
+def register_success(user: User) -> None:
+    """A successful login starts the count for this username afresh."""
+    LoginFailure.objects.filter(username=user.username, cleared=False).update(cleared=True)
+    if user.failed_logins or user.locked_at:
+        user.failed_logins = 0
+        user.locked_at = None
+        user.save(update_fields=["failed_logins", "locked_at"])
+
+
+def _require_office_over(actor: Any, user: User | None = None) -> None:
+    if not (actor and actor.is_authenticated and actor.is_active and actor.is_office):
+        raise PermissionDenied
+    if user is not None and not actor.is_superuser:
+        if actor.division is None or user.division is None:
+            raise PermissionDenied
+        if not user.division.path.startswith(actor.division.path):
+            raise PermissionDenied
+
+
+def users_for_office(actor: Any) -> Any:
+    """Accounts an office may unlock: its division and everything below."""
+    _require_office_over(actor)
+    users = User.objects.select_related("division")
+    if actor.is_superuser:
+        return users
+    if actor.division is None:
+        return users.none()
+    return users.filter(division__path__startswith=actor.division.path)
+
+
+@transaction.atomic
+def unlock_user(user: User, *, actor: Any) -> None:
+    """The office lifts a lockout; the account's recent failures no longer count."""
+    _require_office_over(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    was = {"locked_at": user.locked_at, "failed_logins": user.failed_logins}
+    LoginFailure.objects.filter(username=user.username, cleared=False).update(cleared=True)
+    user.locked_at = None
+    user.failed_logins = 0
+    user.save(update_fields=["failed_logins", "locked_at"])
+    record("auth.unlocked", user, actor=actor,
+           changes={"locked_at": [was["locked_at"], None],
+                    "failed_logins": [was["failed_logins"], 0]})
+
+
+@transaction.atomic
+def unlock_address(address: str, *, actor: Any) -> int:
+    """The office clears an address's recent failures (e.g. a shared office gateway)."""
+    _require_office_over(actor)
+    failures = list(LoginFailure.objects.filter(address=address, cleared=False))
+    LoginFailure.objects.filter(pk__in=[f.pk for f in failures]).update(cleared=True)
+    if failures:
+        record("auth.address_unlocked", failures[0], actor=actor,
+               changes={"address": address, "failures_cleared": len(failures)})
+    return len(failures)
+
+
+def locked_addresses() -> list[tuple[str, int]]:
+    """Addresses refused right now, with their number of failures in the window."""
+    from django.db.models import Count
+
+    limit = settings.TAIZHANG_LOGIN_MAX_FAILURES_PER_ADDRESS
+    if limit <= 0:
+        return []
+    rows = (LoginFailure.objects.filter(cleared=False, at__gte=_window_start(),
+                                        address__isnull=False)
+            .values("address").annotate(n=Count("id")).filter(n__gte=limit).order_by("-n"))
+    return [(r["address"], r["n"]) for r in rows]

@@ -1,0 +1,49 @@
+"""What to tell a person when the database fails under them (full disk, lost connection, busy).
+
+Shared by the web (`DatabaseErrorMiddleware`: a 503 page) and the command line
+(`taizhang.cli`: a message and exit status 3). Either way the transaction in progress was rolled
+back by the database, so nothing is half-written; the message says so.
+"""
+
+from __future__ import annotations
+
+from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
+
+# The failures of the database itself, not of our code (IntegrityError etc. stay bugs).
+UNAVAILABLE = (OperationalError, InterfaceError)
+
+_FULL = ("disk is full", "no space left", "could not extend file", "disk full")
+_SCHEMA = ("no such table", "no such column", "has no column named")
+_BUSY = ("database is locked", "database table is locked", "lock timeout",
+         "canceling statement due to lock timeout")
+
+
+def kind_of(exc: BaseException) -> str:
+    """"full", "schema", "busy" or "unavailable" (connection lost, server down, the rest)."""
+    text = str(exc).lower()
+    if any(marker in text for marker in _FULL):
+        return "full"
+    if any(marker in text for marker in _SCHEMA):
+        return "schema"
+    if any(marker in text for marker in _BUSY):
+        return "busy"
+    return "unavailable"
+
+
+def explain(exc: BaseException) -> str:
+    """A translated, complete sentence for the person who was acting."""
+    kind = kind_of(exc)
+    if kind == "full":
+        return _("The database's disk is full, so the change was not saved (nothing was "
+                 "half-written). Ask the administrator to free disk space, then try again.")
+    if kind == "schema":
+        return _("The database's tables do not match this version of the program, so the change "
+                 "was not saved (nothing was half-written). The administrator must run "
+                 "`taizhang migrate`.")
+    if kind == "busy":
+        return _("The database is busy with another change, so this one was not saved (nothing "
+                 "was half-written). Try again in a minute.")
+    return _("The connection to the database was lost, so the change was not saved (nothing "
+             "was half-written). Try again in a minute; if it keeps happening, tell the "
+             "administrator.")
