@@ -66,7 +66,6 @@ def ledger(db: str) -> None:
     call_command("generate", stdout=out, **LEDGER)  # runs ANALYZE at the end
     print(next(line for line in out.getvalue().splitlines() if line.startswith("Generated")),
           flush=True)
-    _rename_twins()
     common.office_user(common.county())
     from django.db import connection
 
@@ -82,25 +81,6 @@ def ledger(db: str) -> None:
         cached.parent.mkdir(parents=True)
         shutil.copyfile(VAR / "ledger.sqlite3", cached)
     common.emit(cached=False)
-
-
-def _rename_twins() -> None:
-    """The generator gives a few project pairs without a code the same name and owner; an
-    import rightly refuses such a sheet (which one is which?), so the later ones get a suffix."""
-    from django.db.models import Count
-
-    from taizhang.ledger.models import Project
-
-    twins = (Project.objects.filter(code__isnull=True).values("name", "owner")
-             .annotate(n=Count("id")).filter(n__gt=1))
-    renamed = 0
-    for twin in twins:
-        ids = Project.objects.filter(code__isnull=True, name=twin["name"], owner=twin["owner"]
-                                     ).order_by("pk").values_list("pk", flat=True)
-        for number, pk in enumerate(list(ids)[1:], start=2):
-            Project.objects.filter(pk=pk).update(name=f"{twin['name']}（{number}）")
-            renamed += 1
-    print(f"renamed {renamed} same-name projects without a code", flush=True)
 
 
 def template(db: str) -> None:

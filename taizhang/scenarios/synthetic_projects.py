@@ -164,6 +164,31 @@ def stage_quota(n: int, rng: random.Random) -> list[str]:
     return stages
 
 
+class NameBook:
+    """Project names that never repeat: a template that gives a name again gets 二期, 三期…, then
+    a number (a repeated name without a code could not be told apart on an import)."""
+
+    def __init__(self) -> None:
+        self.repeats: dict[str, int] = {}
+        self.given: set[str] = set()
+
+    def unique(self, name: str) -> str:
+        seen = self.repeats.get(name, 0)
+        while True:
+            if seen == 0:
+                candidate = name
+            elif seen <= len(ORDINAL_PHASES):
+                candidate = f"{name}（{ORDINAL_PHASES[seen - 1]}期）"
+            else:
+                candidate = f"{name}（{seen + 1}）"
+            seen += 1
+            if candidate not in self.given:
+                break
+        self.repeats[name] = seen
+        self.given.add(candidate)
+        return candidate
+
+
 class ProjectFactory:
     """Makes ProjectSpecs one after another; the code counters and names carry across."""
 
@@ -175,7 +200,7 @@ class ProjectFactory:
         self.code_rng = random.Random(f"taizhang-codes/{seed}")
         self.code_next: dict[str, int] = {}
         self.code_offset: dict[str, int] = {}
-        self.names: dict[str, int] = {}
+        self.names = NameBook()
         self.picker = TemplatePicker([t for t in TEMPLATES if "{" in t.name])
         self.now = datetime.now(TZ)
         self.townships = {t.unit_id for t in world.townships}
@@ -280,11 +305,7 @@ class ProjectFactory:
         return split
 
     def unique_name(self, name: str) -> str:
-        seen = self.names.get(name, 0)
-        self.names[name] = seen + 1
-        if 0 < seen <= len(ORDINAL_PHASES):
-            return f"{name}（{ORDINAL_PHASES[seen - 1]}期）"
-        return name
+        return self.names.unique(name)
 
     def code(self, rng: random.Random, p: ProjectSpec, tpl: Template, stage: str) -> str | None:
         """YYYY-AAAAAA-DD-TT-RRRRRC: the serial counts up from a seed-chosen offset."""

@@ -1,8 +1,8 @@
-"""Write an ImportPlan: bulk inserts and updates plus their audit rows.
+"""Write a planned chunk of rows: bulk inserts and updates plus their audit rows.
 
 Called by ``import_ledger`` inside its ``transaction.atomic()`` and ``acting("import")``
-block, after the plan was built there with the matched projects locked; never call it with a
-plan that has errors.
+block, chunk after chunk, as long as no row has an error (a later error rolls the whole
+transaction back); the rows were planned there with the matched projects locked.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taizhang.accounts.models import Organization, Person
-from taizhang.core.audit.service import diff, record, record_many, snapshot
+from taizhang.core.audit.service import diff, plain, record, record_many, snapshot
 from taizhang.ledger.choices import MembershipStatus, ReportStatus
+from taizhang.ledger.importing.bulk import insert
 from taizhang.ledger.importing.ops import ImportPlan, ProjectOp
 from taizhang.ledger.models import (
     AnnualPlan,
@@ -35,14 +35,15 @@ _REPORT_FIELDS = ["completed", "covers_from", "status", "image_progress", "probl
 
 
 def _create_names(plan: ImportPlan, actor: Any) -> None:
-    orgs = list(plan.new_orgs.values())
-    Organization.objects.bulk_create(orgs, batch_size=_BATCH)
+    """The organizations and people first named by this chunk, and missing key lists."""
+    orgs, plan.fresh_orgs = plan.fresh_orgs, []
+    insert(orgs)
     record_many("organization.created", orgs, actor=actor,
-                changes_for={org.pk: snapshot(org) for org in orgs})
-    people = list(plan.new_people.values())
-    Person.objects.bulk_create(people, batch_size=_BATCH)
+                changes_for=_snapshots(orgs))
+    people, plan.fresh_people = plan.fresh_people, []
+    insert(people)
     record_many("person.created", people, actor=actor,
-                changes_for={person.pk: snapshot(person) for person in people})
+                changes_for=_snapshots(people))
     for (level, kind), key_list in list(plan.key_lists.items()):
         if key_list is None:
             key_list, created = KeyList.objects.get_or_create(
@@ -59,16 +60,16 @@ def _create_projects(ops: list[ProjectOp], actor: Any, reason: str) -> None:
         if op.project.code == "":
             op.project.code = None
         projects.append(op.project)
-    Project.objects.bulk_create(projects, batch_size=_BATCH)
+    insert(projects)
     record_many("project.created", projects, actor=actor,
-                changes_for={p.pk: snapshot(p) for p in projects})
+                changes_for=_snapshots(projects))
     # The stage a new project starts in, like a move from "" (its dates are in op.values).
-    StageChange.objects.bulk_create([
+    insert([
         StageChange(project=op.project, from_stage=from_stage, to_stage=to_stage,
                     effective_date=when, reason=reason, changed_by=actor)
         for op in ops if op.stage_change
         for from_stage, to_stage, when in [op.stage_change]
-    ], batch_size=_BATCH)
+    ])
 
 
 def _update_projects(ops: list[ProjectOp], actor: Any, reason: str, now: Any) -> None:
@@ -103,17 +104,17 @@ def _update_projects(ops: list[ProjectOp], actor: Any, reason: str, now: Any) ->
         return
     Project.objects.bulk_update(changed, [*sorted(fields), "version", "updated_at"],
                                 batch_size=_BATCH)
-    StageChange.objects.bulk_create(stage_rows, batch_size=_BATCH)
+    insert(stage_rows)
     record_many("project.updated", [p for p in changed if p.pk in changes_for], actor=actor,
                 changes_for=changes_for)
     record_many("project.stage_changed", staged, actor=actor, changes_for=stage_changes_for,
                 reason=reason)
 
 
-def _write_plans(plan: ImportPlan, actor: Any) -> None:
+def _write_plans(ops: list[ProjectOp], actor: Any) -> None:
     created, updated = [], []
     updates_for: dict[int, dict[str, Any]] = {}
-    for op in plan.ops:
+    for op in ops:
         if op.plan is None:
             continue
         if op.plan.plan is None:
@@ -127,7 +128,7 @@ def _write_plans(plan: ImportPlan, actor: Any) -> None:
             updates_for[annual.pk] = {"planned_investment": [str(op.plan.before),
                                                              str(op.plan.amount)]}
             updated.append(annual)
-    AnnualPlan.objects.bulk_create(created, batch_size=_BATCH)
+    insert(created)
     record_many("plan.created", created, actor=actor,
                 changes_for={p.pk: snapshot(p, _PLAN_FIELDS) for p in created})
     if updated:
@@ -136,11 +137,11 @@ def _write_plans(plan: ImportPlan, actor: Any) -> None:
     record_many("plan.updated", updated, actor=actor, changes_for=updates_for)
 
 
-def _write_reports(plan: ImportPlan, actor: Any, now: Any) -> None:
+def _write_reports(ops: list[ProjectOp], actor: Any, now: Any) -> None:
     created, updated = [], []
     fields: set[str] = set()
     updates_for: dict[int, dict[str, Any]] = {}
-    for op in plan.ops:
+    for op in ops:
         for item in op.reports:
             if item.report is None:
                 report = MonthlyReport(project=op.project, period=item.period, **item.values)
@@ -159,7 +160,7 @@ def _write_reports(plan: ImportPlan, actor: Any, now: Any) -> None:
             updates_for[report.pk] = diff(item.before, snapshot(report, item.values.keys()))
             report.version = F("version") + 1
             updated.append(report)
-    MonthlyReport.objects.bulk_create(created, batch_size=_BATCH)
+    insert(created)
     record_many("report.imported", created, actor=actor, changes_for={
         r.pk: {name: [None, value] for name, value in snapshot(r, _REPORT_FIELDS).items()
                if value not in (None, "")}
@@ -171,11 +172,11 @@ def _write_reports(plan: ImportPlan, actor: Any, now: Any) -> None:
     record_many("report.imported", updated, actor=actor, changes_for=updates_for)
 
 
-def _write_memberships(plan: ImportPlan, actor: Any) -> None:
+def _write_memberships(plan: ImportPlan, ops: list[ProjectOp], actor: Any) -> None:
     when = min(timezone.localdate(), plan.period.last_day)
     created, updated = [], []
     changes_for: dict[int, dict[str, Any]] = {}
-    for op in plan.ops:
+    for op in ops:
         for item in op.memberships:
             key_list = plan.key_lists[item.key]
             if item.membership is None:
@@ -190,7 +191,7 @@ def _write_memberships(plan: ImportPlan, actor: Any) -> None:
                 membership.key_list = key_list  # type: ignore[assignment]
                 membership.status, membership.decided_on = MembershipStatus.APPROVED, when
                 updated.append(membership)
-    KeyListMembership.objects.bulk_create(created, batch_size=_BATCH)
+    insert(created)
     for membership in created:
         changes_for[membership.pk] = {"status": [None, MembershipStatus.APPROVED]}
     if updated:
@@ -199,23 +200,43 @@ def _write_memberships(plan: ImportPlan, actor: Any) -> None:
     record_many("keylist.decided", [*created, *updated], actor=actor, changes_for=changes_for)
 
 
-def apply_plan(plan: ImportPlan, *, actor: Any, filename: str) -> list[int]:
-    """Write the plan; returns the ids of every project of the sheet."""
+def apply_ops(plan: ImportPlan, ops: list[ProjectOp], *, actor: Any, reason: str,
+              now: Any) -> list[int]:
+    """Write one planned chunk (the plan must have no errors); returns the ids of the
+    projects it created or changed."""
     if plan.errors:
         raise ValueError("a plan with errors cannot be applied")
-    now = timezone.now()
-    reason = _("Imported from %(file)s") % {"file": filename}
     _create_names(plan, actor)
-    _create_projects([op for op in plan.ops if op.action == "create"], actor, reason)
-    _update_projects([op for op in plan.ops if op.action == "update"], actor, reason, now)
-    _write_plans(plan, actor)
-    _write_reports(plan, actor, now)
-    _write_memberships(plan, actor)
-    counts = {action: sum(op.action == action for op in plan.ops)
-              for action in ("create", "update", "unchanged")}
+    _create_projects([op for op in ops if op.action == "create"], actor, reason)
+    updates = [op for op in ops if op.action == "update"]
+    _update_projects(updates, actor, reason, now)
+    _write_plans(ops, actor)
+    _write_reports(ops, actor, now)
+    _write_memberships(plan, ops, actor)
+    return [op.project.pk for op in ops if op.action != "unchanged" and op.project]
+
+
+def finish(plan: ImportPlan, *, actor: Any, reason: str, counts: dict[str, int]) -> None:
+    """The import's own audit event, once every chunk is written."""
     record("ledger.imported", actor, actor=actor, reason=reason,
            changes={"period": str(plan.period), **counts})
-    return [op.project.pk for op in plan.ops if op.project is not None]
+
+
+def import_reason(filename: str) -> str:
+    return _("Imported from %(file)s") % {"file": filename}
+
+
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
+def _snapshots(objs: list[Any]) -> dict[Any, dict[str, Any]]:
+    """pk → ``snapshot(obj)`` of new objects of one model, the field list worked out once."""
+    if not objs:
+        return {}
+    fields = [(f.name, f.attname) for f in objs[0]._meta.concrete_fields]
+    return {obj.pk: {name: value if type(value := getattr(obj, attname)) in _AS_IS
+                     else plain(value) for name, attname in fields}
+            for obj in objs}
 
 
 def _saved(op: ProjectOp) -> Project:

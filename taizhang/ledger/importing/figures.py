@@ -31,7 +31,7 @@ from taizhang.ledger.importing.ops import (
     same_value,
 )
 from taizhang.ledger.importing.parse import RowRecord
-from taizhang.ledger.models import AnnualPlan, KeyList, KeyListMembership, MonthlyReport
+from taizhang.ledger.models import AnnualPlan, KeyListMembership, MonthlyReport
 
 CHUNK = 500
 _REPORT_TEXTS = ("image_progress", "problems", "next_steps")
@@ -101,9 +101,6 @@ class FigurePlanner:
             ):
                 key = (membership.key_list.level, membership.key_list.kind)
                 self.memberships[(membership.project_id, key)] = membership
-        self.plan.key_lists = {
-            (kl.level, kl.kind): kl for kl in KeyList.objects.filter(year=self.period.year)
-        }
 
     def _figures(self, op: ProjectOp) -> None:
         record, project = op.record, op.project

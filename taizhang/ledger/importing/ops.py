@@ -62,31 +62,62 @@ class ProjectOp:
 
 @dataclass
 class ImportPlan:
+    """What the import writes, planned a chunk of rows at a time.
+
+    Across chunks it keeps only what the later rows and the result need: the names to create,
+    the key lists, the errors and warnings, and a running digest of every planned change.
+    """
+
     period: Period
     actor: Any
-    ops: list[ProjectOp] = field(default_factory=list)
     new_orgs: dict[tuple[str, str], Organization] = field(default_factory=dict)
     new_people: dict[str, Person] = field(default_factory=dict)
+    #: The new names not written yet (a real run writes them with the chunk that needs them).
+    fresh_orgs: list[Organization] = field(default_factory=list)
+    fresh_people: list[Person] = field(default_factory=list)
     key_lists: dict[tuple[str, str], KeyList | None] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    _hash: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._hash = hashlib.sha256(str(self.period).encode())
+
+    def add_to_digest(self, op: ProjectOp) -> None:
+        if op.action != "unchanged":
+            self._hash.update(fingerprint(op))
 
     @property
     def digest(self) -> str:
-        """A fingerprint of everything the plan would change."""
-        h = hashlib.sha256(str(self.period).encode())
-        for op in self.ops:
-            if op.change is None:
-                continue
-            head = (op.action, op.change.project_id, op.change.name, op.change.code)
-            h.update(repr(head).encode())
-            for item in (*op.change.fields, *op.change.figures):
-                h.update(repr((item.field, item.before, item.after)).encode())
+        """A fingerprint of everything the plan would change (the ops added so far)."""
+        h = self._hash.copy()
         for kind, name in sorted(self.new_orgs):
             h.update(f"org:{kind}:{name}".encode())
         for name in sorted(self.new_people):
             h.update(f"person:{name}".encode())
         return h.hexdigest()
+
+
+def _stable(value: Any) -> Any:
+    """A value as the digest sees it: related objects by name, since a new organization is
+    unsaved in a dry run but saved by the time a real run plans a later chunk."""
+    return str(value) if isinstance(value, Model) else value
+
+
+def fingerprint(op: ProjectOp) -> bytes:
+    """The planned change of one row, the same in a dry run and in the real run."""
+    project = op.project
+    parts = (
+        op.action, project.pk if project is not None else None,
+        [(name, _stable(value)) for name, value in op.values.items()],
+        op.before, op.stage_change,
+        (op.plan.year, op.plan.amount, op.plan.before) if op.plan else None,
+        [(item.period, item.report.pk if item.report else None, item.values, item.before)
+         for item in op.reports],
+        [(item.key, item.membership.status if item.membership else None)
+         for item in op.memberships],
+    )
+    return repr(parts).encode()
 
 
 def same_value(name: str, before: Any, after: Any) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -14,13 +14,14 @@ from taizhang.core.codes import PROJECT_CODE_RE
 from taizhang.core.money import CENT, MAX_WAN, ZERO
 from taizhang.core.sheets import (
     CellError,
+    DataRow,
     HeaderMap,
-    RawSheet,
+    MergedRange,
+    classify_row,
     clean_text,
     column_letter,
-    fill_merged,
     header_key,
-    iter_data_rows,
+    is_blank_row,
     locate_header,
     parse_date,
     parse_decimal,
@@ -28,15 +29,18 @@ from taizhang.core.sheets import (
 )
 from taizhang.ledger.importing import columns as C
 from taizhang.ledger.importing.result import ImportTotals, RowError, SheetTotals
+from taizhang.ledger.importing.source import SheetSource
 
 #: Texts typed in a date column meaning "not known yet".
 _NO_DATE = frozenset({"待定", "未定", "暂定", "暂无", "无", "未开工"})
 _MAX_LENGTH = {"code": 24, "name": 200, "owner": 128, "address": 200, "unit": 128,
                "contact_name": 64, "contact_phone": 32, "township": 64}
 _PHONE = re.compile(r"(?:\+?86[- ]?)?(1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|\d{7,8})")
+#: What ``clean_text`` strips away entirely.
+_ONLY_SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]*")
 _LEADER_BRACKET = re.compile(r"(.+?)\s*\((.*?)\)")
 _LEADER_SPACE = re.compile(r"(\S+)\s+(.+)")
-_LIST_SPLIT = re.compile(r"[、,，;；/]+")
+_LIST_SPLIT_OR_BRACKET = re.compile(r"[、,，;；/]+|[()]")
 _YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月(?!\d{1,2}[日号])")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 
@@ -51,6 +55,7 @@ class RowRecord:
     raw: dict[str, object] = field(default_factory=dict)
     columns: dict[str, tuple[str, str]] = field(default_factory=dict)  # field → (label, letter)
     failed: set[str] = field(default_factory=set)
+    filled: set[str] = field(default_factory=set)  # fields with a value (not blank, not ignored)
 
     def error(self, name: str | None, reason: str, value: object = None) -> RowError:
         label, letter = self.columns.get(name, ("", "")) if name else ("", "")
@@ -70,12 +75,18 @@ class DetectedPeriod:
 
 @dataclass
 class ParsedLedger:
-    rows: list[RowRecord] = field(default_factory=list)
+    """The sheets with a ledger header; their rows are read by ``records()``, once."""
+
+    sheets: list[LedgerSheet] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
     totals: ImportTotals = field(default_factory=ImportTotals)
     detected: DetectedPeriod = field(default_factory=DetectedPeriod)
     fields: set[str] = field(default_factory=set)
+
+    def records(self) -> Iterator[RowRecord]:
+        for sheet in self.sheets:
+            yield from sheet_records(sheet, self)
 
 
 def _shown(value: object) -> str:
@@ -135,7 +146,7 @@ def parse_code(value: object) -> str:
 def parse_leader(value: object) -> tuple[str, str, int]:
     """"王建国（副市长）" / "王建国 副市长" → ("王建国", "副市长", number of other names)."""
     text = re.sub(r"\s+", " ", to_halfwidth(str(value))).strip()
-    parts = [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+    parts = [part.strip() for part in _split_outside_brackets(text) if part.strip()]
     first = parts[0] if parts else ""
     if match := _LEADER_BRACKET.fullmatch(first):
         name, title = match[1], match[2]
@@ -144,6 +155,23 @@ def parse_leader(value: object) -> tuple[str, str, int]:
     else:
         name, title = first, ""
     return clean_text(name), clean_text(title), max(len(parts) - 1, 0)
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    """Split a list of names on 、,;/ but not inside brackets: "严立新(市委常委、宣传部部长)"
+    is one leader whose title has a 、 (the exporter writes titles like that)."""
+    parts, depth, start = [], 0, 0
+    for match in _LIST_SPLIT_OR_BRACKET.finditer(text):
+        token = match[0]
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            parts.append(text[start : match.start()])
+            start = match.end()
+    parts.append(text[start:])
+    return parts
 
 
 def parse_contact(value: object) -> tuple[str, str]:
@@ -187,8 +215,6 @@ def parse_levels(value: object) -> list[tuple[str, str]] | None:
 
 def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> list[RowError]:
     """Store the parsed value of one cell in ``record.values``; return its errors."""
-    if name in C.IGNORED_FIELDS or not clean_text(raw):
-        return []
     values = record.values
     try:
         if name in C.MONEY_FIELDS:
@@ -262,15 +288,19 @@ _UNKNOWN_REASONS = {
 }
 
 
-def _record(sheet: RawSheet, hmap: HeaderMap, number: int, cells: list[object],
+def _record(sheet: str, hmap: HeaderMap, number: int, cells: list[object],
             columns: dict[str, tuple[str, str]]) -> tuple[RowRecord, list[RowError]]:
-    record = RowRecord(sheet.name, number, columns=columns)
+    record = RowRecord(sheet, number, columns=columns)
     errors: list[RowError] = []
     # "contact" is read last so separate 联系人/电话 columns win over a combined one.
     order = sorted(hmap.columns, key=lambda name: name == "contact")
     for name in order:
         raw = hmap.cell(cells, name)
         record.raw[name] = raw
+        if raw is None or name in C.IGNORED_FIELDS or (
+                type(raw) is str and _ONLY_SPACE.fullmatch(raw)):
+            continue  # blank as clean_text sees it (a number or date never is)
+        record.filled.add(name)
         errors += _parse_cell(record, name, raw, hmap)
     return record, errors
 
@@ -311,11 +341,21 @@ def _check_totals(sheet_totals: SheetTotals, total: RowRecord, values: dict[str,
     return errors
 
 
-def parse_sheet(sheet: RawSheet, ledger: ParsedLedger) -> bool:
-    """Add one sheet's rows, errors and totals to ``ledger``; False if it is not a ledger."""
-    hmap = locate_header(sheet.rows, C.FIELDS, required=C.REQUIRED)
+@dataclass
+class LedgerSheet:
+    """A sheet with a ledger header, its rows still to be read."""
+
+    source: SheetSource
+    hmap: HeaderMap
+    columns: dict[str, tuple[str, str]]  # field → (label, letter), shared by its records
+
+
+def read_header(sheet: SheetSource, ledger: ParsedLedger) -> LedgerSheet | None:
+    """Find the ledger header of a sheet (None if it has none); note its column warnings and
+    the period it names."""
+    hmap = locate_header(sheet.head, C.FIELDS, required=C.REQUIRED)
     if not hmap.ok or len(hmap.columns) < 3:
-        return False
+        return None
     columns = {name: (hmap.labels[name], column_letter(index))
                for name, index in hmap.columns.items()}
     for label in hmap.unmatched:
@@ -329,22 +369,53 @@ def parse_sheet(sheet: RawSheet, ledger: ParsedLedger) -> bool:
                 _("A second “%(label)s” column; only the first is read.")
                 % {"label": hmap.labels[name]}))
     ledger.fields |= set(hmap.columns)
-    fill = [hmap.columns[name] for name in C.FILL_DOWN if name in hmap.columns]
-    grid = fill_merged(sheet.rows, sheet.merged, min_row=hmap.data_start, columns=fill)
-    totals = SheetTotals(sheet.name)
+    _detect_period(sheet, hmap, ledger.detected)
+    return LedgerSheet(sheet, hmap, columns)
+
+
+def _body(sheet: LedgerSheet) -> Iterator[DataRow]:
+    """The non-blank rows under the header, the merged cells of the fill-down columns filled
+    (the same as ``fill_merged`` + ``iter_data_rows``, one row at a time)."""
+    hmap = sheet.hmap
+    fill = {hmap.columns[name] for name in C.FILL_DOWN if name in hmap.columns}
+    starting: dict[int, list[MergedRange]] = {}
+    for merged in sheet.source.merged:
+        (top, left), _end = merged
+        if top >= hmap.data_start and left in fill:
+            starting.setdefault(top, []).append(merged)
+    active: list[tuple[int, int, int, object]] = []  # (left, right, bottom, value)
+    name_col = hmap.columns.get("name")
+    for index, row in sheet.source.rows(hmap.data_start):
+        if starting or active:
+            for (_top, left), (bottom, right) in starting.pop(index, []):
+                active.append((left, right, bottom, row[left] if left < len(row) else None))
+            active = [span for span in active if span[2] >= index]
+            for left, right, _bottom, value in active:
+                for c in range(left, min(right, len(row) - 1) + 1):
+                    row[c] = value
+        if is_blank_row(row):
+            continue
+        kind, label = classify_row(row, name_col)
+        yield DataRow(number=index + 1, cells=row, kind=kind, label=label)
+
+
+def sheet_records(sheet: LedgerSheet, ledger: ParsedLedger) -> Iterator[RowRecord]:
+    """The project rows of one sheet, parsed; their errors and the sheet's totals (checked
+    against its 合计 row at the end) go to ``ledger``."""
+    source, hmap, columns = sheet.source, sheet.hmap, sheet.columns
+    totals = SheetTotals(source.name)
     counts: dict[str, int] = {}
     failed: set[str] = set()
     total_rows: list[tuple[RowRecord, list[object]]] = []
-    for data_row in iter_data_rows(grid, hmap, name_field="name"):
+    for data_row in _body(sheet):
         if data_row.kind == "total":
-            total_rows.append((RowRecord(sheet.name, data_row.number, columns=columns),
+            total_rows.append((RowRecord(source.name, data_row.number, columns=columns),
                                data_row.cells))
             continue
         if data_row.kind != "data":
             continue
-        record, errors = _record(sheet, hmap, data_row.number, data_row.cells, columns)
-        meaningful = {name for name in record.raw
-                      if name not in C.IGNORED_FIELDS and clean_text(record.raw[name])}
+        record, errors = _record(source.name, hmap, data_row.number, data_row.cells, columns)
+        meaningful = record.filled
         if not meaningful:
             continue
         if meaningful <= {"name"}:
@@ -352,13 +423,13 @@ def parse_sheet(sheet: RawSheet, ledger: ParsedLedger) -> bool:
                 "Skipped: a row with only a name looks like a heading, not a project.")))
             continue
         ledger.errors += errors
-        ledger.rows.append(record)
         totals.projects += 1
         failed |= record.failed
         for name in C.MONEY_FIELDS:
             if record.values.get(name) is not None:
                 totals.sums[name] = totals.sums.get(name, ZERO) + record.values[name]
                 counts[name] = counts.get(name, 0) + 1
+        yield record
     for name in C.MONEY_FIELDS:
         if name in hmap.columns:
             totals.sums.setdefault(name, ZERO)
@@ -368,22 +439,20 @@ def parse_sheet(sheet: RawSheet, ledger: ParsedLedger) -> bool:
         ledger.errors += _check_totals(totals, total, values, counts, failed, hmap)
         totals.total_row, totals.total_row_values = total.row, values
     ledger.totals.add(totals)
-    _detect_period(sheet, hmap, ledger.detected)
-    return True
 
 
-def _header_text(sheet: RawSheet, hmap: HeaderMap, index: int) -> object:
+def _header_text(sheet: SheetSource, hmap: HeaderMap, index: int) -> object:
     for r in reversed(hmap.header_rows):
-        row = sheet.rows[r]
+        row = sheet.head[r]
         if index < len(row) and clean_text(row[index]):
             return row[index]
     return ""
 
 
-def _detect_period(sheet: RawSheet, hmap: HeaderMap, detected: DetectedPeriod) -> None:
+def _detect_period(sheet: SheetSource, hmap: HeaderMap, detected: DetectedPeriod) -> None:
     """Year and month of the sheet from "2022年1-7月", "1-7月累计完成", "2022年7月"…"""
     titles = [sheet.name] + [
-        text for row in sheet.rows[: hmap.header_rows[0]] for v in row if (text := clean_text(v))
+        text for row in sheet.head[: hmap.header_rows[0]] for v in row if (text := clean_text(v))
     ]
     keys = [header_key(text) for text in titles]
     ytd_label = header_key(hmap.labels.get("ytd", ""))
@@ -413,19 +482,22 @@ def _detect_period(sheet: RawSheet, hmap: HeaderMap, detected: DetectedPeriod) -
             setattr(detected, attr, value)
 
 
-def parse_ledger(sheets: Iterable[RawSheet]) -> ParsedLedger:
-    """Every visible sheet that has a ledger header → one ParsedLedger."""
+def parse_ledger(sheets: Iterable[SheetSource]) -> ParsedLedger:
+    """Every visible sheet that has a ledger header → one ParsedLedger.
+
+    Only the headers are read here; ``ParsedLedger.records()`` then reads the rows.
+    """
     ledger = ParsedLedger()
-    found = False
     for sheet in sheets:
-        if sheet.hidden or not sheet.rows:
+        if sheet.hidden or sheet.empty:
             continue
-        if parse_sheet(sheet, ledger):
-            found = True
+        found = read_header(sheet, ledger)
+        if found is not None:
+            ledger.sheets.append(found)
         else:
             ledger.warnings.append(RowError(sheet.name, None, "", "", "", _(
                 "Skipped: no ledger header (a 项目名称 column) in the first rows.")))
-    if not found:
+    if not ledger.sheets:
         ledger.errors.append(RowError("", None, "", "", "", _(
             "No sheet has a ledger header: a row naming at least 项目名称 and two other "
             "columns (建设单位, 总投资, …).")))

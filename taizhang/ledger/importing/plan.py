@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,13 +31,13 @@ from taizhang.ledger.importing.ops import (
     ReportOp,
     same_value,
 )
-from taizhang.ledger.importing.parse import ParsedLedger, RowRecord, line_text
+from taizhang.ledger.importing.parse import RowRecord, line_text
 from taizhang.ledger.importing.preview import describe
-from taizhang.ledger.models import Project
+from taizhang.ledger.models import KeyList, Project
 from taizhang.ledger.models.project import FUNDING_FIELDS
 from taizhang.ledger.services.projects import move_stage
 
-__all__ = ["ImportPlan", "MembershipOp", "PlanOp", "ProjectOp", "ReportOp", "build_plan"]
+__all__ = ["ImportPlan", "MembershipOp", "PlanOp", "ProjectOp", "ReportOp", "Planner"]
 
 #: Sheet field → Project field, for the values copied as they are.
 _DIRECT = {
@@ -59,15 +61,32 @@ _TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "办事处")
 class Planner(FigurePlanner):
     """Builds the plan for one import (one instance per call)."""
 
-    def __init__(self, parsed: ParsedLedger, *, actor: Any, period: Period, lock: bool) -> None:
-        self.parsed = parsed
+    def __init__(self, *, actor: Any, period: Period, lock: bool, preview: bool) -> None:
         self.actor = actor
         self.period = period
         self.lock = lock
+        self.preview = preview
         self.plan = ImportPlan(period=period, actor=actor)
         self.division: Division | None = actor.division
         self.today = timezone.localdate()
         self.effective = min(self.today, period.last_day)
+        #: Project key (pk, ("code", …), ("name", …)) → (sheet, row) of the row that has it.
+        self.seen: dict[Any, tuple[str, int]] = {}
+        # A real run writes chunk by chunk, but a later chunk must plan what a dry run plans:
+        # it never "finds" what this import wrote.  Rows it creates are above the highest id
+        # of now; the projects it updates are remembered.
+        self.horizon = {model: model.objects.aggregate(top=Max("pk"))["top"] or 0
+                        for model in (Project, Organization, Person)}
+        self.written_projects: set[int] = set()
+        divisions = Division.objects.all()
+        if self.division is not None:
+            divisions = divisions.filter(path__startswith=self.division.path)
+        self.divisions: dict[str, list[Division]] = defaultdict(list)
+        for division in divisions.order_by("path"):
+            self.divisions[division.name].append(division)
+        self.plan.key_lists = {
+            (kl.level, kl.kind): kl for kl in KeyList.objects.filter(year=period.year)
+        }
 
     # ------------------------------------------------------------------ lookups
 
@@ -76,33 +95,34 @@ class Planner(FigurePlanner):
         return qs.select_for_update(of=("self",)) if self.lock else qs
 
     def _prefetch(self, rows: list[RowRecord]) -> None:
+        top = self.horizon[Project]
         codes = {r.values["code"] for r in rows if r.get("code")}
         names = {r.values["name"] for r in rows if r.get("name")}
         self.by_code: dict[str, Project] = {}
         for chunk in chunks(codes):
-            for project in self._projects().filter(code__in=chunk):
-                self.by_code[project.code] = project
+            for project in self._projects().filter(code__in=chunk, pk__lte=top):
+                if project.pk not in self.written_projects:
+                    self.by_code[project.code] = project
         self.by_name: dict[tuple[str, str], list[Project]] = defaultdict(list)
         for chunk in chunks(names):
-            for project in self._projects().filter(name__in=chunk):
-                key = (line_text(project.name), line_text(project.owner.name))
-                self.by_name[key].append(project)
+            for project in self._projects().filter(name__in=chunk, pk__lte=top):
+                if project.pk not in self.written_projects:
+                    key = (line_text(project.name), line_text(project.owner.name))
+                    self.by_name[key].append(project)
         org_names = {r.values[n] for r in rows for n in ("owner", "unit") if r.get(n)}
         self.orgs: dict[str, list[Organization]] = defaultdict(list)
         for chunk in chunks(org_names):
-            for org in Organization.objects.filter(name__in=chunk).order_by("pk"):
+            for org in Organization.objects.filter(
+                name__in=chunk, pk__lte=self.horizon[Organization]
+            ).order_by("pk"):
                 self.orgs[org.name].append(org)
         people = {r.values["leader"][0] for r in rows if r.get("leader")}
         self.people: dict[str, list[Person]] = defaultdict(list)
         for chunk in chunks(people):
-            for person in Person.objects.filter(name__in=chunk).order_by("pk"):
+            for person in Person.objects.filter(
+                name__in=chunk, pk__lte=self.horizon[Person]
+            ).order_by("pk"):
                 self.people[person.name].append(person)
-        divisions = Division.objects.all()
-        if self.division is not None:
-            divisions = divisions.filter(path__startswith=self.division.path)
-        self.divisions: dict[str, list[Division]] = defaultdict(list)
-        for division in divisions.order_by("path"):
-            self.divisions[division.name].append(division)
 
     # ------------------------------------------------------------------ resolving names
 
@@ -120,6 +140,7 @@ class Planner(FigurePlanner):
             if new_kind == OrganizationKind.TOWNSHIP:
                 division = next(iter(self.divisions.get(name, [])), division)
             self.plan.new_orgs[key] = Organization(kind=new_kind, name=name, division=division)
+            self.plan.fresh_orgs.append(self.plan.new_orgs[key])
         return self.plan.new_orgs[key]
 
     def _owner(self, name: str) -> Organization:
@@ -139,6 +160,7 @@ class Planner(FigurePlanner):
             return found[0]
         if name not in self.plan.new_people:
             self.plan.new_people[name] = Person(name=name, title=title)
+            self.plan.fresh_people.append(self.plan.new_people[name])
         return self.plan.new_people[name]
 
     def _township(self, record: RowRecord) -> Division | None:
@@ -243,7 +265,9 @@ class Planner(FigurePlanner):
         values = op.values
         start, done = values.get("actual_start"), values.get("actual_completion")
         when = self._stage_date(stage, start, done)
-        probe = Project(stage="", actual_start=start, actual_completion=done)
+        # A light stand-in: a Project instance per row costs more than the rule itself.
+        probe = cast(Project, SimpleNamespace(stage="", actual_start=start,
+                                              actual_completion=done))
         move_stage(probe, stage, when)
         if start is None and stage in (Stage.UNDER_CONSTRUCTION, Stage.COMPLETED):
             probe.actual_start = None  # unknown: the import's date is not the start date
@@ -296,25 +320,34 @@ class Planner(FigurePlanner):
     # ------------------------------------------------------------------ checks
 
     def _validate(self, op: ProjectOp) -> None:
-        """The project's final values pass the model's rules (funding split, amounts…)."""
+        """The checks of the model that the sheet's values can still fail: the validators of
+        the texts (length, code form) and, when an existing project's planned total changes,
+        its rules (the funding split must add up).  The parser already checked the amounts,
+        dates and choices."""
+        record = op.record
+        for name, value in op.values.items():
+            if not isinstance(value, str):
+                continue
+            try:
+                _FIELDS[name].run_validators(value)
+            except ValidationError as exc:
+                column = self._column_of(name, record)
+                for message in exc.messages:
+                    self.plan.errors.append(record.error(column, message))
         project = op.project
-        if project is None:
-            probe = Project()
-        else:
-            probe = Project(**{f.attname: getattr(project, f.attname)
-                               for f in Project._meta.concrete_fields})
+        if project is None or not _MODEL_RULES.intersection(op.values):
+            return
+        probe = Project(**{f.attname: getattr(project, f.attname)
+                           for f in Project._meta.concrete_fields})
         for name, value in op.values.items():
             setattr(probe, name, value)
-        checked = {name for name in op.values if not Project._meta.get_field(name).is_relation}
         try:
-            probe.clean_fields(exclude=[f.name for f in Project._meta.fields
-                                        if f.name not in checked])
             probe.clean()
         except ValidationError as exc:
             for name, errors in exc.update_error_dict({}).items():
-                column = self._column_of(name, op.record)
+                column = self._column_of(name, record)
                 for message in ValidationError(errors).messages:
-                    self.plan.errors.append(op.record.error(column, message))
+                    self.plan.errors.append(record.error(column, message))
 
     @staticmethod
     def _column_of(name: str, record: RowRecord) -> str | None:
@@ -327,10 +360,11 @@ class Planner(FigurePlanner):
 
     # ------------------------------------------------------------------ main
 
-    def build(self) -> ImportPlan:
-        rows = self.parsed.rows
+    def plan_rows(self, rows: list[RowRecord]) -> list[ProjectOp]:
+        """Plan one chunk of rows; the errors go to the plan, the ops are returned."""
         self._prefetch(rows)
-        seen: dict[Any, RowRecord] = {}
+        ops: list[ProjectOp] = []
+        seen = self.seen
         for record in rows:
             project, usable = self._match(record)
             if not usable:
@@ -344,15 +378,15 @@ class Planner(FigurePlanner):
             if first is not None:
                 self.plan.errors.append(record.error("name", _(
                     "The same project is already in %(sheet)s row %(row)d.")
-                    % {"sheet": first.sheet, "row": first.row}, value=record.get("name")))
+                    % {"sheet": first[0], "row": first[1]}, value=record.get("name")))
                 continue
-            seen.update(dict.fromkeys(keys, record))
+            seen.update(dict.fromkeys(keys, (record.sheet, record.row)))
             target = self._target_values(record)
             self._completion(record, project, target)
             op = self._update(record, project, target) if project else self._create(record, target)
-            self.plan.ops.append(op)
-        self._prefetch_figures([op.project.pk for op in self.plan.ops if op.project])
-        for op in self.plan.ops:
+            ops.append(op)
+        self._prefetch_figures([op.project.pk for op in ops if op.project])
+        for op in ops:
             self._figures(op)
             if op.values:
                 self._validate(op)
@@ -362,16 +396,15 @@ class Planner(FigurePlanner):
                 op.action = "update"
             else:
                 op.action = "unchanged"
-            if op.action != "unchanged":
+            self.plan.add_to_digest(op)
+            if self.preview and op.action != "unchanged":
                 op.change = describe(op, self.period)
-        return self.plan
+        return ops
 
 
-def build_plan(
-    parsed: ParsedLedger, *, actor: Any, period: Period, lock: bool = False
-) -> ImportPlan:
-    """Match every parsed row with the database and work out what would change."""
-    return Planner(parsed, actor=actor, period=period, lock=lock).build()
+_FIELDS = {f.name: f for f in Project._meta.concrete_fields}
+#: Fields whose change can break a rule of ``Project.clean`` the parser cannot see.
+_MODEL_RULES = frozenset({"planned_total"})
 
 
 def _attname(name: str) -> str:

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
+from collections.abc import Iterator
 from os import PathLike
 from typing import Any, BinaryIO
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.core.context import acting, current
 from taizhang.core.periods import PARSE_YEARS, Period
-from taizhang.core.sheets import SheetFormatError, read_workbook
-from taizhang.ledger.importing.apply import apply_plan
-from taizhang.ledger.importing.parse import ParsedLedger, parse_ledger, period_of
-from taizhang.ledger.importing.plan import ImportPlan, build_plan
+from taizhang.core.sheets import SheetFormatError
+from taizhang.ledger.importing.apply import apply_ops, finish, import_reason
+from taizhang.ledger.importing.parse import ParsedLedger, RowRecord, parse_ledger, period_of
+from taizhang.ledger.importing.plan import Planner
 from taizhang.ledger.importing.result import ImportResult, RowError
+from taizhang.ledger.importing.source import open_sheets
 
 
 def _format_reason(exc: SheetFormatError) -> str:
@@ -66,20 +70,6 @@ def _resolve_period(
     return None
 
 
-def _fill(result: ImportResult, plan: ImportPlan) -> None:
-    result.errors += plan.errors
-    result.warnings += plan.warnings
-    result.created = sum(op.action == "create" for op in plan.ops)
-    result.updated = sum(op.action == "update" for op in plan.ops)
-    result.unchanged = sum(op.action == "unchanged" for op in plan.ops)
-    result.changes = [op.change for op in plan.ops if op.change is not None]
-    result.new_owners = sorted(o.name for o in plan.new_orgs.values() if o.kind == "enterprise")
-    result.new_units = sorted(o.name for o in plan.new_orgs.values() if o.kind != "enterprise")
-    result.new_leaders = sorted(str(p) for p in plan.new_people.values())
-    result.project_ids = [op.project.pk for op in plan.ops if op.project is not None]
-    result.digest = plan.digest
-
-
 def _sort_errors(result: ImportResult) -> None:
     order = {sheet.sheet: i for i, sheet in enumerate(result.totals.sheets)}
 
@@ -91,6 +81,16 @@ def _sort_errors(result: ImportResult) -> None:
     result.warnings.sort(key=key)
 
 
+#: Rows planned and written together: enough to batch the queries, few enough that memory
+#: stays flat whatever the size of the sheet.
+CHUNK = 2000
+
+
+def _chunks(records: Iterator[RowRecord]) -> Iterator[list[RowRecord]]:
+    while chunk := list(itertools.islice(records, CHUNK)):
+        yield chunk
+
+
 def import_ledger(
     source: str | PathLike[str] | bytes | BinaryIO,
     filename: str,
@@ -99,42 +99,83 @@ def import_ledger(
     period: Period | None = None,
     dry_run: bool = False,
     expect_digest: str | None = None,
+    preview: bool | None = None,
 ) -> ImportResult:
     """Import a ledger sheet (xlsx/xls/csv) for ``period`` (or the period the sheet names).
 
     Only an office user may import (PermissionDenied otherwise).  With ``dry_run`` nothing is
     written.  If the result has errors nothing was written either, whatever ``dry_run`` says.
     ``expect_digest`` (the digest of a dry run shown to the user) refuses the real run if what
-    it would change is no longer what was previewed.
+    it would change is no longer what was previewed.  ``preview`` (default: ``dry_run``) fills
+    ``result.changes`` with what each row changes.
     """
     if not (actor is not None and actor.is_authenticated and actor.is_active and actor.is_office):
         raise PermissionDenied
     result = ImportResult(period=period, dry_run=dry_run)
     try:
-        sheets = read_workbook(source, filename)
+        parsed = parse_ledger(open_sheets(source, filename))
     except SheetFormatError as exc:
         result.errors.append(RowError(filename, None, "", "", "", _format_reason(exc)))
         return result
-    parsed = parse_ledger(sheets)
     result.totals = parsed.totals
-    result.errors += parsed.errors
-    result.warnings += parsed.warnings
     resolved = _resolve_period(period, parsed, result, filename)
     if resolved is None:
+        for _record in parsed.records():
+            pass  # the rows' own errors and the totals are reported too
+        result.errors += parsed.errors
+        result.warnings += parsed.warnings
         _sort_errors(result)
         return result
     result.period = resolved
     # A dry run takes no write lock (SQLite's BEGIN IMMEDIATE would block other writers).
     atomic = contextlib.nullcontext() if dry_run else transaction.atomic()
     with acting("import", request_id=current().request_id or None), atomic:
-        plan = build_plan(parsed, actor=actor, period=resolved, lock=not dry_run)
-        _fill(result, plan)
-        if expect_digest and expect_digest != plan.digest and not result.errors:
-            result.errors.append(RowError(filename, None, "", "", "", _(
-                "The ledger changed since the preview; preview the import again.")))
-        _sort_errors(result)
-        if dry_run or result.errors:
-            return result
-        result.project_ids = apply_plan(plan, actor=actor, filename=filename)
-        result.applied = True
+        _run(parsed, result, actor=actor, filename=filename, expect_digest=expect_digest,
+             preview=dry_run if preview is None else preview)
+        if result.errors and not dry_run:
+            transaction.set_rollback(True)  # undo the chunks written before the error
     return result
+
+
+def _run(parsed: ParsedLedger, result: ImportResult, *, actor: Any, filename: str,
+         expect_digest: str | None, preview: bool) -> None:
+    """Plan the rows chunk by chunk and, in a real run, write each chunk while no row so far
+    has an error; fill ``result``."""
+    assert result.period is not None
+    dry_run = result.dry_run
+    planner = Planner(actor=actor, period=result.period, lock=not dry_run, preview=preview)
+    plan = planner.plan
+    reason, now = import_reason(filename), timezone.now()
+    counts = {"create": 0, "update": 0, "unchanged": 0}
+    matched: list[int] = []  # the projects of the sheet that exist already
+    ids: list[int] = []  # and the new ones, once written
+    for rows in _chunks(parsed.records()):
+        ops = planner.plan_rows(rows)
+        for op in ops:
+            counts[op.action] += 1
+            if op.change is not None:
+                result.changes.append(op.change)
+            if op.project is not None:
+                matched.append(op.project.pk)
+        if not dry_run and not (parsed.errors or plan.errors):
+            written = apply_ops(plan, ops, actor=actor, reason=reason, now=now)
+            planner.written_projects.update(written)
+        ids += [op.project.pk for op in ops if op.project is not None and op.project.pk]
+    result.errors += parsed.errors + plan.errors
+    result.warnings += parsed.warnings + plan.warnings
+    result.created, result.updated, result.unchanged = (
+        counts["create"], counts["update"], counts["unchanged"])
+    result.new_owners = sorted(o.name for o in plan.new_orgs.values() if o.kind == "enterprise")
+    result.new_units = sorted(o.name for o in plan.new_orgs.values() if o.kind != "enterprise")
+    result.new_leaders = sorted(str(p) for p in plan.new_people.values())
+    result.digest = plan.digest
+    if expect_digest and expect_digest != plan.digest and not result.errors:
+        result.errors.append(RowError(filename, None, "", "", "", _(
+            "The ledger changed since the preview; preview the import again.")))
+    _sort_errors(result)
+    if dry_run or result.errors:
+        result.project_ids = matched
+        return
+    finish(plan, actor=actor, reason=reason, counts=counts)
+    result.project_ids = ids
+    result.applied = True

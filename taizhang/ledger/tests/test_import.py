@@ -407,3 +407,27 @@ def test_a_code_cannot_be_given_to_two_projects(world):
     ], total=False)
     (error,) = import_ledger(to_xlsx(grid), "a.xlsx", actor=world.office, period=JULY).errors
     assert (error.row, error.value) == (4, "另一个项目") and "row 3" in error.reason
+
+
+def test_a_leader_title_with_a_list_mark_round_trips(world):
+    """The exporter writes 严立新（市委常委、宣传部部长）; the 、 inside the brackets is part of the
+    title, not a second leader."""
+    import io
+
+    from taizhang.ledger.exporting import write_ledger_xlsx
+
+    senior = Person.objects.create(name="严立新", title="市委常委、宣传部部长")
+    Project.objects.filter(pk=world.alice_project.pk).update(leader=senior)
+    out = io.BytesIO()
+    write_ledger_xlsx(Project.objects.all(), JULY, out)
+
+    same = import_ledger(out.getvalue(), "export.xlsx", actor=world.office, dry_run=True)
+    assert same.errors == [] and same.changes == []
+    assert not [w for w in same.warnings if "leader" in w.reason]
+
+    Project.objects.all().delete()
+    Person.objects.filter(pk=senior.pk).delete()
+    result = import_ledger(out.getvalue(), "export.xlsx", actor=world.office)
+    assert result.applied and result.new_leaders == ["严立新（市委常委、宣传部部长）"]
+    project = Project.objects.get(name=world.alice_project.name)
+    assert (project.leader.name, project.leader.title) == ("严立新", "市委常委、宣传部部长")

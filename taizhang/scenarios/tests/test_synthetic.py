@@ -31,6 +31,7 @@ from taizhang.ledger.models import (
     StageChange,
 )
 from taizhang.scenarios.synthetic import Options, generate
+from taizhang.scenarios.synthetic_projects import NameBook
 from taizhang.stats.service import compute
 
 pytestmark = pytest.mark.django_db
@@ -324,3 +325,17 @@ def test_command_with_another_county_and_a_start_month(ledger):
 def test_command_refuses_bad_parameters(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("generate", projects=10, stdout=StringIO(), **args)
+
+
+def test_project_names_never_repeat(ledger):
+    names = list(Project.objects.values_list("name", flat=True))
+    assert len(set(names)) == len(names)
+
+
+def test_the_name_book_never_gives_a_name_twice():
+    book = NameBook()
+    given = [book.unique("迁安物流园") for _ in range(12)]
+    given += [book.unique("迁安物流园（二期）"), book.unique("迁安物流园（7）")]
+    given += [book.unique("迁安物流园") for _ in range(3)]
+    assert len(set(given)) == len(given) == 17
+    assert given[:3] == ["迁安物流园", "迁安物流园（二期）", "迁安物流园（三期）"]

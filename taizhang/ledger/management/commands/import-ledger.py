@@ -58,7 +58,8 @@ class Command(BaseCommand):
         user = office_user(options["user"])
         try:
             result = import_ledger(path, path.name, actor=user, period=period,
-                                   dry_run=options["dry_run"])
+                                   dry_run=options["dry_run"],
+                                   preview=options["dry_run"] or self.verbose > 1)
         except PermissionDenied as exc:
             raise CommandError(
                 _("%(user)s is not an office user and may not import.") % {"user": user}

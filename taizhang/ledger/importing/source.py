@@ -1,0 +1,219 @@
+"""The sheets of an upload, read lazily: the first rows for the header, then one row at a time.
+
+``taizhang.core.sheets.read_workbook`` turns a whole workbook into Python lists; for a
+100,000-row ledger that grid alone is several hundred MB.  Here an Excel sheet stays in
+calamine's compact form and its rows become Python lists only as the parser reaches them; a
+very large xlsx sheet, which even calamine's form would make costly, is streamed by openpyxl
+(CSV files are small and are read whole).  Row index 0 is spreadsheet row 1, empty cells are
+None, as in ``RawSheet``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from os import PathLike
+from pathlib import PurePath
+from typing import Any, BinaryIO
+
+import openpyxl
+from openpyxl.utils.cell import range_boundaries
+from python_calamine import (
+    CalamineError,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
+
+from taizhang.core.sheets import MergedRange, RawSheet, SheetFormatError, read_workbook
+from taizhang.core.sheets.reader import EXCEL_EXTENSIONS, _looks_like_html, _read_bytes
+
+#: Rows read ahead for the header: ``locate_header`` scans 15, plus a column-number row.
+HEAD_ROWS = 24
+#: calamine holds a whole sheet, at its peak about twice the size of the sheet's XML: a
+#: sheet with more XML than this (some 40,000 ledger rows) is streamed instead.
+STREAM_ABOVE = 64 << 20
+_ZIPPED = frozenset({".xlsx", ".xlsm"})
+
+Row = list[object]
+
+
+class SheetSource:
+    """One worksheet: ``head`` (its first rows) at once, every row on demand."""
+
+    name: str
+    hidden: bool
+    merged: list[MergedRange]
+    head: list[Row]
+
+    def rows(self, start: int = 0) -> Iterator[tuple[int, Row]]:
+        """(0-based index, cells) of each row from ``start`` on; a sheet is read once."""
+        raise NotImplementedError
+
+    @property
+    def empty(self) -> bool:
+        """No cell has a value (such a sheet is skipped without a word)."""
+        if any(cell is not None for row in self.head for cell in row):
+            return False
+        return not any(any(cell is not None for cell in row)
+                       for _, row in self.rows(len(self.head)))
+
+
+class ListSheet(SheetSource):
+    """A sheet already read into lists (CSV)."""
+
+    def __init__(self, raw: RawSheet) -> None:
+        self.name, self.hidden, self.merged = raw.name, raw.hidden, raw.merged
+        self._rows = raw.rows
+        self.head = raw.rows[:HEAD_ROWS]
+
+    def rows(self, start: int = 0) -> Iterator[tuple[int, Row]]:
+        for index in range(start, len(self._rows)):
+            yield index, self._rows[index]
+
+
+class ExcelSheet(SheetSource):
+    """A sheet of an xlsx/xls workbook, kept by calamine until its rows are read."""
+
+    def __init__(self, workbook: CalamineWorkbook, name: str, hidden: bool) -> None:
+        self.name, self.hidden = name, hidden
+        with calamine_errors():
+            self._sheet: Any = workbook.get_sheet_by_name(name)
+            self.merged = list(self._sheet.merged_cell_ranges or [])
+            self._iter = self._all_rows()
+            self.head = [row for _, row in zip(range(HEAD_ROWS), self._iter, strict=False)]
+
+    def _all_rows(self) -> Iterator[Row]:
+        top, left = self._sheet.start or (0, 0)
+        for _ in range(top):
+            yield []
+        pad = [None] * left
+        for cells in self._sheet.iter_rows():
+            yield [*pad, *(None if cell == "" else cell for cell in cells)]
+        self._sheet = None  # calamine's copy of the sheet is no longer needed
+
+    def rows(self, start: int = 0) -> Iterator[tuple[int, Row]]:
+        for index in range(start, len(self.head)):
+            yield index, self.head[index]
+        index = len(self.head)
+        with calamine_errors():
+            for row in self._iter:
+                if index >= start:
+                    yield index, row
+                index += 1
+
+
+class StreamedSheet(SheetSource):
+    """A very large xlsx sheet, read as a stream by openpyxl (read-only mode): several times
+    slower than calamine, but its memory does not grow with the sheet."""
+
+    def __init__(self, archive: zipfile.ZipFile, sheet: Any) -> None:
+        self.name, self.hidden = sheet.title, sheet.sheet_state != "visible"
+        self.merged = _merged_ranges(archive, sheet._worksheet_path)
+        self._iter = ([None if cell == "" else cell for cell in cells]
+                      for cells in sheet.iter_rows(values_only=True))
+        self.head = [row for _, row in zip(range(HEAD_ROWS), self._iter, strict=False)]
+
+    def rows(self, start: int = 0) -> Iterator[tuple[int, Row]]:
+        for index in range(start, len(self.head)):
+            yield index, self.head[index]
+        for index, row in enumerate(self._iter, start=len(self.head)):
+            if index >= start:
+                yield index, row
+
+
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+
+
+def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[MergedRange]:
+    """The merged ranges of a sheet (listed after its rows, so the part is scanned once in
+    pieces first), 0-based as calamine gives them."""
+    found: list[MergedRange] = []
+    tail = b""
+    with archive.open(path) as part:
+        while piece := part.read(1 << 20):
+            text = tail + piece
+            cut = max(text.rfind(b"<"), 0)  # a tag may straddle two pieces
+            for match in _MERGE_CELL.finditer(text, 0, cut):
+                min_col, min_row, max_col, max_row = range_boundaries(match[1].decode())
+                found.append(((min_row - 1, min_col - 1), (max_row - 1, max_col - 1)))
+            tail = text[cut:]
+    for match in _MERGE_CELL.finditer(tail):
+        min_col, min_row, max_col, max_row = range_boundaries(match[1].decode())
+        found.append(((min_row - 1, min_col - 1), (max_row - 1, max_col - 1)))
+    return found
+
+
+def _is_large(data: bytes) -> bool:
+    """Whether a sheet of this xlsx holds more than STREAM_ABOVE bytes of XML."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(info.filename.startswith("xl/worksheets/")
+                       and info.file_size > STREAM_ABOVE for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # calamine says what is wrong with it
+
+
+def _streamed_sheets(data: bytes) -> list[SheetSource]:
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        archive = workbook._archive
+        return [StreamedSheet(archive, sheet) for sheet in workbook.worksheets
+                if hasattr(sheet, "_worksheet_path")]
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except Exception as exc:
+        raise SheetFormatError(
+            f"The file is not a readable Excel workbook ({type(exc).__name__}).", code="corrupt"
+        ) from exc
+
+
+@contextlib.contextmanager
+def calamine_errors() -> Iterator[None]:
+    """calamine's failures → SheetFormatError, as ``read_workbook`` reports them."""
+    try:
+        yield
+    except PasswordError as exc:
+        raise SheetFormatError(
+            "The workbook is password-protected; remove the password and upload it again.",
+            code="encrypted",
+        ) from exc
+    except CalamineError as exc:
+        raise SheetFormatError(
+            f"The file is not a readable Excel workbook ({exc}).", code="corrupt"
+        ) from exc
+    except (KeyboardInterrupt, SystemExit, MemoryError, GeneratorExit):
+        raise
+    except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException
+        raise SheetFormatError(
+            f"The file is not a readable Excel workbook ({type(exc).__name__}).", code="corrupt"
+        ) from exc
+
+
+def open_sheets(
+    source: str | PathLike[str] | bytes | BinaryIO, filename: str
+) -> list[SheetSource]:
+    """Every worksheet of an upload (SheetFormatError as ``read_workbook`` raises it)."""
+    if PurePath(filename).suffix.lower() not in EXCEL_EXTENSIONS:
+        return [ListSheet(raw) for raw in read_workbook(source, filename)]
+    data = _read_bytes(source)
+    if not data.strip():
+        raise SheetFormatError("The file is empty.", code="empty")
+    if _looks_like_html(data):
+        raise SheetFormatError(
+            "This file is a web page saved with an Excel extension; "
+            "open it in Excel or WPS and save it as .xlsx.",
+            code="html_disguised",
+        )
+    if PurePath(filename).suffix.lower() in _ZIPPED and _is_large(data):
+        return _streamed_sheets(data)
+    with calamine_errors():
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metas = [meta for meta in workbook.sheets_metadata
+                 if meta.typ == SheetTypeEnum.WorkSheet]
+    return [ExcelSheet(workbook, meta.name, meta.visible != SheetVisibleEnum.Visible)
+            for meta in metas]
