@@ -43,6 +43,7 @@ def matrix(world, settings, tmp_path) -> Matrix:
     from taizhang.accounts.models import Division, OfficeSettings, Organization, User
     from taizhang.core.periods import Period
     from taizhang.ledger.choices import Stage
+    from taizhang.ledger.models import Project
     from taizhang.ledger.services.keylists import apply_for_list, get_or_create_list
     from taizhang.ledger.services.plans import set_annual_plan
     from taizhang.ledger.services.projects import change_stage, create_project
@@ -77,6 +78,10 @@ def matrix(world, settings, tmp_path) -> Matrix:
     set_annual_plan(far, 2022, actor=users["office2"], planned_investment=Decimal("9000.00"))
     change_stage(far, Stage.UNDER_CONSTRUCTION, actor=users["office2"],
                  effective_date=date(2022, 2, 1))
+    far.refresh_from_db()
+    # A sub-project of Alice's in the far county: Alice's page must not list it for anyone
+    # who cannot see it (a parent does not widen the scope).
+    Project.objects.filter(pk=far.pk).update(parent=world.alice_project)
     far.refresh_from_db()
     projects = {"A": world.alice_project, "B": world.bob_project, "F": far}
     reporters = {"A": world.alice, "B": world.bob, "F": users["office2"]}

@@ -168,3 +168,26 @@ def test_only_offices_create_key_lists(matrix):
             else:
                 with pytest.raises(PermissionDenied):
                     keylists.get_or_create_list("city", "key", 2030, actor=matrix.users[who])
+
+
+def test_a_parent_project_must_be_in_the_actors_scope(matrix):
+    """Linking to a project one cannot see would name it on the child's pages."""
+    from taizhang.core.services import ServiceError
+
+    office2, office = matrix.users["office2"], matrix.users["office"]
+    far, bob_project = matrix.projects["F"], matrix.projects["B"]
+    with pytest.raises(ServiceError) as refused:
+        projects.update_project(_fresh(far), actor=office2, expected_version=None,
+                                changes={"parent": bob_project})
+    assert refused.value.field == "parent"
+    assert _fresh(far).parent_id == matrix.projects["A"].pk
+    with pytest.raises(ServiceError):
+        projects.create_project(actor=office, name="子项目", owner=bob_project.owner,
+                                division=bob_project.division, planned_total=Decimal("1"),
+                                industry="C", parent=far)
+    assert not Project.objects.filter(name="子项目").exists()
+    with rolled_back():  # within the scope it works
+        child = projects.create_project(
+            actor=office, name="子项目", owner=bob_project.owner, division=bob_project.division,
+            planned_total=Decimal("1"), industry="C", parent=bob_project)
+        assert child.parent_id == bob_project.pk
