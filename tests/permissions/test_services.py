@@ -134,8 +134,9 @@ def _calls(m: Matrix) -> dict[str, tuple[dict[str, set[str]], Any]]:
 def _import_or_refuse(m: Matrix, key: str, user: Any) -> None:
     """An import naming the project: refused (no scope) or an error row (another division)."""
     project = m.projects[key]
+    # No township: the division check alone must stop an office of another county.
     grid = ledger_grid([{"项目名称": project.name, "建设单位": project.owner.name,
-                         "所属区域": project.division.name, "总投资（万元）": "77777",
+                         "总投资（万元）": "77777",
                          "年度计划投资": "1"}], title="2022年1-7月重点项目台账")
     result = import_ledger(to_xlsx(grid), "台账.xlsx", actor=user, period=Period(2022, 7))
     if not result.applied:
