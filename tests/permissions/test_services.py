@@ -192,3 +192,18 @@ def test_a_parent_project_must_be_in_the_actors_scope(matrix):
             actor=office, name="子项目", owner=bob_project.owner, division=bob_project.division,
             planned_total=Decimal("1"), industry="C", parent=bob_project)
         assert child.parent_id == bob_project.pk
+
+
+def test_the_export_command_for_a_user_holds_only_their_scope(matrix, tmp_path):
+    import io
+
+    import openpyxl
+    from django.core.management import call_command
+
+    for who in ("alice", "office", "eve"):
+        out = tmp_path / f"{who}.xlsx"
+        call_command("export-ledger", period="2022-07", output=str(out),
+                     user=matrix.users[who].username, stdout=io.StringIO())
+        ws = openpyxl.load_workbook(out).active
+        names = {ws.cell(r, 3).value for r in range(5, ws.max_row)}
+        assert names == {matrix.projects[k].name for k in VIEW[who]}, who
