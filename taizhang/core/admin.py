@@ -21,3 +21,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "actor", "action", "object_type", "object_repr", "source"]
     list_filter = ["action", "source", "object_type"]
     search_fields = ["object_repr", "object_id", "request_id"]
+
+    def get_queryset(self, request):
+        # An office reads only the trail of what it may see (AuditEvent.scope_q).
+        return super().get_queryset(request).restrict(request.user, "view")

@@ -81,6 +81,18 @@ class ProjectAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "parent" and formfield is not None:
+            # The selected parent is rendered by name: not if it is outside the user's scope.
+            def label(project: Project) -> str:
+                if Project.objects.restrict(request.user, "view").filter(pk=project.pk).exists():
+                    return str(project)
+                return _("A project outside your scope (#%(id)s)") % {"id": project.pk}
+
+            formfield.label_from_instance = label
+        return formfield
+
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in form.changed_data
                   if name in EDITABLE_FIELDS}

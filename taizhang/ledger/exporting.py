@@ -50,7 +50,8 @@ DATE_FORMAT = "yyyy-mm-dd"
 INVEST_GROUP = "投资情况（万元）"
 DATES_GROUP = "时间节点"
 TITLE_ROW, SUBTITLE_ROW, HEADER_TOP, HEADER_BOTTOM, FIRST_DATA_ROW = 1, 2, 3, 4, 5
-_FORMULA_START = ("=", "+", "-", "@")
+# Text a spreadsheet could take for a formula (CSV/DDE injection: "=cmd|' /C calc'!A0").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CHUNK = 2000
 
 
@@ -223,7 +224,10 @@ def _put(ws: Any, row: int, col: int, value: Any, column: Column) -> None:
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = ws.cell(row=row, column=col, value=None if value == "" else value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
-        cell.data_type = "s"  # user text, never a formula
+        # User text is never a formula: stored as a string cell (openpyxl would write "=…" as
+        # a formula), and quote-prefixed so Excel/WPS keep it text when someone edits the cell.
+        cell.data_type = "s"
+        cell.quotePrefix = True
     if column.kind == "money":
         cell.number_format = MONEY_FORMAT
     elif column.kind == "rate":

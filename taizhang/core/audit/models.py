@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.audit.labels import action_label
+from taizhang.core.scoping import NOTHING, ScopedQuerySet
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AuditEventQuerySet(ScopedQuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("audit records cannot be changed")
 
@@ -65,6 +68,26 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit records cannot be deleted")
+
+    @staticmethod
+    def scope_q(user: Any, action: str) -> models.Q:
+        """An office reads the events about objects in its scope and those of its own people.
+
+        Generic over every scoped model, so the audit trail never shows more than the ledger.
+        """
+        if user.is_superuser:
+            return models.Q()
+        if action != "view" or not user.is_office or user.division_id is None:
+            return NOTHING
+        q = models.Q(actor__division__path__startswith=user.division.path)
+        for model in apps.get_models():
+            if model is AuditEvent or not hasattr(model, "scope_q"):
+                continue
+            ids = model._default_manager.restrict(user, "view").annotate(  # type: ignore[attr-defined]
+                audit_object_id=Cast("pk", models.CharField())
+            ).values("audit_object_id")
+            q |= models.Q(object_type=model._meta.label_lower, object_id__in=ids)
+        return q
 
     @property
     def action_label(self) -> str:

@@ -24,6 +24,8 @@ _WS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _WS_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[\s\u200b\u200c\u200d\u2060\ufeff]+(?=[{_CJK}])")
 _MINUS = str.maketrans({"\u2212": "-", "\ufe63": "-"})
+# Control characters other than whitespace: invisible, and illegal in an xlsx cell.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 #: Cell texts that people type to mean "nothing here".
 BLANK_MARKERS = frozenset({"", "-", "--", "—", "——", "/", "\\", "无"})
@@ -63,7 +65,7 @@ def clean_text(value: object) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
     if isinstance(value, date):
         return value.isoformat()
-    text = _WS_BETWEEN_CJK.sub("", str(value))
+    text = _WS_BETWEEN_CJK.sub("", _CONTROL.sub("", str(value)))
     return _WS.sub(" ", text).strip()
 
 

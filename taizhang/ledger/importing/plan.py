@@ -207,9 +207,9 @@ class Planner(FigurePlanner):
         if project is not None and self.division is not None and not (
             project.division.path.startswith(self.division.path)
         ):
+            # Not named: the other division's project is none of this office's business.
             self.plan.errors.append(record.error("code" if code else "name", _(
-                "This project belongs to another division (%(division)s); this office cannot "
-                "change it.") % {"division": project.division.name}))
+                "This project belongs to another division; this office cannot change it.")))
             return None, False
         return project, True
 

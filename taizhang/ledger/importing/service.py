@@ -111,6 +111,8 @@ def import_ledger(
     """
     if not (actor is not None and actor.is_authenticated and actor.is_active and actor.is_office):
         raise PermissionDenied
+    if not actor.is_superuser and actor.division_id is None:
+        raise PermissionDenied  # an office not placed in a division would reach every project
     result = ImportResult(period=period, dry_run=dry_run)
     try:
         parsed = parse_ledger(open_sheets(source, filename))

@@ -16,7 +16,10 @@ def require_project(user: Any, project: Project, action: str) -> None:
 
 
 def require_office(user: Any) -> None:
-    if not (user and user.is_authenticated and user.is_office):
+    """An office user placed in a division (or a superuser); an unplaced account is nobody."""
+    if not (user and user.is_authenticated and user.is_active and user.is_office):
+        raise PermissionDenied
+    if not user.is_superuser and user.division_id is None:
         raise PermissionDenied
 
 

@@ -40,6 +40,14 @@ def _check_parent(project: Project) -> None:
         parent_id = Project.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
 
 
+def _check_parent_visible(actor: Any, project: Project) -> None:
+    """A new parent must be a project the actor can see (no linking to unseen projects)."""
+    if project.parent_id is not None and not Project.objects.restrict(actor, "view").filter(
+        pk=project.parent_id
+    ).exists():
+        raise ServiceError(_("Choose a parent project from your own ledger."), field="parent")
+
+
 def _require_division(actor: Any, project: Project) -> None:
     require_office(actor)
     if actor.is_superuser:
@@ -56,6 +64,7 @@ def create_project(*, actor: Any, stage: str = Stage.PLANNING, **fields: Any) ->
         raise TypeError(f"unknown project fields: {sorted(unknown)}")
     project = Project(stage=stage, **fields)
     _require_division(actor, project)
+    _check_parent_visible(actor, project)
     if project.code == "":
         project.code = None
     clean_or_raise(project)
@@ -79,6 +88,8 @@ def update_project(
     if project.code == "":
         project.code = None
     _require_division(actor, project)
+    if "parent" in changes:
+        _check_parent_visible(actor, project)
     _check_parent(project)
     clean_or_raise(project)
     after = snapshot(project, changes.keys())

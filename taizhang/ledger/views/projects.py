@@ -81,9 +81,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_for_user(
-        Project.objects.select_related(
-            "owner", "division", "leader", "responsible_unit", "parent"
-        ),
+        Project.objects.select_related("owner", "division", "leader", "responsible_unit"),
         request.user, "view", pk=pk,
     )
     reports = list(
@@ -111,6 +109,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "change": Project.objects.restrict(request.user, "change").filter(pk=pk).exists(),
     }
     visible = Project.objects.restrict(request.user, "view")
+    # A parent outside the user's scope (another owner's, another county's) stays unnamed.
+    parent = visible.filter(pk=project.parent_id).first() if project.parent_id else None
     children = list(visible.filter(parent=project).order_by("pk"))
     rollup = None
     if children:
@@ -132,6 +132,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **office_forms,
         "rollup": rollup,
         "project": project,
+        "parent": parent,
         "reports": reports,
         "plans": project.plans.order_by("-year"),
         "stage_changes": project.stage_changes.select_related("changed_by__person"),

@@ -1,0 +1,209 @@
+"""The same matrix one level down: querysets and service functions called directly.
+
+A view's 404 is not the only guard: every service checks the scope again, so a command, an
+import or a future API that forgets the view's check still cannot write outside the scope.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from taizhang.core.audit.models import AuditEvent
+from taizhang.core.periods import Period
+from taizhang.ledger.choices import MembershipStatus, Stage
+from taizhang.ledger.importing import import_ledger
+from taizhang.ledger.models import (
+    AnnualPlan,
+    KeyList,
+    KeyListMembership,
+    MonthlyReport,
+    Project,
+    ReportPhoto,
+    StageChange,
+)
+from taizhang.ledger.services import keylists, plans, projects, reports
+from taizhang.ledger.tests.sheets_factory import ledger_grid, to_xlsx
+from taizhang.stats.service import compute
+
+from .conftest import CHANGE, PERSONAS, REPORT, VIEW, Matrix, png_upload
+from .test_matrix import KEYS, PLANNED, rolled_back
+
+SCOPED = {
+    Project: "pk", StageChange: "project_id", AnnualPlan: "project_id",
+    MonthlyReport: "project_id", KeyListMembership: "project_id",
+    ReportPhoto: "report__project_id",
+}
+
+
+def _keys(m: Matrix, ids: set[int]) -> set[str]:
+    return {k for k, p in m.projects.items() if p.pk in ids}
+
+
+@pytest.mark.parametrize("model", list(SCOPED), ids=lambda model: model.__name__)
+def test_every_scoped_queryset_matches_the_matrix(matrix, model):
+    for who in PERSONAS:
+        user = matrix.users[who]
+        for action, expected in (("view", VIEW), ("report", REPORT), ("change", CHANGE),
+                                 ("review", CHANGE)):
+            ids = set(model.objects.restrict(user, action).values_list(SCOPED[model], flat=True))
+            assert _keys(matrix, ids) == expected[who], (model.__name__, who, action)
+            assert len(ids) == len(expected[who])  # nothing outside the three projects either
+
+
+def test_anonymous_and_inactive_users_see_nothing(matrix):
+    office = matrix.users["office"]
+    office.is_active = False
+    for user in (AnonymousUser(), office, None):
+        for model in SCOPED:
+            assert not model.objects.restrict(user, "view").exists()
+        assert not AuditEvent.objects.restrict(user, "view").exists()
+
+
+def test_statistics_total_only_the_scope(matrix):
+    for who in PERSONAS:
+        stats = compute(Project.objects.restrict(matrix.users[who], "view"), Period(2022, 7))
+        assert stats.total.projects == len(VIEW[who])
+        assert stats.total.planned_total == sum((PLANNED[k] for k in VIEW[who]), Decimal(0))
+
+
+def test_audit_trail_is_scoped_like_the_ledger(matrix):
+    """An office reads the events about its own projects and people, never another county's."""
+    for who in PERSONAS:
+        events = AuditEvent.objects.restrict(matrix.users[who], "view")
+        project_ids = {int(i) for i in events.filter(object_type="ledger.project")
+                       .values_list("object_id", flat=True)}
+        report_ids = {int(i) for i in events.filter(object_type="ledger.monthlyreport")
+                      .values_list("object_id", flat=True)}
+        reports_of = {r.pk: r.project_id for r in MonthlyReport.objects.all()}
+        expected = VIEW[who] if who in ("office", "office2", "super") else set()
+        assert _keys(matrix, project_ids) == expected, who
+        assert _keys(matrix, {reports_of[i] for i in report_ids}) == expected, who
+        texts = " ".join(events.values_list("object_repr", flat=True))
+        for key in KEYS:
+            if key not in expected:
+                assert matrix.projects[key].name not in texts, (who, key)
+
+
+def _fresh(obj: Any) -> Any:
+    """A new copy from the database: a rolled-back call may have changed the one in memory."""
+    return type(obj).objects.get(pk=obj.pk)
+
+
+# Each service call, by the project key it touches; `who` is the acting persona.
+def _calls(m: Matrix) -> dict[str, tuple[dict[str, set[str]], Any]]:
+    today = date(2022, 8, 1)
+    return {
+        "update_project": (CHANGE, lambda k, u: projects.update_project(
+            m.projects[k], actor=u, expected_version=None, changes={"address": "新址"})),
+        "change_stage": (CHANGE, lambda k, u: projects.change_stage(
+            m.projects[k], Stage.ON_HOLD, actor=u, effective_date=today, reason="停工")),
+        "set_annual_plan": (CHANGE, lambda k, u: plans.set_annual_plan(
+            m.projects[k], 2025, actor=u, planned_investment=Decimal("1"))),
+        "apply_for_list": (CHANGE, lambda k, u: keylists.apply_for_list(
+            m.projects[k], KeyList.objects.create(level="province", kind="key", year=2022),
+            actor=u, applied_on=today)),
+        "decide_membership": (CHANGE, lambda k, u: keylists.decide_membership(
+            _fresh(m.membership[k]), MembershipStatus.APPROVED, actor=u, decided_on=today)),
+        "save_report": (REPORT, lambda k, u: reports.save_report(
+            m.projects[k], Period(2022, 7), actor=u,
+            data={"completed": Decimal("5"), "image_progress": "改"})),
+        "submit_report": (REPORT, lambda k, u: reports.submit_report(_fresh(m.draft[k]), actor=u)),
+        "approve_report": (CHANGE, lambda k, u: reports.approve_report(
+            _fresh(m.submitted[k]), actor=u)),
+        "return_report": (CHANGE, lambda k, u: reports.return_report(
+            _fresh(m.submitted[k]), actor=u, reason="补充")),
+        "reopen_report": (CHANGE, lambda k, u: reports.reopen_report(
+            reports.approve_report(_fresh(m.submitted[k]), actor=m.users["super"]), actor=u,
+            reason="更正")),
+        "add_photo": (REPORT, lambda k, u: reports.add_photo(
+            _fresh(m.draft[k]), png_upload(), actor=u)),
+        "delete_photo": (REPORT, lambda k, u: reports.delete_photo(_fresh(m.photo[k]), actor=u)),
+        "create_project": (CHANGE, lambda k, u: projects.create_project(
+            actor=u, name="新项目", owner=m.projects[k].owner, division=m.projects[k].division,
+            planned_total=Decimal("1"), industry="C")),
+        "import_ledger": (CHANGE, lambda k, u: _import_or_refuse(m, k, u)),
+    }
+
+
+def _import_or_refuse(m: Matrix, key: str, user: Any) -> None:
+    """An import naming the project: refused (no scope) or an error row (another division)."""
+    project = m.projects[key]
+    # No township: the division check alone must stop an office of another county.
+    grid = ledger_grid([{"项目名称": project.name, "建设单位": project.owner.name,
+                         "总投资（万元）": "77777",
+                         "年度计划投资": "1"}], title="2022年1-7月重点项目台账")
+    result = import_ledger(to_xlsx(grid), "台账.xlsx", actor=user, period=Period(2022, 7))
+    if not result.applied:
+        raise PermissionDenied(result.errors)
+    assert Project.objects.get(pk=project.pk).planned_total == Decimal("77777")
+
+
+@pytest.mark.parametrize("call", [
+    "update_project", "change_stage", "set_annual_plan", "apply_for_list", "decide_membership",
+    "save_report", "submit_report", "approve_report", "return_report", "reopen_report",
+    "add_photo", "delete_photo", "create_project", "import_ledger",
+])
+def test_every_service_refuses_a_foreign_user(matrix, call):
+    scope, run = _calls(matrix)[call]
+    for who in PERSONAS:
+        for key in KEYS:
+            with rolled_back():
+                if key in scope[who]:
+                    run(key, matrix.users[who])
+                else:
+                    with pytest.raises(PermissionDenied):
+                        run(key, matrix.users[who])
+
+
+def test_only_offices_create_key_lists(matrix):
+    for who in PERSONAS:
+        with rolled_back():
+            if who in ("office", "office2", "super"):
+                keylists.get_or_create_list("city", "key", 2030, actor=matrix.users[who])
+            else:
+                with pytest.raises(PermissionDenied):
+                    keylists.get_or_create_list("city", "key", 2030, actor=matrix.users[who])
+
+
+def test_a_parent_project_must_be_in_the_actors_scope(matrix):
+    """Linking to a project one cannot see would name it on the child's pages."""
+    from taizhang.core.services import ServiceError
+
+    office2, office = matrix.users["office2"], matrix.users["office"]
+    far, bob_project = matrix.projects["F"], matrix.projects["B"]
+    with pytest.raises(ServiceError) as refused:
+        projects.update_project(_fresh(far), actor=office2, expected_version=None,
+                                changes={"parent": bob_project})
+    assert refused.value.field == "parent"
+    assert _fresh(far).parent_id == matrix.projects["A"].pk
+    with pytest.raises(ServiceError):
+        projects.create_project(actor=office, name="子项目", owner=bob_project.owner,
+                                division=bob_project.division, planned_total=Decimal("1"),
+                                industry="C", parent=far)
+    assert not Project.objects.filter(name="子项目").exists()
+    with rolled_back():  # within the scope it works
+        child = projects.create_project(
+            actor=office, name="子项目", owner=bob_project.owner, division=bob_project.division,
+            planned_total=Decimal("1"), industry="C", parent=bob_project)
+        assert child.parent_id == bob_project.pk
+
+
+def test_the_export_command_for_a_user_holds_only_their_scope(matrix, tmp_path):
+    import io
+
+    import openpyxl
+    from django.core.management import call_command
+
+    for who in ("alice", "office", "eve"):
+        out = tmp_path / f"{who}.xlsx"
+        call_command("export-ledger", period="2022-07", output=str(out),
+                     user=matrix.users[who].username, stdout=io.StringIO())
+        ws = openpyxl.load_workbook(out).active
+        names = {ws.cell(r, 3).value for r in range(5, ws.max_row)}
+        assert names == {matrix.projects[k].name for k in VIEW[who]}, who
