@@ -10,10 +10,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import models, router
 
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.context import current
+from taizhang.core.figures import announce_write
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def record_event(
 ) -> AuditEvent:
     """`record` for events about no single model row (audit exports, purges)."""
     ctx = current()
+    _announce([object_type])
     return AuditEvent.objects.create(
         action=action,
         object_type=object_type,
@@ -116,6 +118,7 @@ def record_many(
 ) -> int:
     """Bulk variant for imports: one INSERT for many records."""
     ctx = current()
+    objs = _announce_objects(objs)
     actor_obj = actor if getattr(actor, "pk", None) else None
     rows = [
         AuditEvent(
@@ -133,3 +136,14 @@ def record_many(
     ]
     AuditEvent.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def _announce(object_types: Iterable[str]) -> None:
+    """Cached statistics must not outlive these writes (core/figures.py); same transaction."""
+    announce_write(object_types, router.db_for_write(AuditEvent))
+
+
+def _announce_objects(objs: Iterable[models.Model]) -> list[models.Model]:
+    objs = list(objs)
+    _announce({obj._meta.label_lower for obj in objs})
+    return objs

@@ -1,0 +1,27 @@
+"""The data version's trigger: a write that may change the ledger's figures says so here.
+
+Cached statistics (taizhang/stats/cache.py) are keyed by a version row that must change in
+the same transaction as every such write. The one place every ledger write passes through is
+the audit service, so it calls `announce_write` for each event it records; bulk loaders that
+write without events (the scenario loader) call it themselves. The statistics app listens to
+`figures_may_change` and bumps the version in the writer's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.dispatch import Signal
+
+# Sent with `using` (the database alias written to), inside the writer's transaction.
+figures_may_change = Signal()
+
+# Audit object types (app label + model) whose rows feed the figures or their filters:
+# projects, plans, reports, key lists (ledger) and divisions, organizations, people (accounts).
+FIGURE_APPS = ("ledger.", "accounts.")
+
+
+def announce_write(object_types: Iterable[str], using: str) -> None:
+    """Tell the listeners, once, if any of `object_types` may change figures."""
+    if any(object_type.startswith(FIGURE_APPS) for object_type in object_types):
+        figures_may_change.send(sender=None, using=using)
