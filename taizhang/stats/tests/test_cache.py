@@ -203,3 +203,27 @@ def test_a_cache_shared_by_several_processes_stays_right(client, world, settings
     stats, computed = _page(second)
     assert computed and stats.total.ytd_completed == Decimal("9.99")
     assert _page(first)[0].total.ytd_completed == Decimal("9.99")
+
+
+@pytest.mark.parametrize("url,backend,location", [
+    ("locmem://", "locmem.LocMemCache", "taizhang"),
+    ("redis://cache-host:6379/1", "redis.RedisCache", "redis://cache-host:6379/1"),
+    ("db://taizhang_cache", "db.DatabaseCache", "taizhang_cache"),
+    ("dummy://", "dummy.DummyCache", None),
+])
+def test_cache_url_chooses_the_backend(monkeypatch, url, backend, location):
+    from taizhang.env import envcache
+
+    monkeypatch.setenv("CACHE_URL", url)
+    config = envcache("CACHE_URL", "locmem://")
+    assert config["BACKEND"] == f"django.core.cache.backends.{backend}"
+    assert config.get("LOCATION") == location
+
+
+@pytest.mark.parametrize("url", ["redis-host:6379", "memcached://x:11211", "db://"])
+def test_a_cache_url_not_understood_stops_the_process(monkeypatch, url):
+    from taizhang.env import ConfigError, envcache
+
+    monkeypatch.setenv("CACHE_URL", url)
+    with pytest.raises(ConfigError):
+        envcache("CACHE_URL", "locmem://")
