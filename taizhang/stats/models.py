@@ -17,7 +17,7 @@ class DataVersion(models.Model):
 
     SINGLETON = 1
 
-    changes = models.BigIntegerField(_("changes"), default=0)
+    changes = models.BigIntegerField(_("number of changes"), default=0)
     token = models.CharField(_("token"), max_length=32)
 
     class Meta:

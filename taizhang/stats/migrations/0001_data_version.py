@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name='DataVersion',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changes', models.BigIntegerField(default=0, verbose_name='changes')),
+                ('changes', models.BigIntegerField(default=0, verbose_name='number of changes')),
                 ('token', models.CharField(max_length=32, verbose_name='token')),
             ],
             options={
