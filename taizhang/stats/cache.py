@@ -1,4 +1,5 @@
-"""The statistics object for pages that show it on every request, from Django's cache.
+"""The statistics object (and the list's filter choices) for pages that show them on every
+request, from Django's cache.
 
 An entry is keyed by everything its figures depend on:
 
@@ -21,6 +22,7 @@ setting: `CACHE_URL`, see docs/deploy.md.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -34,6 +36,8 @@ from taizhang.core.periods import Period
 from taizhang.ledger.models import Project
 from taizhang.stats import version
 from taizhang.stats.service import LedgerStats, compute
+
+logger = logging.getLogger(__name__)
 
 # Part of every key: an entry pickled by older code is never read by newer code.
 _LAYOUT = "v1"
@@ -63,10 +67,17 @@ def cached(projects: QuerySet[Project], what: str, make: Callable[[], T], parts:
     key = cache_key(projects, what, parts, data_version)
     if key is None:
         return make()
-    value: T | None = cache.get(key)
+    try:
+        value: T | None = cache.get(key)
+    except Exception:  # the cache server is down: slower pages, not an error page
+        logger.warning("statistics cache unreachable; computing instead", exc_info=True)
+        return make()
     if value is None:
         value = make()
-        cache.set(key, value, settings.STATS_CACHE_SECONDS)
+        try:
+            cache.set(key, value, settings.STATS_CACHE_SECONDS)
+        except Exception:
+            logger.warning("statistics cache unreachable; entry not kept", exc_info=True)
     return value
 
 

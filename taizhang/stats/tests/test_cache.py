@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
@@ -227,3 +228,26 @@ def test_a_cache_url_not_understood_stops_the_process(monkeypatch, url):
     monkeypatch.setenv("CACHE_URL", url)
     with pytest.raises(ConfigError):
         envcache("CACHE_URL", "locmem://")
+
+
+class UnreachableCache(BaseCache):
+    """A cache server that does not answer."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+
+    def get(self, key, default=None, version=None):
+        raise ConnectionError("cache server down")
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        raise ConnectionError("cache server down")
+
+    def clear(self):
+        raise ConnectionError("cache server down")
+
+
+def test_an_unreachable_cache_gives_slower_pages_not_errors(client, world, settings):
+    settings.CACHES = {"default": {"BACKEND": f"{__name__}.UnreachableCache"}}
+    _approved(world, world.alice_project, "12.34")
+    stats, computed = _page(_office(client, world))
+    assert computed and stats.total.ytd_completed == Decimal("12.34")
