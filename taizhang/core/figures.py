@@ -16,12 +16,21 @@ from django.dispatch import Signal
 # Sent with `using` (the database alias written to), inside the writer's transaction.
 figures_may_change = Signal()
 
-# Audit object types (app label + model) whose rows feed the figures or their filters:
-# projects, plans, reports, key lists (ledger) and divisions, organizations, people (accounts).
-FIGURE_APPS = ("ledger.", "accounts.")
+# Audit object types (app label + model) whose rows feed the figures or the filters over them:
+# every ledger model, and the divisions, organizations and people projects join to, and the
+# office settings. Not users (`accounts.user`: logins, logouts, exports, password changes):
+# a user shapes only the scope, which is part of every cache key already, so those events,
+# many a day, leave the cache alone.
+FIGURE_APPS = ("ledger.",)
+FIGURE_TYPES = frozenset({"accounts.division", "accounts.organization", "accounts.person",
+                          "accounts.officesettings"})
+
+
+def may_change_figures(object_type: str) -> bool:
+    return object_type.startswith(FIGURE_APPS) or object_type in FIGURE_TYPES
 
 
 def announce_write(object_types: Iterable[str], using: str) -> None:
     """Tell the listeners, once, if any of `object_types` may change figures."""
-    if any(object_type.startswith(FIGURE_APPS) for object_type in object_types):
+    if any(may_change_figures(object_type) for object_type in object_types):
         figures_may_change.send(sender=None, using=using)

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from taizhang.accounts.choices import Role
 from taizhang.accounts.models import User
+from taizhang.core.audit.models import AuditEvent
 from taizhang.core.periods import Period
 from taizhang.ledger.choices import Stage
 from taizhang.ledger.importing import import_ledger
@@ -186,6 +187,24 @@ def test_an_organization_renamed_outside_the_services_changes_the_version(world)
     before = version.current()
     world.alice_org.name = "燕山钢铁集团"
     world.alice_org.save()
+    assert version.current() != before
+
+
+def test_user_events_leave_the_version_alone_account_objects_move_it(client, world):
+    """A user's logins, logouts and exports happen all day and change no figure (the user's
+    scope is part of every key); a division, organization or person may."""
+    from taizhang.accounts.services import save_account_object
+
+    before = version.current()
+    client.post(reverse("login"), {"username": "office", "password": "pw-office"})
+    client.get(reverse("ledger:export"), {"period": "2022-07"})
+    assert AuditEvent.objects.filter(object_type="accounts.user").exists()
+    assert version.current() == before
+    superuser = User.objects.create_superuser("root", password="pw-root-123456")
+    assert version.current() == before
+    person = world.alice_project.leader
+    person.title = "市长"
+    save_account_object(person, actor=superuser)
     assert version.current() != before
 
 
