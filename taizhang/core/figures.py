@@ -2,9 +2,10 @@
 
 Cached statistics (taizhang/stats/cache.py) are keyed by a version row that must change in
 the same transaction as every such write. The one place every ledger write passes through is
-the audit service, so it calls `announce_write` for each event it records; bulk loaders that
-write without events (the scenario loader) call it themselves. The statistics app listens to
-`figures_may_change` and bumps the version in the writer's transaction.
+the audit service, so it calls `announce_write` for each event it records; the bulk loaders
+that write rows without events (the generator, the scenario loader) bump the version
+themselves. The statistics app listens to `figures_may_change` and bumps the version in the
+writer's transaction (taizhang/stats/version.py).
 """
 
 from __future__ import annotations

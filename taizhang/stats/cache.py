@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -35,12 +36,13 @@ from django.db.models import QuerySet
 from taizhang.core.periods import Period
 from taizhang.ledger.models import Project
 from taizhang.stats import version
-from taizhang.stats.service import LedgerStats, compute
+from taizhang.stats.service import LedgerStats, Segment, compute
 
 logger = logging.getLogger(__name__)
 
-# Part of every key: an entry pickled by older code is never read by newer code.
-_LAYOUT = "v1"
+# Part of every key: an entry pickled by older code (another release on a shared cache) is
+# never read by newer code. Bump the number when an entry's meaning changes.
+_LAYOUT = "v1:" + ",".join(f.name for cls in (LedgerStats, Segment) for f in fields(cls))
 
 T = TypeVar("T")
 
