@@ -21,6 +21,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Each test's database is rolled back underneath the cache (production never goes back),
+    # and tests may write rows directly, without the services that bump the data version.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class World:
     office: object

@@ -52,3 +52,25 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def envcache(name: str, default: str) -> dict[str, str]:
+    """A Django cache from a URL: `locmem://` (this process only), `redis://host:6379/1` (or
+    `rediss://`, `unix://`; needs the `redis` package), `db://table` (after `taizhang
+    createcachetable`) or `dummy://` (no caching)."""
+    url = envstr(name, default).strip()
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ConfigError(f"{name} must be a URL like locmem:// or redis://host:6379/1, "
+                          f"got {url!r}")
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": rest or "taizhang"}
+    if scheme in ("redis", "rediss", "unix"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db" and rest:
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ConfigError(f"{name}: unknown cache {url!r}; use locmem://, redis://…, db://TABLE "
+                      f"or dummy://")

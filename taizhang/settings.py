@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from taizhang.env import ConfigError, envbool, envint, envlist, envstr
+from taizhang.env import ConfigError, envbool, envcache, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("TAIZHANG_VAR_DIR", str(BASE_DIR / "var")))
@@ -107,6 +107,12 @@ if _REPLICA_URL:
     # Tests run against the primary's test database; the replica mirrors it.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["taizhang.core.routers.ReplicaRouter"]
+
+# The list page's statistics are cached under the data version (stats/cache.py), so an entry
+# is never stale whichever cache holds it: local memory per process by default; Redis or a
+# database table (CACHE_URL) to share entries between processes and hosts (docs/deploy.md).
+CACHES = {"default": envcache("CACHE_URL", "locmem://")}
+STATS_CACHE_SECONDS = envint("STATS_CACHE_SECONDS", 3600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

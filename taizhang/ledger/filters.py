@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,23 +131,23 @@ class ProjectFilterForm(forms.Form):
     # Owners run into thousands: typed, not picked from a list (`owner` ids still work in links).
     owner_name = forms.CharField(label=_("Owner"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, visible: QuerySet[Project] | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, visible: QuerySet[Project] | None = None,
+                 choice_ids: Mapping[str, Collection[int]] | None = None, **kwargs: Any):
+        """`visible`: the user's projects; the lists offer only what they refer to, so no other
+        owner's name leaks through a dropdown. `choice_ids`: those lists already worked out
+        (`choice_ids_of(visible)`, e.g. from a cache), by field name."""
         super().__init__(*args, **kwargs)
-        if visible is not None:
-            # Offer only names the user may see: no other owner's name leaks through a dropdown.
-            fields = self.fields
-            fields["unit"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
-                pk__in=visible.values("responsible_unit")
-            )
-            fields["leader"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
-                pk__in=visible.values("leader")
-            )
-            fields["owner"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
-                pk__in=visible.values("owner")
-            )
-            fields["township"].queryset = Division.objects.filter(  # type: ignore[attr-defined]
-                pk__in=visible.values("division")
-            )
+        if visible is None:
+            return
+        for name, model, column in _CHOICES_FROM_PROJECTS:
+            if choice_ids is not None and name in choice_ids:
+                queryset = model.objects.filter(pk__in=list(choice_ids[name]))
+            else:
+                # EXISTS per candidate rather than IN (every visible project): SQLite then
+                # seeks the index instead of reading 100,000 projects per list.
+                queryset = model.objects.filter(
+                    Exists(visible.filter(**{column: OuterRef("pk")})))
+            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
 
     def to_filter(self) -> ProjectFilter:
         # Keep every filter that is valid; the template names the ones that were not.
@@ -164,3 +165,27 @@ class ProjectFilterForm(forms.Form):
             owner_name=(data.get("owner_name") or "").strip(),
             search=(data.get("q") or "").strip(),
         )
+
+
+# Fields whose choices are the objects the visible projects refer to: (field, model, column).
+_CHOICES_FROM_PROJECTS: list[tuple[str, Any, str]] = [
+    ("unit", Organization, "responsible_unit"),
+    ("leader", Person, "leader"),
+    ("township", Division, "division"),
+    ("owner", Organization, "owner"),
+]
+# The lists the list page shows (owners are typed, not picked: thousands of them).
+SHOWN_CHOICES = ("unit", "leader", "township")
+
+
+def choice_ids_of(visible: QuerySet[Project]) -> dict[str, list[int]]:
+    """Ids of the units, leaders and townships `visible` refers to, in one query."""
+    columns = {name: column for name, _model, column in _CHOICES_FROM_PROJECTS
+               if name in SHOWN_CHOICES}
+    found: dict[str, set[int]] = {name: set() for name in columns}
+    rows = visible.order_by().values_list(*columns.values()).distinct()
+    for row in rows:
+        for name, value in zip(columns, row, strict=True):
+            if value is not None:
+                found[name].add(value)
+    return {name: sorted(ids) for name, ids in found.items()}

@@ -61,6 +61,7 @@ from taizhang.scenarios.synthetic_projects import (
     stage_quota,
 )
 from taizhang.scenarios.synthetic_world import World, WorldBuilder, check_county_code, coordinate
+from taizhang.stats import version
 
 BATCH = 5000
 DEFAULT_END = Period(2022, 7)
@@ -142,6 +143,7 @@ def generate(
     with acting("command"):
         with transaction.atomic():
             result = _Generator(options, today, log).run()
+            version.bump()  # bulk inserts without audit events: cached figures must go too
             committing = time.perf_counter()
         result.timings["commit"] = time.perf_counter() - committing
     result.seconds = time.perf_counter() - started

@@ -1,7 +1,8 @@
 """The one statistics service: every page, export and bulletin takes its numbers from here.
 
-Three aggregate queries, whatever the number of projects: one over projects, one over annual
-plans and one over approved monthly reports, each grouped by stage and batch flags.
+One SQL statement whatever the number of projects (stats/query.py): aggregates over the
+projects, their annual plans and their approved monthly reports, each grouped by stage and
+batch flags. Pages that show figures on every request take them through stats/cache.py.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.money import ZERO, ratio, wan, wan_to_yi
 from taizhang.core.periods import Period
-from taizhang.ledger.choices import Batch, ReportStatus, Stage
+from taizhang.ledger.choices import Batch, Stage
 from taizhang.ledger.models import Project
+from taizhang.stats.query import FLAGS, aggregate_rows, money
 
 PERCENT = Decimal(100)
 
@@ -149,60 +151,36 @@ def compute(
 ) -> LedgerStats:
     """Statistics of `projects` (already scoped and filtered) for `period`.
 
-    Each query groups its rows by stage and batch flags (at most 48 groups) and the segments
-    are added up here from those groups, exactly, in Decimal.
+    One SQL statement (stats/query.py) gives the sums per stage and batch flags (at most 48
+    groups per part) and the segments are added up here from those groups, exactly, in Decimal.
     """
     names = ["all", *(f"stage:{s}" for s in Stage.values),
              *(f"batch:{b}" for b in Batch.values)]
     segments = {name: Segment() for name in names}
-    started = batch_conditions(period)[Batch.STARTING]
-    flag_names = [f"f_{b}" for b in (Batch.STARTING, Batch.BUILDING, Batch.PRODUCING)]
-    # Every query starts from `projects` and joins down, so a filter on the projects (a key
-    # list's EXISTS, a scope) is applied once per project, never once per report row.
-    grouped = projects.order_by().annotate(**_flags(period))
-
-    project_rows = grouped.values("stage", *flag_names).annotate(
-        n=Count("id"), total=Sum("planned_total"), opening=Sum("completed_before")
-    )
-    plan_rows = (
-        grouped.filter(plans__year=period.year).values("stage", *flag_names)
-        .annotate(
-            plan=Sum("plans__planned_investment"),
-            planned_new=Count("plans", filter=Q(plans__planned_new_start=True)),
-            planned_started=Count("plans", filter=Q(plans__planned_new_start=True) & started),
-        )
-    )
-    report_rows = (
-        grouped.filter(reports__status=ReportStatus.APPROVED,
-                       reports__period__lte=period.first_day)
-        .values("stage", *flag_names)
-        .annotate(
-            ytd=Sum("reports__completed", filter=Q(reports__period__gte=period.year_start)),
-            # A lump (covers_from set) holds several months with no known split.
-            month=Sum("reports__completed", filter=Q(reports__period=period.first_day,
-                                                      reports__covers_from__isnull=True)),
-            since=Sum("reports__completed"),
-        )
-    )
     new_starts = planned_new = planned_started = 0
-    for row in project_rows:
-        new_starts += row["n"] if row[f"f_{Batch.STARTING}"] else 0
-        for name in _segments_of(row["stage"], row):
-            seg = segments[name]
-            seg.projects += row["n"]
-            seg.planned_total += row["total"] or ZERO
-            seg.since_start_completed += row["opening"] or ZERO
-    for row in plan_rows:
-        planned_new += row["planned_new"]
-        planned_started += row["planned_started"]
-        for name in _segments_of(row["stage"], row):
-            segments[name].annual_plan += row["plan"] or ZERO
-    for row in report_rows:
-        for name in _segments_of(row["stage"], row):
-            seg = segments[name]
-            seg.ytd_completed += row["ytd"] or ZERO
-            seg.month_completed += row["month"] or ZERO
-            seg.since_start_completed += row["since"] or ZERO
+    for part, stage, *flag_values, a, b, c in aggregate_rows(projects, period, _flags(period)):
+        row = dict(zip(FLAGS, flag_values, strict=True))
+        in_segments = [segments[name] for name in _segments_of(stage, row)]
+        starting = bool(row[f"f_{Batch.STARTING}"])
+        if part == "p":
+            count = int(a)
+            new_starts += count if starting else 0
+            for seg in in_segments:
+                seg.projects += count
+                seg.planned_total += money(b)
+                seg.since_start_completed += money(c)
+        elif part == "a":
+            planned = int(b or 0)
+            planned_new += planned
+            # A planned new start has started when its project is in the starting batch.
+            planned_started += planned if starting else 0
+            for seg in in_segments:
+                seg.annual_plan += money(a)
+        else:
+            for seg in in_segments:
+                seg.ytd_completed += money(a)
+                seg.month_completed += money(b)
+                seg.since_start_completed += money(c)
 
     return LedgerStats(
         period=period,

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.context import current
+from taizhang.core.figures import announce_write
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def record_event(
 ) -> AuditEvent:
     """`record` for events about no single model row (audit exports, purges)."""
     ctx = current()
+    _announce([object_type])
     return AuditEvent.objects.create(
         action=action,
         object_type=object_type,
@@ -118,6 +120,7 @@ def record_many(
 ) -> int:
     """Bulk variant for imports: one INSERT for many records."""
     ctx = current()
+    objs = _announce_objects(objs)
     actor_obj = actor if getattr(actor, "pk", None) else None
     # Rows as plain parameter tuples through one executemany: the same values
     # ``bulk_create`` would write, without a model instance and the ORM's per-value work for
@@ -176,3 +179,14 @@ def record_many(
 #: The columns ``record_many`` writes, in the order of its parameter tuples.
 _BULK_FIELDS = ("at", "actor", "action", "source", "request_id", "reason", "reverts",
                 "object_type", "object_id", "object_repr", "changes")
+
+
+def _announce(object_types: Iterable[str]) -> None:
+    """Cached statistics must not outlive these writes (core/figures.py); same transaction."""
+    announce_write(object_types, router.db_for_write(AuditEvent))
+
+
+def _announce_objects(objs: Iterable[models.Model]) -> list[models.Model]:
+    objs = list(objs)
+    _announce({obj._meta.label_lower for obj in objs})
+    return objs

@@ -6,17 +6,19 @@ from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.scoping import get_for_user
 from taizhang.ledger.choices import MembershipStatus, ReportStatus
-from taizhang.ledger.filters import ProjectFilterForm
+from taizhang.ledger.filters import ProjectFilterForm, choice_ids_of
 from taizhang.ledger.forms import AnnualPlanForm, ListApplicationForm, StageChangeForm
 from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.queries import descendant_ids, with_figures
 from taizhang.ledger.views.common import period_from_request
+from taizhang.stats.cache import cached, cached_compute, data_version
 from taizhang.stats.service import compute
 
 PAGE_SIZE = 50
@@ -41,27 +43,45 @@ def _sorted(projects: QuerySet[Project], key: str) -> QuerySet[Project]:
     return projects.order_by(expression, "pk")
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count (the statistics' project count), so it needs no COUNT."""
+
+    def __init__(self, object_list: QuerySet[Project], per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     visible = Project.objects.restrict(request.user, "view")
     office = OfficeSettings.for_division(request.user.division)
     period = period_from_request(request, visible, office)
-    form = ProjectFilterForm(request.GET or None, visible=visible)
+    # The filter lists and the totals row and tiles come from the cache unless the data
+    # changed since they were made (stats/cache.py). The statistics' project count is the
+    # filter's, so the paginator needs no COUNT of its own.
+    version = data_version(visible)
+    choice_ids = cached(visible, "choices", lambda: choice_ids_of(visible), [],
+                        data_version=version)
+    form = ProjectFilterForm(request.GET or None, visible=visible, choice_ids=choice_ids)
     filtered = form.to_filter().apply(visible, period.year)
+    stats = cached_compute(filtered, period, start_rate_basis=office.start_rate_basis,
+                           data_version=version)
     sort = request.GET.get("sort", "seq")
     if sort.lstrip("-") in FIGURE_SORTS:
         # Ordering by a figure needs it for every row; other orders page first.
-        page = Paginator(_sorted(with_figures(filtered, period), sort), PAGE_SIZE).get_page(
-            request.GET.get("page"))
-        ids = [p.pk for p in page.object_list]
+        rows = _sorted(with_figures(filtered, period), sort)
     else:
-        page = Paginator(_sorted(filtered.only("pk"), sort), PAGE_SIZE).get_page(
-            request.GET.get("page"))
-        ids = [p.pk for p in page.object_list]
+        rows = _sorted(filtered.only("pk"), sort)
+    page = _CountedPaginator(rows, PAGE_SIZE, stats.total.projects).get_page(
+        request.GET.get("page"))
+    ids = [p.pk for p in page.object_list]
     by_id = with_figures(Project.objects.filter(pk__in=ids), period).select_related(
         "owner", "division", "leader", "responsible_unit").in_bulk()
-    page.object_list = [by_id[pk] for pk in ids]
-    stats = compute(filtered, period, start_rate_basis=office.start_rate_basis)
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()

@@ -14,6 +14,7 @@ from taizhang.env import envbool
 from taizhang.ledger.filters import ProjectFilter
 from taizhang.ledger.models import Project
 from taizhang.scenarios import qianan_2022
+from taizhang.stats import version
 from taizhang.stats.service import compute
 
 SCENARIOS = {
@@ -47,6 +48,8 @@ class Command(BaseCommand):
                     deleted = ", ".join(f"{n} {what}" for what, n in counts.items())
                     self.stdout.write(f"Deleted: {deleted}")
                 result = module.load(log=self.stdout.write)
+                # Bulk inserts and deletes without audit events: cached figures must go too.
+                version.bump()
         except (ProtectedError, RestrictedError) as exc:
             raise CommandError(
                 f"Cannot reset: rows outside the scenario still use its rows ({exc})."

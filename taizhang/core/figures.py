@@ -1,0 +1,37 @@
+"""The data version's trigger: a write that may change the ledger's figures says so here.
+
+Cached statistics (taizhang/stats/cache.py) are keyed by a version row that must change in
+the same transaction as every such write. The one place every ledger write passes through is
+the audit service, so it calls `announce_write` for each event it records; the bulk loaders
+that write rows without events (the generator, the scenario loader) bump the version
+themselves. The statistics app listens to `figures_may_change` and bumps the version in the
+writer's transaction (taizhang/stats/version.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.dispatch import Signal
+
+# Sent with `using` (the database alias written to), inside the writer's transaction.
+figures_may_change = Signal()
+
+# Audit object types (app label + model) whose rows feed the figures or the filters over them:
+# every ledger model, and the divisions, organizations and people projects join to, and the
+# office settings. Not users (`accounts.user`: logins, logouts, exports, password changes):
+# a user shapes only the scope, which is part of every cache key already, so those events,
+# many a day, leave the cache alone.
+FIGURE_APPS = ("ledger.",)
+FIGURE_TYPES = frozenset({"accounts.division", "accounts.organization", "accounts.person",
+                          "accounts.officesettings"})
+
+
+def may_change_figures(object_type: str) -> bool:
+    return object_type.startswith(FIGURE_APPS) or object_type in FIGURE_TYPES
+
+
+def announce_write(object_types: Iterable[str], using: str) -> None:
+    """Tell the listeners, once, if any of `object_types` may change figures."""
+    if any(may_change_figures(object_type) for object_type in object_types):
+        figures_may_change.send(sender=None, using=using)

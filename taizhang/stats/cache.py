@@ -1,0 +1,97 @@
+"""The statistics object (and the list's filter choices) for pages that show them on every
+request, from Django's cache.
+
+An entry is keyed by everything its figures depend on:
+
+- the projects' query: the compiled SQL and parameters of the scoped, filtered queryset, so
+  two users share an entry only when their scope and filters select by the very same
+  conditions (two office users of one division do; two owners never do);
+- the period and the start-rate basis;
+- the data version of the database the figures are read from (stats/version.py), which
+  changes in the same transaction as every write that may change a figure.
+
+The version is read before the figures: an entry can hold figures newer than its version (a
+write committed meanwhile), never older, so no reader is ever served figures older than the
+version it saw. Every process and host reads the same version from the database, so an
+entry made by one of them is right for all; a write anywhere makes every older entry
+unreachable at once (old entries simply expire). Which cache is used (local memory per
+process by default, Redis or the database when several hosts should share entries) is a
+setting: `CACHE_URL`, see docs/deploy.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
+
+from taizhang.core.periods import Period
+from taizhang.ledger.models import Project
+from taizhang.stats import version
+from taizhang.stats.service import LedgerStats, Segment, compute
+
+logger = logging.getLogger(__name__)
+
+# Part of every key: an entry pickled by older code (another release on a shared cache) is
+# never read by newer code. Bump the number when an entry's meaning changes.
+_LAYOUT = "v1:" + ",".join(f.name for cls in (LedgerStats, Segment) for f in fields(cls))
+
+T = TypeVar("T")
+
+
+def data_version(projects: QuerySet[Project]) -> str:
+    """The data version of the database `projects` are read from (one query).
+
+    Read it once per request, before any figure, and pass it to each cached call."""
+    return version.current(projects.db)
+
+
+def cached_compute(projects: QuerySet[Project], period: Period, *, start_rate_basis: str,
+                   data_version: str) -> LedgerStats:
+    """`compute(projects, period, …)`, from the cache unless the data changed since."""
+    return cached(projects, "stats", lambda: compute(
+        projects, period, start_rate_basis=start_rate_basis),
+        [str(period), start_rate_basis], data_version=data_version)
+
+
+def cached(projects: QuerySet[Project], what: str, make: Callable[[], T], parts: list[Any],
+           *, data_version: str) -> T:
+    """`make()` (something worked out from `projects`), from the cache if it was already
+    made for the same query, `what`, `parts` and data version."""
+    key = cache_key(projects, what, parts, data_version)
+    if key is None:
+        return make()
+    try:
+        value: T | None = cache.get(key)
+    except Exception:  # the cache server is down: slower pages, not an error page
+        logger.warning("statistics cache unreachable; computing instead", exc_info=True)
+        return make()
+    if value is None:
+        value = make()
+        try:
+            cache.set(key, value, settings.STATS_CACHE_SECONDS)
+        except Exception:
+            logger.warning("statistics cache unreachable; entry not kept", exc_info=True)
+    return value
+
+
+def cache_key(projects: QuerySet[Project], what: str, parts: list[Any],
+              data_version: str) -> str | None:
+    """The entry's key; None when there is nothing to key by or worth caching."""
+    if data_version == version.NO_ROW:
+        return None  # no version to key by (a test database emptied between tests)
+    connection = connections[projects.db]
+    try:
+        sql, params = projects.order_by().query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:
+        return None  # a scope or filter that matches nothing: nothing to cache
+    key = [_LAYOUT, what, projects.db, sql, [repr(p) for p in params], parts, data_version]
+    return f"{what}:{hashlib.sha256(repr(key).encode()).hexdigest()}"

@@ -1,0 +1,272 @@
+"""The list page's cached statistics: never stale, never shared between different scopes."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from taizhang.accounts.choices import Role
+from taizhang.accounts.models import User
+from taizhang.core.audit.models import AuditEvent
+from taizhang.core.periods import Period
+from taizhang.ledger.choices import Stage
+from taizhang.ledger.importing import import_ledger
+from taizhang.ledger.models import Project
+from taizhang.ledger.services.keylists import enlist, get_or_create_list
+from taizhang.ledger.services.plans import set_annual_plan
+from taizhang.ledger.services.projects import change_stage, update_project
+from taizhang.ledger.services.reports import (
+    approve_report,
+    reopen_report,
+    save_report,
+    submit_report,
+)
+from taizhang.ledger.tests.sheets_factory import ledger_grid, to_xlsx
+from taizhang.stats import version
+from taizhang.stats.cache import cache_key
+
+JULY = Period(2022, 7)
+
+
+def _approved(world, project, amount, period=JULY):
+    report = save_report(project, period, actor=world.office,
+                         data={"completed": Decimal(amount), "image_progress": "施工中"})
+    return approve_report(submit_report(report, actor=world.office), actor=world.office)
+
+
+def _page(client, **params):
+    """(the page's statistics, whether this request computed them rather than the cache)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("ledger:project-list"), {"period": "2022-07", **params})
+    assert response.status_code == 200
+    # The statistics statement is the only one that sums `completed_before`.
+    computed = any("completed_before)" in q["sql"] for q in ctx.captured_queries)
+    return response.context["stats"], computed
+
+
+def _warm(client, **params):
+    """Load the page twice: the second request must come from the cache."""
+    first, computed = _page(client, **params)
+    assert computed
+    again, computed = _page(client, **params)
+    assert not computed and again.as_dict() == first.as_dict()
+    return again
+
+
+def _office(client, world):
+    client.force_login(world.office)
+    return client
+
+
+def test_approving_a_report_changes_the_totals_on_the_next_request(client, world):
+    _office(client, world)
+    before = _warm(client)
+    _approved(world, world.alice_project, "100.25")
+    after, computed = _page(client)
+    assert computed
+    assert after.total.ytd_completed == before.total.ytd_completed + Decimal("100.25")
+    assert after.total.month_completed == before.total.month_completed + Decimal("100.25")
+    response = client.get(reverse("ledger:project-list"), {"period": "2022-07"})
+    assert "100.25" in response.content.decode()  # the totals row, not only the context
+
+
+def test_reopening_an_approved_report_takes_it_out_of_the_totals(client, world):
+    report = _approved(world, world.alice_project, "300.00")
+    _office(client, world)
+    assert _warm(client).total.ytd_completed == Decimal("300.00")
+    reopen_report(report, actor=world.office, reason="数字有误")
+    assert _page(client)[0].total.ytd_completed == Decimal("0.00")
+
+
+def test_plan_stage_and_ledger_card_changes_show_on_the_next_request(client, world):
+    _office(client, world)
+    assert _warm(client).total.annual_plan == Decimal("32000.00")
+    set_annual_plan(world.alice_project, 2022, actor=world.office,
+                    planned_investment=Decimal("15000.00"))
+    assert _page(client)[0].total.annual_plan == Decimal("35000.00")
+
+    stats, computed = _page(client)
+    assert not computed and stats.by_stage[Stage.COMPLETED].projects == 0
+    change_stage(world.bob_project, Stage.COMPLETED, actor=world.office,
+                 effective_date=date(2022, 6, 30))
+    stats = _page(client)[0]
+    assert stats.by_stage[Stage.COMPLETED].projects == 1
+    assert stats.batches["producing"].projects == 1
+
+    project = Project.objects.get(pk=world.alice_project.pk)
+    update_project(project, actor=world.office, expected_version=project.version,
+                   changes={"planned_total": Decimal("50000.01")})
+    assert _page(client)[0].total.planned_total == Decimal("130000.01")
+
+
+def test_a_key_list_decision_changes_the_filtered_totals(client, world):
+    _office(client, world)
+    assert _warm(client, list="county").total.projects == 0
+    county = get_or_create_list("county", "key", 2022, actor=world.office)
+    enlist(world.alice_project, county, actor=world.office, applied_on=date(2022, 1, 5),
+           decided_on=date(2022, 2, 1))
+    stats, computed = _page(client, list="county")
+    assert computed and stats.total.projects == 1
+    assert stats.total.planned_total == Decimal("50000.00")
+
+
+def test_an_import_changes_the_totals_on_the_next_request(client, world):
+    _office(client, world)
+    before = _warm(client)
+    grid = ledger_grid([{"项目名称": "迁安文旅综合体", "建设单位": "迁安文旅集团有限公司",
+                         "所属区域": "夏官营镇", "总投资（万元）": "15000", "年度计划投资": "2000",
+                         "1-7月累计完成投资": "0", "本月完成投资": "0", "建设阶段": "谋划"}])
+    result = import_ledger(to_xlsx(grid), "new.xlsx", actor=world.office)
+    assert result.errors == [] and result.created == 1
+    after = _page(client)[0]
+    assert after.total.projects == before.total.projects + 1
+    assert after.total.planned_total == before.total.planned_total + Decimal("15000.00")
+
+
+def test_two_owners_never_share_an_entry(client, world):
+    _approved(world, world.bob_project, "700.00")
+    _approved(world, world.alice_project, "5.00")
+    bob = Client()
+    bob.force_login(world.bob)
+    assert _warm(bob).total.ytd_completed == Decimal("700.00")
+    client.force_login(world.alice)
+    alice, computed = _page(client)
+    assert computed  # not bob's entry
+    assert (alice.total.projects, alice.total.ytd_completed) == (1, Decimal("5.00"))
+    current = version.current()
+    keys = {cache_key(Project.objects.restrict(user, "view"), "stats", [], current)
+            for user in (world.alice, world.bob, world.carol, world.dave, world.office)}
+    assert len(keys) == 5
+
+
+def test_two_office_users_of_one_division_share_an_entry(client, world):
+    """The same scope compiles to the same query: the second user is served from the cache."""
+    colleague = User.objects.create_user("office2", role=Role.OFFICE_ADMIN,
+                                         division=world.county)
+    _warm(_office(client, world))
+    other = Client()
+    other.force_login(colleague)
+    stats, computed = _page(other)
+    assert not computed and stats.total.projects == 2
+
+
+def test_a_stale_entry_is_never_served(client, world):
+    _office(client, world)
+    _warm(client)
+    visible = Project.objects.restrict(world.office, "view").exclude(stage=Stage.CANCELLED)
+    old_key = cache_key(visible, "stats", [str(JULY), "planned"], version.current())
+    assert cache.get(old_key) is not None  # what the page was served from
+    _approved(world, world.bob_project, "42.00")
+    assert cache.get(old_key) is not None  # still there: nothing deletes it...
+    stats, computed = _page(client)
+    assert computed and stats.total.ytd_completed == Decimal("42.00")  # ...it is unreachable
+
+
+def test_the_version_changes_with_the_write_and_only_if_it_commits(world):
+    before = version.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _approved(world, world.alice_project, "1.00")
+        assert version.current() != before  # bumped inside the writer's transaction
+        raise RuntimeError("roll back")
+    assert version.current() == before  # a rolled-back write leaves the cache valid
+    _approved(world, world.alice_project, "1.00")
+    assert version.current() != before
+
+
+def test_an_organization_renamed_outside_the_services_changes_the_version(world):
+    # The owner-name filter joins organizations; the admin saves them without the services.
+    before = version.current()
+    world.alice_org.name = "燕山钢铁集团"
+    world.alice_org.save()
+    assert version.current() != before
+
+
+def test_user_events_leave_the_version_alone_account_objects_move_it(client, world):
+    """A user's logins, logouts and exports happen all day and change no figure (the user's
+    scope is part of every key); a division, organization or person may."""
+    from taizhang.accounts.services import save_account_object
+
+    before = version.current()
+    client.post(reverse("login"), {"username": "office", "password": "pw-office"})
+    client.get(reverse("ledger:export"), {"period": "2022-07"})
+    assert AuditEvent.objects.filter(object_type="accounts.user").exists()
+    assert version.current() == before
+    superuser = User.objects.create_superuser("root", password="pw-root-123456")
+    assert version.current() == before
+    person = world.alice_project.leader
+    person.title = "市长"
+    save_account_object(person, actor=superuser)
+    assert version.current() != before
+
+
+def test_a_cache_shared_by_several_processes_stays_right(client, world, settings):
+    """With CACHE_URL=db://… every process and host reads and writes one cache: an entry one
+    process made is served to another, and a write in any process makes it unreachable."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                   "LOCATION": "taizhang_test_cache"}}
+    call_command("createcachetable", verbosity=0)
+    first = Client()
+    _warm(_office(first, world))
+    second = Client()  # another process: it has nothing of its own
+    second.force_login(world.office)
+    assert not _page(second)[1]
+    _approved(world, world.alice_project, "9.99")  # a write made "elsewhere"
+    stats, computed = _page(second)
+    assert computed and stats.total.ytd_completed == Decimal("9.99")
+    assert _page(first)[0].total.ytd_completed == Decimal("9.99")
+
+
+@pytest.mark.parametrize("url,backend,location", [
+    ("locmem://", "locmem.LocMemCache", "taizhang"),
+    ("redis://cache-host:6379/1", "redis.RedisCache", "redis://cache-host:6379/1"),
+    ("db://taizhang_cache", "db.DatabaseCache", "taizhang_cache"),
+    ("dummy://", "dummy.DummyCache", None),
+])
+def test_cache_url_chooses_the_backend(monkeypatch, url, backend, location):
+    from taizhang.env import envcache
+
+    monkeypatch.setenv("CACHE_URL", url)
+    config = envcache("CACHE_URL", "locmem://")
+    assert config["BACKEND"] == f"django.core.cache.backends.{backend}"
+    assert config.get("LOCATION") == location
+
+
+@pytest.mark.parametrize("url", ["redis-host:6379", "memcached://x:11211", "db://"])
+def test_a_cache_url_not_understood_stops_the_process(monkeypatch, url):
+    from taizhang.env import ConfigError, envcache
+
+    monkeypatch.setenv("CACHE_URL", url)
+    with pytest.raises(ConfigError):
+        envcache("CACHE_URL", "locmem://")
+
+
+class UnreachableCache(BaseCache):
+    """A cache server that does not answer."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+
+    def get(self, key, default=None, version=None):
+        raise ConnectionError("cache server down")
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        raise ConnectionError("cache server down")
+
+    def clear(self):
+        raise ConnectionError("cache server down")
+
+
+def test_an_unreachable_cache_gives_slower_pages_not_errors(client, world, settings):
+    settings.CACHES = {"default": {"BACKEND": f"{__name__}.UnreachableCache"}}
+    _approved(world, world.alice_project, "12.34")
+    stats, computed = _page(_office(client, world))
+    assert computed and stats.total.ytd_completed == Decimal("12.34")
