@@ -82,6 +82,12 @@ def test_restore_over_data_needs_yes_and_then_brings_back_the_snapshot(backed_up
     assert media_files(db.media) == {"reports/before.png": b"\x89PNG before"}
     assert db.count("core_auditevent", "action = 'backup.restored' AND source = 'command'") == 1
 
+    # Each restore gets a fresh data version: figures cached after the backup was taken (under
+    # the version it holds) are never served for the restored data.
+    first = db.query("SELECT token FROM stats_dataversion")
+    db.manage("restore", "--yes", str(archive))
+    assert db.query("SELECT token FROM stats_dataversion") != first
+
 
 def _rewrite(archive, target, *, flip_at: float | None = None, manifest_change=None):
     data = bytearray(archive.read_bytes())

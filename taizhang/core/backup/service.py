@@ -13,11 +13,12 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
 
 from taizhang.core.audit.service import record_event
+from taizhang.core.figures import figures_may_change
 from taizhang.core.backup import postgres, sqlite
 from taizhang.core.backup.archive import Manifest, extract_verified, read_manifest, write_archive
 from taizhang.core.backup.errors import BackupError
@@ -140,6 +141,10 @@ def restore_backup(source: Path, *, force: bool = False, actor: Any = None) -> R
         raise BackupError(_("The backup could not be unpacked: %(reason)s")
                           % {"reason": exc.strerror or exc}) from exc
     pending = _pending_migrations()
+    if not any(name.startswith("stats.") for name in pending):
+        # The restored data version is the backup's: a cache may hold figures computed after
+        # it under that same version. A fresh one makes every cached figure unreachable.
+        figures_may_change.send(sender=None, using=DEFAULT_DB_ALIAS)
     if not any(name.startswith("core.") for name in pending):
         _record("backup.restored", source, actor, {
             "created_at": manifest.created_at, "tables": len(manifest.tables),
