@@ -18,10 +18,10 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
 
 from taizhang.core.audit.service import record_event
-from taizhang.core.figures import figures_may_change
 from taizhang.core.backup import postgres, sqlite
 from taizhang.core.backup.archive import Manifest, extract_verified, read_manifest, write_archive
 from taizhang.core.backup.errors import BackupError
+from taizhang.core.figures import figures_may_change
 
 _DATABASE_MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 # Apps whose tables hold the office's data (Django's own tables fill up on `migrate`).
