@@ -121,7 +121,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login security (docs/security-login.md). Lockout: failures within the window, per username
+# Login security (docs/security.md). Lockout: failures within the window, per username
 # and per client address; a locked account stays locked for LOCKOUT minutes (0: until the
 # office unlocks it). Proxy count: reverse proxies in front (nginx = 1), for the client address.
 TAIZHANG_LOGIN_MAX_FAILURES_PER_USER = envint("TAIZHANG_LOGIN_MAX_FAILURES_PER_USER", 5)

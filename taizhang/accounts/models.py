@@ -105,7 +105,7 @@ class User(AbstractUser):
         on_delete=models.PROTECT, related_name="users",
         help_text=_("The office's division: the user sees this division and everything below."),
     )
-    # Login security (accounts/security/): see docs/security-login.md.
+    # Login security (accounts/security/): see docs/security.md.
     password_changed_at = models.DateTimeField(
         _("password changed by the user at"), null=True, blank=True, editable=False,
         help_text=_("Empty: the password was set by someone else and must be changed at login."),

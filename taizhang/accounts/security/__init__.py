@@ -1,4 +1,4 @@
 """Login security: lockout, password policy, second factor, session rules.
 
-How each requirement is met: docs/security-login.md.
+How each requirement is met: docs/security.md.
 """
