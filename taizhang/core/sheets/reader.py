@@ -6,9 +6,10 @@ which format the office happened to export.  Row index 0 is always spreadsheet r
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path, PurePath
@@ -93,6 +94,28 @@ def _looks_like_html(data: bytes) -> bool:
     return head.startswith((b"<", b"\xff\xfe<", b"\xfe\xff\x00<"))
 
 
+@contextlib.contextmanager
+def calamine_errors() -> Iterator[None]:
+    """calamine's failures → SheetFormatError, as ``read_workbook`` reports them."""
+    try:
+        yield
+    except PasswordError as exc:
+        raise SheetFormatError(
+            "The workbook is password-protected; remove the password and upload it again.",
+            code="encrypted",
+        ) from exc
+    except CalamineError as exc:
+        raise SheetFormatError(
+            f"The file is not a readable Excel workbook ({exc}).", code="corrupt"
+        ) from exc
+    except (KeyboardInterrupt, SystemExit, MemoryError, GeneratorExit):
+        raise
+    except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException
+        raise SheetFormatError(
+            f"The file is not a readable Excel workbook ({type(exc).__name__}).", code="corrupt"
+        ) from exc
+
+
 def _read_excel(data: bytes) -> list[RawSheet]:
     if _looks_like_html(data):
         # Many government systems export an HTML table with an .xls name.
@@ -101,7 +124,7 @@ def _read_excel(data: bytes) -> list[RawSheet]:
             "open it in Excel or WPS and save it as .xlsx.",
             code="html_disguised",
         )
-    try:
+    with calamine_errors():
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
         for meta in workbook.sheets_metadata:
@@ -116,21 +139,6 @@ def _read_excel(data: bytes) -> list[RawSheet]:
                     hidden=meta.visible != SheetVisibleEnum.Visible,
                 )
             )
-    except PasswordError as exc:
-        raise SheetFormatError(
-            "The workbook is password-protected; remove the password and upload it again.",
-            code="encrypted",
-        ) from exc
-    except CalamineError as exc:
-        raise SheetFormatError(
-            f"The file is not a readable Excel workbook ({exc}).", code="corrupt"
-        ) from exc
-    except (KeyboardInterrupt, SystemExit, MemoryError):
-        raise
-    except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException
-        raise SheetFormatError(
-            f"The file is not a readable Excel workbook ({type(exc).__name__}).", code="corrupt"
-        ) from exc
     return sheets
 
 

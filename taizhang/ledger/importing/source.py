@@ -10,7 +10,6 @@ None, as in ``RawSheet``.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
 import zipfile
@@ -22,15 +21,18 @@ from typing import Any, BinaryIO
 import openpyxl
 from openpyxl.utils.cell import range_boundaries
 from python_calamine import (
-    CalamineError,
     CalamineWorkbook,
-    PasswordError,
     SheetTypeEnum,
     SheetVisibleEnum,
 )
 
 from taizhang.core.sheets import MergedRange, RawSheet, SheetFormatError, read_workbook
-from taizhang.core.sheets.reader import EXCEL_EXTENSIONS, _looks_like_html, _read_bytes
+from taizhang.core.sheets.reader import (
+    EXCEL_EXTENSIONS,
+    _looks_like_html,
+    _read_bytes,
+    calamine_errors,
+)
 
 #: Rows read ahead for the header: ``locate_header`` scans 15, plus a column-number row.
 HEAD_ROWS = 24
@@ -167,28 +169,6 @@ def _streamed_sheets(data: bytes) -> list[SheetSource]:
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except Exception as exc:
-        raise SheetFormatError(
-            f"The file is not a readable Excel workbook ({type(exc).__name__}).", code="corrupt"
-        ) from exc
-
-
-@contextlib.contextmanager
-def calamine_errors() -> Iterator[None]:
-    """calamine's failures → SheetFormatError, as ``read_workbook`` reports them."""
-    try:
-        yield
-    except PasswordError as exc:
-        raise SheetFormatError(
-            "The workbook is password-protected; remove the password and upload it again.",
-            code="encrypted",
-        ) from exc
-    except CalamineError as exc:
-        raise SheetFormatError(
-            f"The file is not a readable Excel workbook ({exc}).", code="corrupt"
-        ) from exc
-    except (KeyboardInterrupt, SystemExit, MemoryError, GeneratorExit):
-        raise
-    except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException
         raise SheetFormatError(
             f"The file is not a readable Excel workbook ({type(exc).__name__}).", code="corrupt"
         ) from exc
