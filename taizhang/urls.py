@@ -7,7 +7,7 @@ from taizhang.accounts import views as account_views
 # Uploaded files are never served as public media: photos go through a scoped view.
 urlpatterns = [
     # The admin logs in and out through the same lockout, second factor and audit.
-    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/login/", account_views.admin_login),
     path("admin/logout/", account_views.logout_view),
     path("admin/password_change/", RedirectView.as_view(pattern_name="accounts:password")),
     path("admin/", admin.site.urls),

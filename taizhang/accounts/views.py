@@ -13,6 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
@@ -146,6 +147,18 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             else:
                 error = _("The code is not correct. Enter the current code from the app.")
     return render(request, "accounts/login_verify.html", {"form": form, "error": error})
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin sends whoever may not use it here. Anonymous: to our login (same lockout,
+    second factor, audit). Signed in without admin rights: refused, since the login page
+    would send them straight back to the admin (a redirect loop)."""
+    from django.contrib import admin
+
+    if request.user.is_authenticated and not admin.site.has_permission(request):
+        raise PermissionDenied
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("login") + (f"?{query}" if query else ""))
 
 
 @require_POST

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
+from taizhang.accounts.security.passwords import mark_password_as_chosen
 from taizhang.core.services import ConcurrentEdit
 from taizhang.ledger.choices import Stage
 from taizhang.ledger.models import MonthlyReport, Project
@@ -95,11 +96,18 @@ def _admin_project_data(project: Project, **changes: Any) -> dict[str, Any]:
     return data
 
 
+def _root(world: Any) -> Any:
+    """A superuser whose known password counts as chosen (no forced change first)."""
+    root = type(world.office).objects.create_superuser("root", password="pw")
+    mark_password_as_chosen(root)
+    root.save(update_fields=["password_changed_at"])
+    return root
+
+
 def test_second_save_of_the_project_card_is_refused(world):
     world.office.is_staff = True
     world.office.save()
-    superuser = type(world.office).objects.create_superuser("root", password="pw")
-    office, root = _client(world.office), _client(superuser)
+    office, root = _client(world.office), _client(_root(world))
     project = Project.objects.get(pk=world.alice_project.pk)
     url = reverse("admin:ledger_project_change", args=[project.pk])
     opened_by_office = _admin_project_data(project, address="东一路")
@@ -112,8 +120,7 @@ def test_second_save_of_the_project_card_is_refused(world):
 
 
 def test_second_stage_change_from_a_stale_page_is_refused(world):
-    office, root = _client(world.office), _client(
-        type(world.office).objects.create_superuser("root", password="pw"))
+    office, root = _client(world.office), _client(_root(world))
     project = Project.objects.get(pk=world.alice_project.pk)
     url = reverse("ledger:project-stage", args=[project.pk])
     stale = {"effective_date": "2022-08-01", "reason": "原因", "version": project.version}

@@ -41,6 +41,7 @@ def matrix(world, settings, tmp_path) -> Matrix:
 
     from taizhang.accounts.choices import DivisionLevel, OrganizationKind, Role
     from taizhang.accounts.models import Division, OfficeSettings, Organization, User
+    from taizhang.accounts.security.passwords import mark_password_as_chosen
     from taizhang.core.periods import Period
     from taizhang.ledger.choices import Stage
     from taizhang.ledger.models import Project
@@ -71,6 +72,10 @@ def matrix(world, settings, tmp_path) -> Matrix:
         "stray": User.objects.create_user(
             "stray", password="pw", role=Role.OFFICE_ADMIN, is_staff=True),
     }
+    for key in ("office2", "super", "stray"):
+        # Known test passwords count as chosen: no forced change before every page.
+        mark_password_as_chosen(users[key])
+        users[key].save(update_fields=["password_changed_at"])
     far = create_project(
         actor=users["office2"], name="滦州远郊物流园区", owner=far_org, division=far_town,
         planned_total=Decimal("30000.00"), industry="G",
@@ -131,3 +136,13 @@ CHANGE = {
 OFFICE = {"office", "office2", "super", "stray"}  # role office admin (or superuser)
 STAFF = {"office", "office2", "super", "stray"}  # may enter the Django admin at all
 PERSONAS = sorted(VIEW)
+
+# Accounts (by persona) each persona may read about: its own, and for an office admin those
+# placed in its division and below (the superuser: all). Used for users' history and the
+# locked-accounts page.
+COUNTY_A = {"office", "alice", "bob", "carol", "dave", "victor", "eve"}
+ACCOUNTS = {
+    "office": COUNTY_A, "office2": {"office2"}, "super": set(PERSONAS), "stray": set(),
+}
+PASSWORDS = {who: "pw" if who in ("office2", "super", "stray") else f"pw-{who}"
+             for who in PERSONAS}

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
+from taizhang.accounts.security import lockout, second_factor
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.periods import Period
 from taizhang.ledger.choices import MembershipStatus, Stage
@@ -28,11 +30,13 @@ from taizhang.ledger.models import (
     StageChange,
 )
 from taizhang.ledger.services import keylists, plans, projects, reports
+from taizhang.ledger.services.revert import revert_to
 from taizhang.ledger.tests.sheets_factory import ledger_grid, to_xlsx
+from taizhang.ledger.views.audit import visible_events
 from taizhang.stats.service import compute
 
-from .conftest import CHANGE, PERSONAS, REPORT, VIEW, Matrix, png_upload
-from .test_matrix import KEYS, PLANNED, rolled_back
+from .conftest import ACCOUNTS, CHANGE, OFFICE, PERSONAS, REPORT, VIEW, Matrix, png_upload
+from .test_matrix import KEYS, PLANNED, _second_version, rolled_back
 
 SCOPED = {
     Project: "pk", StageChange: "project_id", AnnualPlan: "project_id",
@@ -90,6 +94,55 @@ def test_audit_trail_is_scoped_like_the_ledger(matrix):
                 assert matrix.projects[key].name not in texts, (who, key)
 
 
+def test_audit_export_holds_only_the_scope(matrix):
+    """The inspectors' export: an office's own projects and their reports; nothing for others."""
+    reports_of = {r.pk: r.project_id for r in MonthlyReport.objects.all()}
+    for who in PERSONAS:
+        events = visible_events(matrix.users[who])
+        project_ids = {int(i) for i in events.filter(object_type="ledger.project")
+                       .values_list("object_id", flat=True)}
+        report_ids = {int(i) for i in events.filter(object_type="ledger.monthlyreport")
+                      .values_list("object_id", flat=True)}
+        expected = VIEW[who] if who in OFFICE else set()
+        assert _keys(matrix, project_ids) == expected, who
+        assert _keys(matrix, {reports_of[i] for i in report_ids}) == expected, who
+
+
+def test_account_services_stay_in_the_division(matrix):
+    """Unlocking and resetting a second factor: office admins, for their division's accounts."""
+    users = matrix.users
+    for who in PERSONAS:
+        actor = users[who]
+        mine = ACCOUNTS[who] if who in OFFICE else set()
+        if who in OFFICE:
+            shown = set(lockout.users_for_office(actor).values_list("pk", flat=True))
+            assert {p for p in PERSONAS if users[p].pk in shown} == mine, who
+        else:
+            with pytest.raises(PermissionDenied):
+                lockout.users_for_office(actor)
+        for target in PERSONAS:
+            with rolled_back():
+                type(actor).objects.filter(pk=users[target].pk).update(
+                    locked_at=timezone.now(), totp_confirmed=True)
+                user = type(actor).objects.get(pk=users[target].pk)
+                if target in mine:
+                    lockout.unlock_user(user, actor=actor)
+                    assert _fresh(user).locked_at is None
+                else:
+                    with pytest.raises(PermissionDenied):
+                        lockout.unlock_user(user, actor=actor)
+                    assert _fresh(user).locked_at is not None
+                if target == who:
+                    continue
+                if target in mine:
+                    second_factor.disable(user, actor=actor)
+                    assert not _fresh(user).totp_confirmed
+                else:
+                    with pytest.raises(PermissionDenied):
+                        second_factor.disable(user, actor=actor)
+                    assert _fresh(user).totp_confirmed, (who, target)
+
+
 def _fresh(obj: Any) -> Any:
     """A new copy from the database: a rolled-back call may have changed the one in memory."""
     return type(obj).objects.get(pk=obj.pk)
@@ -128,7 +181,17 @@ def _calls(m: Matrix) -> dict[str, tuple[dict[str, set[str]], Any]]:
             actor=u, name="新项目", owner=m.projects[k].owner, division=m.projects[k].division,
             planned_total=Decimal("1"), industry="C")),
         "import_ledger": (CHANGE, lambda k, u: _import_or_refuse(m, k, u)),
+        "revert_to": (CHANGE, lambda k, u: _revert(m, k, u)),
     }
+
+
+def _revert(m: Matrix, key: str, user: Any) -> None:
+    """Each revertible kind changed once more by its office, then reverted by `user`."""
+    for kind in ("project", "plan", "report"):
+        obj, restored = _second_version(m, kind, key)
+        events = list(AuditEvent.objects.for_object(obj).order_by("-at", "-id"))
+        revert_to(obj, events[1], actor=user, reason="核对", seen_latest=events[0].pk)
+        assert restored(), (kind, key)
 
 
 def _import_or_refuse(m: Matrix, key: str, user: Any) -> None:
@@ -147,7 +210,7 @@ def _import_or_refuse(m: Matrix, key: str, user: Any) -> None:
 @pytest.mark.parametrize("call", [
     "update_project", "change_stage", "set_annual_plan", "apply_for_list", "decide_membership",
     "save_report", "submit_report", "approve_report", "return_report", "reopen_report",
-    "add_photo", "delete_photo", "create_project", "import_ledger",
+    "add_photo", "delete_photo", "create_project", "import_ledger", "revert_to",
 ])
 def test_every_service_refuses_a_foreign_user(matrix, call):
     scope, run = _calls(matrix)[call]
