@@ -56,7 +56,10 @@ def password_expired(user: User) -> bool:
 
 def must_change_password(user: Any) -> bool:
     """Set by someone else (never changed by the user), or older than the maximum age."""
-    if not getattr(user, "is_authenticated", False) or not user.has_usable_password():
+    # An empty password (a user made with the ORM) is "usable" to Django but matches nothing:
+    # such an account cannot log in with a password, so there is nothing to change.
+    if (not getattr(user, "is_authenticated", False) or not user.password
+            or not user.has_usable_password()):
         return False
     return user.password_changed_at is None or password_expired(user)
 

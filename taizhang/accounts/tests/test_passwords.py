@@ -63,6 +63,8 @@ def test_the_default_policy_comes_from_the_settings(settings):
 def test_test_personas_and_accounts_without_password_are_not_forced(world):
     assert not must_change_password(world.alice)
     assert not must_change_password(User.objects.create_user("nopassword"))
+    # Made with the ORM (a script, a benchmark): an empty password, which matches nothing.
+    assert not must_change_password(User.objects.create(username="ormmade"))
 
 
 def test_a_password_set_by_someone_else_must_be_changed_at_first_login(client, issued, world):
