@@ -47,3 +47,14 @@ class MoneyField(forms.Field):
         if amount != amount.quantize(Decimal("0.01")):
             raise forms.ValidationError(_("Use at most two decimals."), code="decimals")
         return wan(amount)
+
+
+class CalendarDateInput(forms.DateInput):
+    """The browser's date picker. Its value must be ISO (yyyy-mm-dd) whatever the language:
+    with the Chinese locale's "2026/11/26" the browser drops the value and shows a blank box."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.core.forms import MoneyField
+from taizhang.core.forms import CalendarDateInput, MoneyField
 from taizhang.ledger.choices import STAGE_TRANSITIONS, Stage
 from taizhang.ledger.filters import LIST_CHOICES
 from taizhang.ledger.models import MonthlyReport
@@ -53,7 +53,7 @@ class PhotoForm(forms.Form):
 class StageChangeForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("New stage"))
     effective_date = forms.DateField(
-        label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Effective date"), widget=CalendarDateInput()
     )
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
     version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput)
@@ -79,7 +79,7 @@ class ListApplicationForm(forms.Form):
     key_list = forms.ChoiceField(label=_("Key list"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2099)
     applied_on = forms.DateField(label=_("Applied on"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=CalendarDateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,4 +91,4 @@ class ListApplicationForm(forms.Form):
 class ListDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approved", _("Approve")), ("rejected", _("Reject"))])
     decided_on = forms.DateField(label=_("Decided on"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=CalendarDateInput())

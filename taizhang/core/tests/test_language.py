@@ -14,3 +14,19 @@ def test_english_when_chosen(client, world):
     response = client.get(reverse("ledger:project-list"))
     assert 'lang="en"' in response.content.decode()
     assert "Key projects" in response.content.decode()
+
+
+def test_date_pickers_get_iso_values_in_chinese(client, world):
+    # The browser's date input drops anything but yyyy-mm-dd; Chinese formats dates 2026/11/26.
+    import re
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    client.force_login(world.office)
+    page = client.get(reverse("ledger:project-detail", args=[world.alice_project.pk]))
+    html = page.content.decode()
+    assert 'lang="zh-CN"' in html
+    today = timezone.localdate().isoformat()
+    values = re.findall(r'<input type="date" name="effective_date" value="([^"]*)"', html)
+    assert values == [today]

@@ -18,6 +18,7 @@ from taizhang.accounts.models import User
 from taizhang.core.audit.export import EventFilter, write
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.audit.service import record_event
+from taizhang.core.forms import CalendarDateInput
 from taizhang.ledger.models import AnnualPlan, KeyListMembership, MonthlyReport, Project
 
 _CONTENT = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -40,9 +41,9 @@ OBJECT_TYPES = [
 
 class AuditExportForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=CalendarDateInput())
     end = forms.DateField(label=_("To"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=CalendarDateInput())
     actor = forms.CharField(label=_("Username"), required=False, max_length=150)
     object_type = forms.ChoiceField(label=_("Object type"), choices=OBJECT_TYPES,
                                     required=False)
