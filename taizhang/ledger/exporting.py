@@ -26,12 +26,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from taizhang.core.money import MAX_DIGITS, ZERO, ratio
 from taizhang.core.periods import Period
+from taizhang.core.sheets.safe_cells import put_value
 from taizhang.ledger.choices import MembershipStatus, ReportStatus
 from taizhang.ledger.importing.columns import (
     INDUSTRY_WORDS,
@@ -50,8 +50,6 @@ DATE_FORMAT = "yyyy-mm-dd"
 INVEST_GROUP = "投资情况（万元）"
 DATES_GROUP = "时间节点"
 TITLE_ROW, SUBTITLE_ROW, HEADER_TOP, HEADER_BOTTOM, FIRST_DATA_ROW = 1, 2, 3, 4, 5
-# Text a spreadsheet could take for a formula (CSV/DDE injection: "=cmd|' /C calc'!A0").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CHUNK = 2000
 
 
@@ -220,14 +218,8 @@ _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def _put(ws: Any, row: int, col: int, value: Any, column: Column) -> None:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = ws.cell(row=row, column=col, value=None if value == "" else value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        # User text is never a formula: stored as a string cell (openpyxl would write "=…" as
-        # a formula), and quote-prefixed so Excel/WPS keep it text when someone edits the cell.
-        cell.data_type = "s"
-        cell.quotePrefix = True
+    cell = ws.cell(row=row, column=col)
+    put_value(cell, None if value == "" else value)  # user text is never a formula
     if column.kind == "money":
         cell.number_format = MONEY_FORMAT
     elif column.kind == "rate":

@@ -22,13 +22,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from taizhang.core.audit.models import AuditEvent
+from taizhang.core.sheets.safe_cells import is_formula_like, put_value
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 1_000_000  # one xlsx sheet holds 1,048,576 rows
-
-
-def is_formula_like(value: str) -> bool:
-    return value.startswith(FORMULA_STARTS)
 
 
 def csv_safe(value: Any) -> Any:
@@ -106,12 +102,7 @@ def write_xlsx(events: QuerySet[AuditEvent], out: IO[bytes] | str) -> int:
     for row in rows(events):
         count += 1
         for col, value in enumerate(row, start=1):
-            cell = ws.cell(count + 1, col)
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # user text, never a formula
-                if is_formula_like(value):
-                    cell.quotePrefix = True  # Excel's own "this is text" prefix
+            put_value(ws.cell(count + 1, col), value)
     wb.save(out)
     return count
 
