@@ -59,7 +59,7 @@ def plain(value: Any) -> Any:
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """The concrete field values of `obj` as JSON-ready data (foreign keys as ids)."""
     concrete = {f.name: f for f in obj._meta.concrete_fields}
-    names = fields or list(concrete)
+    names = list(concrete) if fields is None else list(fields)
     return {name: plain(getattr(obj, concrete[name].attname)) for name in names}
 
 

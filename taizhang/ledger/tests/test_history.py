@@ -88,8 +88,8 @@ def _two_versions(world):
     return report, events[0], events[-1]
 
 
-def _revert(client, report, version, latest, reason="typo"):
-    return client.post(reverse("ledger:history-revert", args=["report", report.pk, version.pk]),
+def _revert(client, report, version, latest, reason="typo", kind="report"):
+    return client.post(reverse("ledger:history-revert", args=[kind, report.pk, version.pk]),
                        {"reason": reason, "latest": str(latest.pk)}, follow=True)
 
 
@@ -224,3 +224,26 @@ def test_approved_report_is_reopened_then_reverted_then_reviewed_again(world):
                    .values_list("action", "reverts_id"))
     assert actions[-4:] == [("report.reopened", None), ("report.updated", first.pk),
                             ("report.submitted", None), ("report.approved", None)]
+
+
+def test_a_version_followed_only_by_stage_changes_has_nothing_to_restore(client, world):
+    # Stage changes are not restored by a revert: with nothing else changed since, the revert
+    # must say so, not fail on an empty field list.
+    from taizhang.ledger.choices import Stage
+    from taizhang.ledger.services.projects import change_stage
+
+    project = world.alice_project
+    project.refresh_from_db()
+    update_project(project, actor=world.office, expected_version=project.version,
+                   changes={"planned_total": Decimal("61000")})
+    version = AuditEvent.objects.for_object(project).order_by("-id").first()
+    project.refresh_from_db()
+    from datetime import date
+
+    change_stage(project, Stage.ON_HOLD, actor=world.office, effective_date=date(2022, 8, 1),
+                 reason="停工待审", expected_version=project.version)
+    newest = AuditEvent.objects.for_object(project).order_by("-id").first()
+    assert newest.action == "project.stage_changed"
+    page = _revert(_english(client, world.office), project, version, newest, kind="project")
+    assert page.status_code == 200
+    assert "Nothing a revert can restore differs" in page.content.decode()
