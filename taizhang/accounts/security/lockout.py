@@ -127,7 +127,7 @@ def _require_office_over(actor: Any, user: User | None = None) -> None:
 def users_for_office(actor: Any) -> Any:
     """Accounts an office may unlock: its division and everything below."""
     _require_office_over(actor)
-    users = User.objects.select_related("division")
+    users = User.objects.select_related("division", "person")
     if actor.is_superuser:
         return users
     if actor.division is None:
