@@ -51,6 +51,14 @@ def to_halfwidth(s: str) -> str:
     return s.translate(_HALFWIDTH)
 
 
+_ONLY_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]*")
+
+
+def is_blank_text(value: str) -> bool:
+    """True when ``clean_text`` would leave nothing (a fast test for the importer's hot path)."""
+    return _ONLY_INVISIBLE.fullmatch(value) is not None
+
+
 def clean_text(value: object) -> str:
     """Render a cell as display text with stray whitespace removed.
 

@@ -594,3 +594,13 @@ def test_parse_date_rejects(value: object, code: str) -> None:
         parse_date(value)
     assert info.value.code == code
     assert info.value.value == value or value != value  # NaN is not equal to itself
+
+
+@pytest.mark.parametrize("text", ["", " ", "\u3000", "\u200b\ufeff", "\x01", "\x7f", "\t\x00\n",
+                                  "a", " 0 ", "\x01x", "—"])
+def test_is_blank_text_agrees_with_clean_text(text):
+    # The importer tests blank cells with the fast check; it must see what clean_text sees
+    # (a cell of control characters only is blank, not a bad number).
+    from taizhang.core.sheets.normalize import clean_text, is_blank_text
+
+    assert is_blank_text(text) == (clean_text(text) == "")

@@ -27,6 +27,7 @@ from taizhang.core.sheets import (
     parse_decimal,
     to_halfwidth,
 )
+from taizhang.core.sheets.normalize import is_blank_text
 from taizhang.ledger.importing import columns as C
 from taizhang.ledger.importing.result import ImportTotals, RowError, SheetTotals
 from taizhang.ledger.importing.source import SheetSource
@@ -36,8 +37,6 @@ _NO_DATE = frozenset({"待定", "未定", "暂定", "暂无", "无", "未开工"
 _MAX_LENGTH = {"code": 24, "name": 200, "owner": 128, "address": 200, "unit": 128,
                "contact_name": 64, "contact_phone": 32, "township": 64}
 _PHONE = re.compile(r"(?:\+?86[- ]?)?(1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|\d{7,8})")
-#: What ``clean_text`` strips away entirely.
-_ONLY_SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]*")
 _LEADER_BRACKET = re.compile(r"(.+?)\s*\((.*?)\)")
 _LEADER_SPACE = re.compile(r"(\S+)\s+(.+)")
 _LIST_SPLIT_OR_BRACKET = re.compile(r"[、,，;；/]+|[()]")
@@ -298,7 +297,7 @@ def _record(sheet: str, hmap: HeaderMap, number: int, cells: list[object],
         raw = hmap.cell(cells, name)
         record.raw[name] = raw
         if raw is None or name in C.IGNORED_FIELDS or (
-                type(raw) is str and _ONLY_SPACE.fullmatch(raw)):
+                type(raw) is str and is_blank_text(raw)):
             continue  # blank as clean_text sees it (a number or date never is)
         record.filled.add(name)
         errors += _parse_cell(record, name, raw, hmap)
