@@ -32,12 +32,12 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import ExpressionWrapper, F, QuerySet
 
+from taizhang.core.money import wan
 from taizhang.core.periods import Period
 from taizhang.ledger.choices import Batch, ReportStatus
 from taizhang.ledger.models import AnnualPlan, MonthlyReport, Project
 
 FLAGS = [f"f_{b}" for b in (Batch.STARTING, Batch.BUILDING, Batch.PRODUCING)]
-CENT = Decimal("0.01")
 # SQLite hands sums of decimal columns back as binary floats; this is how Django reads them
 # (15 significant digits), then the amount is rounded to the cent it is made of.
 _SQLITE_DECIMAL = Context(prec=15)
@@ -133,8 +133,6 @@ def _sqlite_one_pass(names: _Names, p: str, inner_params: list[Any],
 
 def money(value: Any) -> Decimal:
     """A summed amount from either database as an exact Decimal in 万元 (None → 0.00)."""
-    if value is None:
-        return Decimal("0.00")
     if isinstance(value, float):
         value = _SQLITE_DECIMAL.create_decimal_from_float(value)
-    return Decimal(value).quantize(CENT)
+    return wan(value)

@@ -8,7 +8,7 @@ batch flags. Pages that show figures on every request take them through stats/ca
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
@@ -84,7 +84,8 @@ class LedgerStats:
         rate = self.completion_rate
         if rate is None:
             return None
-        return ((rate - self.time_progress) * PERCENT).quantize(Decimal("0.01"))
+        points = (rate - self.time_progress) * PERCENT
+        return points.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     @property
     def since_start_share(self) -> Decimal | None:
