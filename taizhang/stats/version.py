@@ -44,9 +44,3 @@ def bump(using: str = DEFAULT_DB_ALIAS) -> None:
 
 def on_figures_may_change(sender: Any, *, using: str, **kwargs: Any) -> None:
     bump(using)
-
-
-def on_model_write(sender: Any, *, using: str, **kwargs: Any) -> None:
-    """A division or organization saved outside the services (the admin): its name and path
-    are what the list filters join on, so the figures of a filter may change."""
-    bump(using)

@@ -33,6 +33,7 @@ from taizhang.ledger.services.reports import (
 from taizhang.ledger.tests.sheets_factory import ledger_grid, to_xlsx
 from taizhang.stats import version
 from taizhang.stats.cache import cache_key
+from taizhang.stats.models import DataVersion
 
 JULY = Period(2022, 7)
 
@@ -182,12 +183,18 @@ def test_the_version_changes_with_the_write_and_only_if_it_commits(world):
     assert version.current() != before
 
 
-def test_an_organization_renamed_outside_the_services_changes_the_version(world):
-    # The owner-name filter joins organizations; the admin saves them without the services.
+def test_an_organization_renamed_in_the_admin_changes_the_version(world):
+    # The owner-name filter joins organizations; the admin saves them through the account
+    # services, whose audit event moves the version (one bump, in the same transaction).
+    from taizhang.accounts.services import save_account_object
+
+    root = User.objects.create_superuser("root2", password="pw-root-123456")
     before = version.current()
+    changes = DataVersion.objects.get().changes
     world.alice_org.name = "燕山钢铁集团"
-    world.alice_org.save()
+    save_account_object(world.alice_org, actor=root)
     assert version.current() != before
+    assert DataVersion.objects.get().changes == changes + 1
 
 
 def test_user_events_leave_the_version_alone_account_objects_move_it(client, world):
