@@ -32,7 +32,6 @@ from taizhang.ledger.models import (
 from taizhang.ledger.services import keylists, plans, projects, reports
 from taizhang.ledger.services.revert import revert_to
 from taizhang.ledger.tests.sheets_factory import ledger_grid, to_xlsx
-from taizhang.ledger.views.audit import visible_events
 from taizhang.stats.service import compute
 
 from .conftest import ACCOUNTS, CHANGE, OFFICE, PERSONAS, REPORT, VIEW, Matrix, png_upload
@@ -98,7 +97,7 @@ def test_audit_export_holds_only_the_scope(matrix):
     """The inspectors' export: an office's own projects and their reports; nothing for others."""
     reports_of = {r.pk: r.project_id for r in MonthlyReport.objects.all()}
     for who in PERSONAS:
-        events = visible_events(matrix.users[who])
+        events = AuditEvent.objects.restrict(matrix.users[who], "view")
         project_ids = {int(i) for i in events.filter(object_type="ledger.project")
                        .values_list("object_id", flat=True)}
         report_ids = {int(i) for i in events.filter(object_type="ledger.monthlyreport")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Cast
@@ -79,7 +80,12 @@ class AuditEvent(models.Model):
             return models.Q()
         if action != "view" or not user.is_office or user.division_id is None:
             return NOTHING
-        q = models.Q(actor__division__path__startswith=user.division.path)
+        in_division = {"division__path__startswith": user.division.path}
+        # Events by its people, and about its people's accounts (failed logins, lockouts).
+        q = models.Q(actor__division__path__startswith=user.division.path) | models.Q(
+            object_type="accounts.user",
+            object_id__in=get_user_model()._default_manager.filter(**in_division).annotate(
+                audit_object_id=Cast("pk", models.CharField())).values("audit_object_id"))
         for model in apps.get_models():
             if model is AuditEvent or not hasattr(model, "scope_q"):
                 continue

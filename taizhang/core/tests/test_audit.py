@@ -155,3 +155,24 @@ def test_xlsx_export_drops_characters_xlsx_forbids(tmp_path):
     assert write_xlsx(AuditEvent.objects.all(), str(path)) == 1
     values = {c.value for row in load_workbook(path).active.iter_rows(min_row=2) for c in row}
     assert {"bell", "=ab"} <= values
+
+
+def test_an_office_sees_failed_logins_of_its_own_people_only(world):
+    # Recorded with no actor (nobody logged in): the admin trail and the inspectors' export
+    # both show them to the office of the account's division, and to no other office.
+    from taizhang.accounts.choices import DivisionLevel, Role
+    from taizhang.accounts.models import Division, User
+    from taizhang.core.audit.service import record
+
+    other = Division.objects.create(code="130281", name="遵化市", level=DivisionLevel.COUNTY,
+                                    parent=world.county.parent)
+    stranger = User.objects.create_user("zunhua", role=Role.OWNER, division=other)
+    other_office = User.objects.create_user("zunhua-office", role=Role.OFFICE_ADMIN,
+                                            division=other)
+    ours = record("auth.login_failed", world.alice, actor=None)
+    theirs = record("auth.login_failed", stranger, actor=None)
+    seen = set(AuditEvent.objects.restrict(world.office, "view").values_list("pk", flat=True))
+    assert ours.pk in seen and theirs.pk not in seen
+    seen = set(AuditEvent.objects.restrict(other_office, "view").values_list("pk", flat=True))
+    assert theirs.pk in seen and ours.pk not in seen
+    assert not AuditEvent.objects.restrict(world.bob, "view").exists()
