@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
@@ -56,11 +57,21 @@ def plain(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _attnames(model: type[models.Model]) -> dict[str, str]:
+    """Field name → attribute name of a model's concrete fields, worked out once per model."""
+    return {f.name: f.attname for f in model._meta.concrete_fields}
+
+
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """The concrete field values of `obj` as JSON-ready data (foreign keys as ids)."""
-    concrete = {f.name: f for f in obj._meta.concrete_fields}
-    names = list(concrete) if fields is None else list(fields)
-    return {name: plain(getattr(obj, concrete[name].attname)) for name in names}
+    attnames = _attnames(type(obj))
+    names = attnames if fields is None else fields
+    return {name: value if type(value := getattr(obj, attnames[name])) in _AS_IS
+            else plain(value) for name in names}
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:

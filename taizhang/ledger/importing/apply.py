@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taizhang.core.audit.service import diff, plain, record, record_many, snapshot
+from taizhang.core.audit.service import diff, record, record_many, snapshot
 from taizhang.ledger.choices import MembershipStatus, ReportStatus
 from taizhang.ledger.importing.bulk import insert
 from taizhang.ledger.importing.ops import ImportPlan, ProjectOp
@@ -39,11 +39,11 @@ def _create_names(plan: ImportPlan, actor: Any) -> None:
     orgs, plan.fresh_orgs = plan.fresh_orgs, []
     insert(orgs)
     record_many("organization.created", orgs, actor=actor,
-                changes_for=_snapshots(orgs))
+                changes_for={o.pk: snapshot(o) for o in orgs})
     people, plan.fresh_people = plan.fresh_people, []
     insert(people)
     record_many("person.created", people, actor=actor,
-                changes_for=_snapshots(people))
+                changes_for={p.pk: snapshot(p) for p in people})
     for (level, kind), key_list in list(plan.key_lists.items()):
         if key_list is None:
             key_list, created = KeyList.objects.get_or_create(
@@ -62,7 +62,7 @@ def _create_projects(ops: list[ProjectOp], actor: Any, reason: str) -> None:
         projects.append(op.project)
     insert(projects)
     record_many("project.created", projects, actor=actor,
-                changes_for=_snapshots(projects))
+                changes_for={p.pk: snapshot(p) for p in projects})
     # The stage a new project starts in, like a move from "" (its dates are in op.values).
     insert([
         StageChange(project=op.project, from_stage=from_stage, to_stage=to_stage,
@@ -224,19 +224,6 @@ def finish(plan: ImportPlan, *, actor: Any, reason: str, counts: dict[str, int])
 
 def import_reason(filename: str) -> str:
     return _("Imported from %(file)s") % {"file": filename}
-
-
-_AS_IS = frozenset({str, int, bool, type(None)})
-
-
-def _snapshots(objs: list[Any]) -> dict[Any, dict[str, Any]]:
-    """pk → ``snapshot(obj)`` of new objects of one model, the field list worked out once."""
-    if not objs:
-        return {}
-    fields = [(f.name, f.attname) for f in objs[0]._meta.concrete_fields]
-    return {obj.pk: {name: value if type(value := getattr(obj, attname)) in _AS_IS
-                     else plain(value) for name, attname in fields}
-            for obj in objs}
 
 
 def _saved(op: ProjectOp) -> Project:
