@@ -14,6 +14,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
+from taizhang.accounts.identity import ensure_username_free
+from taizhang.accounts.models import User
 from taizhang.core.audit.service import diff, plain, record
 
 _SECRET_HINTS = ("password", "secret", "token", "otp", "totp", "key")
@@ -67,6 +69,8 @@ def save_account_object(obj: models.Model, *, actor: Any, before: dict[str, Any]
     """
     creating = obj.pk is None or not type(obj)._base_manager.filter(pk=obj.pk).exists()
     _require(actor, obj, "add" if creating else "change")
+    if isinstance(obj, User):  # a new name, or a rename, must not be an existing identity
+        ensure_username_free(obj.username, exclude_pk=None if creating else obj.pk)
     secrets_before = {}
     if not creating:
         stored = type(obj)._base_manager.filter(pk=obj.pk).values(*_secret_fields(type(obj)))

@@ -89,7 +89,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST)
     address = lockout.client_address(request)
     username = request.POST.get("username", "").strip()
-    known = User.objects.filter(username=username).first()
+    # Any spelling of a locked account's name (case, full-width letters) meets its lock.
+    known = User.objects.for_login(username)
     error = ""
     if lockout.address_locked(address):
         error = _address_message()
