@@ -34,14 +34,17 @@ def client_address(request: HttpRequest) -> str | None:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         hops = [h for h in hops if h]
         if len(hops) >= proxies:
-            return _valid_ip(hops[-proxies])
-    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+            return valid_address(hops[-proxies])
+    return valid_address(request.META.get("REMOTE_ADDR", ""))
 
 
-def _valid_ip(value: str) -> str | None:
+def valid_address(value: str) -> str | None:
+    """`value` if it is an IPv4 or IPv6 address, else None."""
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_ipv46_address
 
+    if len(value) > 45:  # the longest text form of an IPv6 address
+        return None
     try:
         validate_ipv46_address(value)
     except ValidationError:
