@@ -118,6 +118,22 @@ def login_view(request: HttpRequest) -> HttpResponse:
                   {"form": form, "next": next_url, "error": error}, status=200)
 
 
+def _check_code(request: HttpRequest, user: User, code: str, address: str | None) -> str:
+    """The second step's code: "" when accepted, else the message to show."""
+    check = second_factor.verify(user, code, address=address)
+    if check is second_factor.CodeCheck.ACCEPTED:
+        del request.session[_PENDING]
+        return ""
+    if check is second_factor.CodeCheck.REUSED:
+        return _("This code has just been used. Wait until the app shows the next code (a new "
+                 "one comes every 30 seconds) and enter that one.")
+    outcome = lockout.register_failure(user.username, address, reason="second factor")
+    if outcome.user_locked:
+        request.session.pop(_PENDING, None)
+        return _locked_message(User.objects.get(pk=user.pk))
+    return _("The code is not correct. Enter the current code from the app.")
+
+
 @sensitive_post_parameters("code")
 @csrf_protect
 @never_cache
@@ -138,16 +154,10 @@ def login_verify(request: HttpRequest) -> HttpResponse:
         elif lockout.user_locked(user):
             request.session.pop(_PENDING, None)
             error = _locked_message(user)
-        elif second_factor.verify(user, form.cleaned_data["code"]):
-            del request.session[_PENDING]
-            return _complete_login(request, user, pending["backend"], pending["next"])
         else:
-            outcome = lockout.register_failure(user.username, address, reason="second factor")
-            if outcome.user_locked:
-                request.session.pop(_PENDING, None)
-                error = _locked_message(User.objects.get(pk=user.pk))
-            else:
-                error = _("The code is not correct. Enter the current code from the app.")
+            error = _check_code(request, user, form.cleaned_data["code"], address)
+            if not error:
+                return _complete_login(request, user, pending["backend"], pending["next"])
     return render(request, "accounts/login_verify.html", {"form": form, "error": error})
 
 
