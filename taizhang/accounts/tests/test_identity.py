@@ -129,7 +129,7 @@ def test_the_admin_refuses_a_name_only_case_folding_matches(client, root, world)
     client.force_login(root)
     response = client.post(reverse("admin:accounts_user_add"), _add_form("STRASSE"))
     assert response.status_code == 200
-    assert "already taken by straße" in str(response.context["adminform"].form.errors)
+    assert "该用户名已被 straße 使用" in str(response.context["adminform"].form.errors)
     assert not User.objects.filter(username="STRASSE").exists()
 
 
@@ -154,7 +154,7 @@ def test_the_service_refuses_a_user_named_like_an_existing_one(leader, root):
 
     with pytest.raises(ValidationError) as refused:
         save_account_object(User(username="ｌｅａｄｅｒ"), actor=root)
-    assert "already taken by leader" in str(refused.value.message_dict["username"])
+    assert "该用户名已被 leader 使用" in str(refused.value.message_dict["username"])
     renamed = User.objects.get(username="root")
     renamed.username = "Leader"
     with pytest.raises(ValidationError):
