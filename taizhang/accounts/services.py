@@ -19,7 +19,8 @@ from taizhang.accounts.models import User
 from taizhang.core.audit.service import diff, plain, record
 
 _SECRET_HINTS = ("password", "secret", "token", "otp", "totp", "key")
-_NOT_CHANGES = {"last_login", "date_joined"}
+# Not changes of their own: login times, and the username's identity (derived from it).
+_NOT_CHANGES = {"last_login", "date_joined", "username_key"}
 
 
 def _audited_fields(model: type[models.Model]) -> list[str]:
@@ -31,7 +32,7 @@ def _audited_fields(model: type[models.Model]) -> list[str]:
 
 def _secret_fields(model: type[models.Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields
-            if any(h in f.name.lower() for h in _SECRET_HINTS)]
+            if f.name not in _NOT_CHANGES and any(h in f.name.lower() for h in _SECRET_HINTS)]
 
 
 def audit_snapshot(obj: models.Model) -> dict[str, Any]:

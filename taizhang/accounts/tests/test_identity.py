@@ -12,6 +12,7 @@ from taizhang.accounts.identity import login_key
 from taizhang.accounts.models import LoginFailure, User
 from taizhang.accounts.security.passwords import mark_password_as_chosen
 from taizhang.accounts.tests.helpers import english, events, post_login
+from taizhang.core.audit.models import AuditEvent
 
 SPELLINGS = ["ｌｅａｄｅｒ", "lｅader", "LEADER", "Leader", " leader "]
 
@@ -147,6 +148,8 @@ def test_the_admin_refuses_renaming_a_user_to_an_existing_identity(client, leade
     assert response.status_code == 302
     victor = User.objects.get(pk=world.victor.pk)
     assert (victor.username, victor.username_key) == ("Victor", "victor")
+    [renamed] = AuditEvent.objects.for_object(victor).filter(action="user.updated")
+    assert renamed.changes == {"username": ["victor", "Victor"]}
 
 
 def test_the_service_refuses_a_user_named_like_an_existing_one(leader, root):
