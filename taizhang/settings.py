@@ -137,7 +137,8 @@ TAIZHANG_TOTP_ISSUER = envstr("TAIZHANG_TOTP_ISSUER", "taizhang")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+    # Ours: Django's own message has no Chinese translation (accounts/security/passwords.py).
+    {"NAME": "taizhang.accounts.security.passwords.MinimumLengthValidator",
      "OPTIONS": {"min_length": TAIZHANG_PASSWORD_MIN_LENGTH}},
     {"NAME": "taizhang.accounts.security.passwords.CharacterClassValidator",
      "OPTIONS": {"min_classes": TAIZHANG_PASSWORD_CHARACTER_CLASSES}},

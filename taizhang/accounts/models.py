@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.accounts import identity
 from taizhang.accounts.choices import DivisionLevel, OrganizationKind, Role
 from taizhang.core.codes import validate_division_code, validate_uscc
 from taizhang.core.periods import Period, PeriodError
@@ -90,7 +92,22 @@ class Person(models.Model):
         return f"{self.name}（{self.title}）" if self.title else self.name
 
 
+class UserManager(DjangoUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Authentication, createsuperuser and natural keys find the account by its identity."""
+        return self.get(username_key=identity.login_key(username or ""))
+
+    def for_login(self, username: str) -> User | None:
+        """The account a typed username stands for, whatever its case or letter width."""
+        return self.filter(username_key=identity.login_key(username)).first()
+
+
 class User(AbstractUser):
+    # The identity of `username` (accounts/identity.py): unique, so two spellings of one name
+    # can never be two accounts, whatever path created them.
+    # Longer than `username`: case folding may lengthen a name (ß → ss).
+    username_key = models.CharField(max_length=identity.KEY_MAX_LENGTH, unique=True,
+                                    editable=False)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
     person = models.ForeignKey(
         Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT,
@@ -121,9 +138,27 @@ class User(AbstractUser):
                                          editable=False)
     totp_last_step = models.BigIntegerField(default=0, editable=False)
 
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    @classmethod
+    def normalize_username(cls, username: Any) -> Any:
+        return identity.normalize_username(username) if isinstance(username, str) else username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.username:  # empty: the form has already refused it
+            identity.ensure_username_free(self.username, exclude_pk=self.pk)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.username_key = identity.login_key(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_key"}
+        super().save(*args, **kwargs)
 
     def set_password(self, raw_password: str | None) -> None:
         # A password set by anyone but the user (admin, office, import) must be changed at the
@@ -216,7 +251,9 @@ class LoginFailure(models.Model):
     Kept in the database so every application host sees the same counts.
     """
 
-    username = models.CharField(_("username tried"), max_length=150, db_index=False)
+    # The identity tried (accounts/identity.py), so every spelling counts against one account.
+    username = models.CharField(_("username tried"), max_length=identity.KEY_MAX_LENGTH,
+                                db_index=False)
     address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     at = models.DateTimeField(_("time"), default=timezone.now)
     cleared = models.BooleanField(_("cleared"), default=False)

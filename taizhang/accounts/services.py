@@ -14,10 +14,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
+from taizhang.accounts.identity import ensure_username_free
+from taizhang.accounts.models import User
 from taizhang.core.audit.service import diff, plain, record
 
 _SECRET_HINTS = ("password", "secret", "token", "otp", "totp", "key")
-_NOT_CHANGES = {"last_login", "date_joined"}
+# Not changes of their own: login times, and the username's identity (derived from it).
+_NOT_CHANGES = {"last_login", "date_joined", "username_key"}
 
 
 def _audited_fields(model: type[models.Model]) -> list[str]:
@@ -29,7 +32,7 @@ def _audited_fields(model: type[models.Model]) -> list[str]:
 
 def _secret_fields(model: type[models.Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields
-            if any(h in f.name.lower() for h in _SECRET_HINTS)]
+            if f.name not in _NOT_CHANGES and any(h in f.name.lower() for h in _SECRET_HINTS)]
 
 
 def audit_snapshot(obj: models.Model) -> dict[str, Any]:
@@ -67,6 +70,8 @@ def save_account_object(obj: models.Model, *, actor: Any, before: dict[str, Any]
     """
     creating = obj.pk is None or not type(obj)._base_manager.filter(pk=obj.pk).exists()
     _require(actor, obj, "add" if creating else "change")
+    if isinstance(obj, User):  # a new name, or a rename, must not be an existing identity
+        ensure_username_free(obj.username, exclude_pk=None if creating else obj.pk)
     secrets_before = {}
     if not creating:
         stored = type(obj)._base_manager.filter(pk=obj.pk).values(*_secret_fields(type(obj)))

@@ -11,7 +11,8 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -89,7 +90,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST)
     address = lockout.client_address(request)
     username = request.POST.get("username", "").strip()
-    known = User.objects.filter(username=username).first()
+    # Any spelling of a locked account's name (case, full-width letters) meets its lock.
+    known = User.objects.for_login(username)
     error = ""
     if lockout.address_locked(address):
         error = _address_message()
@@ -116,6 +118,22 @@ def login_view(request: HttpRequest) -> HttpResponse:
                   {"form": form, "next": next_url, "error": error}, status=200)
 
 
+def _check_code(request: HttpRequest, user: User, code: str, address: str | None) -> str:
+    """The second step's code: "" when accepted, else the message to show."""
+    check = second_factor.verify(user, code, address=address)
+    if check is second_factor.CodeCheck.ACCEPTED:
+        del request.session[_PENDING]
+        return ""
+    if check is second_factor.CodeCheck.REUSED:
+        return _("This code has just been used. Wait until the app shows the next code (a new "
+                 "one comes every 30 seconds) and enter that one.")
+    outcome = lockout.register_failure(user.username, address, reason="second factor")
+    if outcome.user_locked:
+        request.session.pop(_PENDING, None)
+        return _locked_message(User.objects.get(pk=user.pk))
+    return _("The code is not correct. Enter the current code from the app.")
+
+
 @sensitive_post_parameters("code")
 @csrf_protect
 @never_cache
@@ -136,16 +154,10 @@ def login_verify(request: HttpRequest) -> HttpResponse:
         elif lockout.user_locked(user):
             request.session.pop(_PENDING, None)
             error = _locked_message(user)
-        elif second_factor.verify(user, form.cleaned_data["code"]):
-            del request.session[_PENDING]
-            return _complete_login(request, user, pending["backend"], pending["next"])
         else:
-            outcome = lockout.register_failure(user.username, address, reason="second factor")
-            if outcome.user_locked:
-                request.session.pop(_PENDING, None)
-                error = _locked_message(User.objects.get(pk=user.pk))
-            else:
-                error = _("The code is not correct. Enter the current code from the app.")
+            error = _check_code(request, user, form.cleaned_data["code"], address)
+            if not error:
+                return _complete_login(request, user, pending["backend"], pending["next"])
     return render(request, "accounts/login_verify.html", {"form": form, "error": error})
 
 
@@ -230,6 +242,15 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", context)
 
 
+def _account_posted(users: QuerySet[User], raw: str) -> User:
+    """The account a button names by id; anything else (text, a huge number, an account out
+    of the office's reach) is "not found", never a server error."""
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        raise Http404
+    return get_object_or_404(users, pk=int(raw))
+
+
 @login_required
 def lockouts(request: HttpRequest) -> HttpResponse:
     """The office sees locked accounts in its division and refused addresses, and unlocks;
@@ -237,20 +258,24 @@ def lockouts(request: HttpRequest) -> HttpResponse:
     users = lockout.users_for_office(request.user)
     if request.method == "POST":
         if "user" in request.POST:
-            target = get_object_or_404(users, pk=request.POST.get("user", "0") or 0)
+            target = _account_posted(users, request.POST["user"])
             lockout.unlock_user(target, actor=request.user)
             messages.success(request, _("%(name)s is unlocked.") % {"name": target.username})
         elif "reset_totp" in request.POST:
-            target = get_object_or_404(users.exclude(pk=request.user.pk),
-                                       pk=request.POST.get("reset_totp", "0") or 0)
+            target = _account_posted(users.exclude(pk=request.user.pk),
+                                     request.POST["reset_totp"])
             second_factor.disable(target, actor=request.user)
             messages.success(request, _("The second factor of %(name)s is reset; they set it "
                                         "up again at their next login.")
                              % {"name": target.username})
         elif "address" in request.POST:
-            address = request.POST.get("address", "")[:45]
-            lockout.unlock_address(address, actor=request.user)
-            messages.success(request, _("%(address)s may log in again.") % {"address": address})
+            address = lockout.valid_address(request.POST["address"].strip())
+            if address is None:
+                messages.error(request, _("That is not a network address."))
+            else:
+                lockout.unlock_address(address, actor=request.user)
+                messages.success(request, _("%(address)s may log in again.")
+                                 % {"address": address})
         return redirect("accounts:lockouts")
     locked = [u for u in users.filter(locked_at__isnull=False).order_by("-locked_at")
               if lockout.user_locked(u)]

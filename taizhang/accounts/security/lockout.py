@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from taizhang.accounts.identity import login_key
 from taizhang.accounts.models import LoginFailure, User
 from taizhang.core.audit.service import record
 
@@ -33,14 +34,17 @@ def client_address(request: HttpRequest) -> str | None:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         hops = [h for h in hops if h]
         if len(hops) >= proxies:
-            return _valid_ip(hops[-proxies])
-    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+            return valid_address(hops[-proxies])
+    return valid_address(request.META.get("REMOTE_ADDR", ""))
 
 
-def _valid_ip(value: str) -> str | None:
+def valid_address(value: str) -> str | None:
+    """`value` if it is an IPv4 or IPv6 address, else None."""
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_ipv46_address
 
+    if len(value) > 45:  # the longest text form of an IPv6 address
+        return None
     try:
         validate_ipv46_address(value)
     except ValidationError:
@@ -85,15 +89,23 @@ class FailureOutcome:
 @transaction.atomic
 def register_failure(username: str, address: str | None, *, reason: str = "password"
                      ) -> FailureOutcome:
-    """Store a failed login, audit it, and lock the account when it reaches the limit."""
-    failure = LoginFailure.objects.create(username=username[:150], address=address)
-    user = User.objects.select_for_update().filter(username=username).first()
+    """Store a failed login, audit it, and lock the account when it reaches the limit.
+
+    `username` is what was typed: the failure counts against the identity it stands for
+    (accounts/identity.py), so `ＬＥＡＤＥＲ` and `leader` fill one account's count.
+    """
+    key = login_key(username)
+    failure = LoginFailure.objects.create(username=key, address=address)
+    user = User.objects.select_for_update().filter(username_key=key).first()
     subject: Any = user or failure
-    record("auth.login_failed", subject, actor=None, reason=reason,
-           changes={"username": username[:150], "address": address})
+    changes: dict[str, Any] = {"username": user.username if user else key, "address": address}
+    typed = username[:150]
+    if typed != changes["username"]:
+        changes["typed"] = typed  # another spelling: evidence worth keeping
+    record("auth.login_failed", subject, actor=None, reason=reason, changes=changes)
     locked_now = False
     if user is not None:
-        user.failed_logins = _recent(username=username)
+        user.failed_logins = _recent(username=key)
         limit = settings.TAIZHANG_LOGIN_MAX_FAILURES_PER_USER
         if limit > 0 and user.failed_logins >= limit and not user_locked(user):
             user.locked_at = timezone.now()
@@ -106,8 +118,8 @@ def register_failure(username: str, address: str | None, *, reason: str = "passw
 
 
 def register_success(user: User) -> None:
-    """A successful login starts the count for this username afresh."""
-    LoginFailure.objects.filter(username=user.username, cleared=False).update(cleared=True)
+    """A successful login starts the count for this account afresh."""
+    LoginFailure.objects.filter(username=user.username_key, cleared=False).update(cleared=True)
     if user.failed_logins or user.locked_at:
         user.failed_logins = 0
         user.locked_at = None
@@ -141,7 +153,7 @@ def unlock_user(user: User, *, actor: Any) -> None:
     _require_office_over(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
     was = {"locked_at": user.locked_at, "failed_logins": user.failed_logins}
-    LoginFailure.objects.filter(username=user.username, cleared=False).update(cleared=True)
+    LoginFailure.objects.filter(username=user.username_key, cleared=False).update(cleared=True)
     user.locked_at = None
     user.failed_logins = 0
     user.save(update_fields=["failed_logins", "locked_at"])

@@ -48,6 +48,19 @@ class CharacterClassValidator:
         ) % {"n": self.min_classes}
 
 
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with a message of our own: Django 5.2 reworded its message and the
+    Chinese catalogue shipped with it has no translation for the new words, so the Chinese
+    interface said "This password is too short" in English."""
+
+    def get_error_message(self) -> str:
+        return ngettext(
+            "This password is too short: it must have at least %(n)d character.",
+            "This password is too short: it must have at least %(n)d characters.",
+            self.min_length,
+        ) % {"n": self.min_length}
+
+
 def password_expired(user: User) -> bool:
     days = settings.TAIZHANG_PASSWORD_MAX_AGE_DAYS
     changed = user.password_changed_at

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 from django.conf import settings
@@ -43,21 +44,34 @@ def qr_code_data_uri(uri: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+class CodeCheck(enum.Enum):
+    ACCEPTED = "accepted"
+    # The right code, but its 30-second step was used already (replay protection): someone
+    # who knows the code, not a guess, so it does not count towards the lock. Typically a
+    # second person on a shared account; they wait for the next code.
+    REUSED = "reused"
+    WRONG = "wrong"
+
+
 @transaction.atomic
-def verify(user: User, code: str) -> bool:
+def verify(user: User, code: str, *, address: str | None = None) -> CodeCheck:
     """Accept a code once: the step it belongs to is remembered, so replaying it fails."""
     user = User.objects.select_for_update().get(pk=user.pk)
     step = totp.matching_step(user.totp_secret, code, after_step=user.totp_last_step)
-    if step is None:
-        return False
-    User.objects.filter(pk=user.pk).update(totp_last_step=step)
-    return True
+    if step is not None:
+        User.objects.filter(pk=user.pk).update(totp_last_step=step)
+        return CodeCheck.ACCEPTED
+    if totp.matching_step(user.totp_secret, code) is not None:
+        record("auth.totp_code_reused", user, actor=None, changes={"address": address})
+        return CodeCheck.REUSED
+    return CodeCheck.WRONG
 
 
 @transaction.atomic
 def confirm_enrolment(user: User, code: str) -> bool:
     """The first correct code from the app switches the second factor on."""
-    if not user.totp_secret or user.totp_confirmed or not verify(user, code):
+    if (not user.totp_secret or user.totp_confirmed
+            or verify(user, code) is not CodeCheck.ACCEPTED):
         return False
     user.refresh_from_db(fields=["totp_last_step"])
     user.totp_confirmed = True

@@ -154,3 +154,43 @@ def test_the_admin_login_goes_through_the_same_door(client, world):
 def test_the_admin_password_change_is_ours(client, world):
     client.force_login(world.office)
     assert client.get("/admin/password_change/")["Location"] == "/account/password/"
+
+
+HOSTILE_IDS = ["abc", "", " ", "1.5", "-1", "0", "0x10", "١٢", "²", "①", "\x00",
+               "99999999999999999999999", "9223372036854775808", "1e3", "1 OR 1=1"]
+
+
+def test_a_malformed_unlock_or_reset_is_not_found_never_a_server_error(client, world):
+    from taizhang.accounts.choices import Role
+
+    outsider = User.objects.create_user("outsider", role=Role.OWNER, division=world.town)
+    other_office = User.objects.create_user("town", role=Role.OFFICE_ADMIN, division=world.town)
+    for _ in range(3):
+        post_login(client, "alice", "wrong")
+    client.force_login(other_office)
+    unknown = str(User.objects.order_by("-pk").first().pk + 1000)
+    for field in ("user", "reset_totp"):
+        # alice is out of the town office's reach; `unknown` is nobody.
+        for value in [*HOSTILE_IDS, unknown, str(world.alice.pk)]:
+            response = client.post("/account/lockouts/", {field: value})
+            assert response.status_code == 404, (field, value)
+    assert User.objects.get(pk=world.alice.pk).locked_at is not None
+    assert not events("auth.unlocked") and not events("auth.totp_disabled")
+    # Its own people it reaches (with spaces around the id, as a hand-made form might send).
+    post_login(client, "outsider", "wrong")
+    assert client.post("/account/lockouts/", {"user": f" {outsider.pk} "}).status_code == 302
+
+
+def test_a_malformed_address_gets_a_message_not_a_server_error(client, world):
+    for i in range(6):
+        post_login(client, f"guess{i}", "wrong")
+    client.force_login(world.office)
+    english(client)
+    for value in ["abc", "1.2.3.4.5", "300.1.1.1", "x" * 10_000, "\x00", "", "::g"]:
+        response = client.post("/account/lockouts/", {"address": value}, follow=True)
+        assert response.status_code == 200, value
+        assert "That is not a network address." in response.content.decode(), value
+    assert not events("auth.address_unlocked")
+    assert LoginFailure.objects.filter(cleared=False).count() == 6
+    response = client.post("/account/lockouts/", {"address": " 127.0.0.1 "}, follow=True)
+    assert "127.0.0.1 may log in again." in response.content.decode()

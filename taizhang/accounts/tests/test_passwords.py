@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from taizhang.accounts.choices import Role
 from taizhang.accounts.models import User
@@ -123,3 +124,35 @@ def test_an_office_reset_forces_a_change_but_a_rehash_does_not(world):
     world.bob.password_changed_at = timezone.now()
     world.bob.check_password("pw-bob")  # may upgrade the hash; not a new password
     assert world.bob.password_changed_at is not None
+
+
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def test_every_password_rule_speaks_chinese_in_the_chinese_interface(world):
+    """Issue 8, #11: "Password too short" appeared in English in the Chinese interface."""
+    password_validation.get_default_password_validators.cache_clear()
+    said = []
+    with translation.override("zh-hans"):
+        for validator in password_validation.get_default_password_validators():
+            said.append(validator.get_help_text())
+            for weak in ("Ab1!", "alice", "onlylowercaseletters", "12345678901234",
+                         "password1234"):
+                try:
+                    validator.validate(weak, world.alice)
+                except ValidationError as exc:
+                    said.extend(exc.messages)
+    assert "密码太短：至少需要 10 个字符。" in said
+    assert len(said) > 10
+    assert [m for m in said if LATIN_WORD.search(m)] == []
+
+
+def test_the_password_change_page_says_too_short_in_chinese(client, issued):
+    client.force_login(issued)  # no language cookie: the default, Simplified Chinese
+    response = client.post("/account/password/", {
+        "old_password": "Issued-by-office-1", "new_password1": "short",
+        "new_password2": "short"})
+    errors = re.search(r'<ul class="errorlist"[^>]*>(.*?)</ul>', response.content.decode(),
+                       re.S).group(1)
+    assert "密码太短：至少需要 10 个字符。" in errors
+    assert not LATIN_WORD.search(re.sub(r"<[^>]+>", "", errors)), errors

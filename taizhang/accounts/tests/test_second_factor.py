@@ -137,3 +137,53 @@ def test_the_office_resets_a_lost_second_factor_within_its_division(client, worl
     assert not colleague.totp_confirmed
     [event] = events("auth.totp_disabled")
     assert event.actor == world.office and event.object_id == str(colleague.pk)
+
+
+def test_two_clerks_sharing_one_account_are_told_to_wait_and_do_not_lock_it(client, world,
+                                                                           settings):
+    """Finding 15: a code works once per 30 s per account; the second clerk with the same
+    code is told to wait for the next one, and that does not count towards the lock."""
+    from django.test import Client
+
+    settings.TAIZHANG_TOTP_REQUIRED_FOR_OFFICE = True
+    settings.TAIZHANG_LOGIN_MAX_FAILURES_PER_USER = 3
+    office = _enrol(client, world.office)
+    # Both phones show the code of `step` (one step ahead still counts if the clock turns).
+    step = totp.current_step()
+    User.objects.filter(pk=office.pk).update(totp_last_step=step - 1)
+    code = totp.code_at(office.totp_secret, step)
+    first, second = client, english(Client())
+    post_login(first, "office", "pw-office")
+    assert first.post("/login/verify/", {"code": code}).status_code == 302
+
+    post_login(second, "office", "pw-office")
+    for _ in range(5):
+        response = second.post("/login/verify/", {"code": code})
+        assert response.status_code == 200
+        assert "This code has just been used. Wait until the app shows the next code" in (
+            response.content.decode())
+    assert "_auth_user_id" not in second.session
+    office.refresh_from_db()
+    assert office.locked_at is None and office.failed_logins == 0
+    assert not LoginFailure.objects.exists()
+    reused = events("auth.totp_code_reused", object_id=str(office.pk))
+    assert len(reused) == 5 and reused[0].changes["address"] == "127.0.0.1"
+    # The next code lets the second clerk in; the first is still signed in.
+    response = second.post("/login/verify/", {"code": totp.code_at(office.totp_secret, step + 1)})
+    assert response.status_code == 302
+    assert first.get("/ledger/projects/").status_code == 200
+
+
+def test_a_wrong_code_still_counts_after_reused_ones(client, world, settings):
+    settings.TAIZHANG_LOGIN_MAX_FAILURES_PER_USER = 3
+    office = _enrol(client, world.office)
+    office.refresh_from_db()
+    used = totp.code_at(office.totp_secret, office.totp_last_step)
+    post_login(english(client), "office", "pw-office")
+    client.post("/login/verify/", {"code": used})
+    response = client.post("/login/verify/", {"code": "000000"})
+    assert "The code is not correct" in response.content.decode()
+    assert LoginFailure.objects.filter(username="office").count() == 1
+    for _ in range(2):
+        client.post("/login/verify/", {"code": "000000"})
+    assert User.objects.get(pk=office.pk).locked_at is not None

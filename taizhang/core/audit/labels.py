@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "auth.password_changed": _("Password changed"),
     "auth.totp_enabled": _("Second factor switched on"),
     "auth.totp_disabled": _("Second factor switched off"),
+    "auth.totp_code_reused": _("Second-factor code used again"),
     "auth.permission_denied": _("Access refused"),
 }
 

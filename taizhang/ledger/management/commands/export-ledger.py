@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 % {"codes": ", ".join(bad), "known": ", ".join(sorted(_LIST_CODES))})
         projects: QuerySet[Project] = Project.objects.all()
         if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
+            user = get_user_model().objects.for_login(options["user"])
             if user is None:
                 raise CommandError(_("No user %(name)s.") % {"name": options["user"]})
             projects = Project.objects.restrict(user, "view")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from taizhang.accounts.choices import Role
+from taizhang.accounts.identity import login_key
 from taizhang.core.periods import Period, PeriodError
 from taizhang.ledger.importing import ImportResult, import_ledger
 
@@ -24,7 +25,7 @@ def office_user(username: str | None) -> Any:
     """The named user, or the first active office administrator."""
     users = get_user_model().objects.filter(is_active=True)
     if username:
-        user = users.filter(username=username).first()
+        user = users.filter(username_key=login_key(username)).first()
         if user is None:
             raise CommandError(_("No active user %(name)s.") % {"name": username})
         return user

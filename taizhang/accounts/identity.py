@@ -1,0 +1,51 @@
+"""One identity per login name: the rule every login path, lock, counter and audit applies.
+
+Usernames are case-insensitive and compared after Unicode NFKC normalisation, so `leader`,
+`Leader`, `LEADER` and the full-width `ｌｅａｄｅｒ` are one account. A clerk reads `Leader`
+and `leader` as the same name; letting them be two accounts (or letting one lock not cover
+the other) is a trap. The name is still stored as the administrator typed it (NFKC), for
+display; `login_key` is what lookups, uniqueness and failure counts use. It is the same
+folding Django applies when it matches e-mail addresses for a password reset.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+# Room for a 150-character username after case folding (which may triple a character).
+KEY_MAX_LENGTH = 450
+
+
+def normalize_username(username: str) -> str:
+    """The stored spelling: NFKC (what Django's forms and AbstractBaseUser already apply)."""
+    return unicodedata.normalize("NFKC", username)
+
+
+def login_key(username: str) -> str:
+    """The identity a username stands for: NFKC, case-folded, trimmed.
+
+    NFKC again after case folding: folding can produce characters NFKC would rewrite, and
+    the key must be stable (login_key(login_key(x)) == login_key(x)).
+    """
+    folded = normalize_username(username).casefold()
+    return unicodedata.normalize("NFKC", folded).strip()[:KEY_MAX_LENGTH]
+
+
+def ensure_username_free(username: str, *, exclude_pk: int | None = None) -> None:
+    """Refuse a name that is another account's name in another spelling (or the same one)."""
+    from taizhang.accounts.models import User
+
+    taken = User.objects.filter(username_key=login_key(username))
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    clash = taken.values_list("username", flat=True).first()
+    if clash is not None:
+        raise ValidationError(
+            {"username": _("This username is already taken by %(name)s (usernames are the "
+                           "same whatever the case or the width of the letters).")
+             % {"name": clash}},
+            code="username_taken",
+        )
