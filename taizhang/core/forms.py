@@ -22,7 +22,10 @@ class MoneyField(forms.Field):
 
     widget = forms.TextInput
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, max_digits: int | None = None,
+                 decimal_places: int | None = None, **kwargs: Any) -> None:
+        # A model's DecimalField hands over its column's digits (an admin form); the cap and
+        # the two places above are the rules instead.
         super().__init__(*args, **kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off",
                                   "maxlength": "40"})

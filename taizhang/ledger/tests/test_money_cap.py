@@ -163,3 +163,21 @@ def test_a_total_row_is_bounded_by_a_million_amounts_at_the_cap():
     with pytest.raises(CellError):
         parse_money("9" * 100_000, yuan, total=True)
     assert parse_money("99999999.994", wan) == MAX_WAN  # rounds to the cap: accepted
+
+
+def test_the_admin_project_form_reads_and_caps_amounts_like_every_form(client, world):
+    world.office.is_staff = True
+    world.office.save()
+    client.force_login(world.office)
+    project = world.alice_project
+    url = f"/admin/ledger/project/{project.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: "" if (v := form[name].value()) is None else v for name in form.fields}
+    data.update({"plans-TOTAL_FORMS": "0", "plans-INITIAL_FORMS": "0",
+                 "plans-MIN_NUM_FORMS": "0", "plans-MAX_NUM_FORMS": "1000"})
+    response = client.post(url, {**data, "planned_total": str(OLD_CAP)})
+    (message,) = response.context["adminform"].form.errors["planned_total"]
+    assert SHOWN_CAP in message
+    client.post(url, {**data, "planned_total": "１,２３４.５"})  # as clerks type it
+    project.refresh_from_db()
+    assert project.planned_total == Decimal("1234.50")
