@@ -11,7 +11,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from taizhang.core.codes import PROJECT_CODE_RE
-from taizhang.core.money import CENT, MAX_TOTAL_WAN, MAX_WAN, ZERO, too_large_message
+from taizhang.core.money import (
+    CENT,
+    MAX_TOTAL_WAN,
+    MAX_WAN,
+    ZERO,
+    exceeds_cap,
+    too_large_message,
+)
 from taizhang.core.sheets import (
     CellError,
     DataRow,
@@ -127,7 +134,7 @@ def parse_money(value: object, unit: Decimal, *, total: bool = False) -> Decimal
     amount = number * unit
     if amount.adjusted() <= cap.adjusted():  # only a number of the cap's size is rounded
         amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
-    if amount > cap:
+    if exceeds_cap(amount, cap):
         raise CellError("too large", code=code, value=value)
     return amount
 
