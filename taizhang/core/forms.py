@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.core.money import MAX_WAN, wan
+from taizhang.core.money import exceeds_cap, too_large_message, wan
 from taizhang.core.sheets.errors import CellError
 from taizhang.core.sheets.normalize import parse_decimal
 
@@ -17,12 +17,15 @@ class MoneyField(forms.Field):
     """An amount in 万元 typed the way clerks type it: "1,234.56", "１２３４．５６", " 12 ".
 
     Parsed by the same rules as imported sheets, never through float; two places at most,
-    not negative, not larger than what both databases store exactly.
+    not negative, not over the cap (core/money.py).
     """
 
     widget = forms.TextInput
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, max_digits: int | None = None,
+                 decimal_places: int | None = None, **kwargs: Any) -> None:
+        # A model's DecimalField hands over its column's digits (an admin form); the cap and
+        # the two places above are the rules instead.
         super().__init__(*args, **kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off",
                                   "maxlength": "40"})
@@ -32,7 +35,7 @@ class MoneyField(forms.Field):
         if not text:
             return None
         if len(text) > 40:
-            raise forms.ValidationError(_("The amount is too large."), code="too_large")
+            raise forms.ValidationError(too_large_message(), code="too_large")
         try:
             amount = parse_decimal(text)
         except CellError as exc:
@@ -42,8 +45,8 @@ class MoneyField(forms.Field):
             return None
         if amount < 0:
             raise forms.ValidationError(_("The amount cannot be negative."), code="negative")
-        if amount > MAX_WAN:
-            raise forms.ValidationError(_("The amount is too large."), code="too_large")
+        if exceeds_cap(amount):
+            raise forms.ValidationError(too_large_message(), code="too_large")
         if amount != amount.quantize(Decimal("0.01")):
             raise forms.ValidationError(_("Use at most two decimals."), code="decimals")
         return wan(amount)

@@ -5,15 +5,23 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
 WAN_PER_YI = Decimal(10000)
 ZERO = Decimal("0.00")
-# Columns hold 16 digits with 2 places, but SQLite keeps only 15 significant digits of a
-# number, so accepted amounts stop at 9,999,999,999,999.99 万元 (about 10^17 yuan, far beyond
-# any real ledger): every accepted value is stored exactly on both databases.
+# Columns hold 16 digits with 2 places (room to move the cap without a migration).
 MAX_DIGITS = 16
-MAX_WAN = Decimal("9999999999999.99")
+#: The largest amount accepted anywhere (forms, services, models, the importer), in 万元:
+#: just under 1 万亿元, ten times the largest real projects (about 10^7 万元, 1,000 亿元).
+#: Ten significant digits, so SQLite's binary doubles hold every accepted amount exactly,
+#: and a million of them sum in integer cents (10^16) far inside SQLite's 64-bit integers.
+MAX_WAN = Decimal("99999999.99")
+#: How many amounts a total (a sheet's 合计 row, a statistic) may add up and stay exact; the
+#: sums are proven exact at this size on both databases (core/tests/test_money_sums.py).
+MAX_SUMMED_ROWS = 1_000_000
+#: A total is not an amount to store: its own bound is the sum of that many amounts at the cap.
+MAX_TOTAL_WAN = MAX_WAN * MAX_SUMMED_ROWS
 
 
 def wan(value: Decimal | int | str | None) -> Decimal:
@@ -27,6 +35,16 @@ def wan(value: Decimal | int | str | None) -> Decimal:
     if not amount.is_finite():
         raise ValueError(f"not a finite amount: {value!r}")
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def exceeds_cap(amount: Decimal, cap: Decimal = MAX_WAN) -> bool:
+    """True for an amount larger (either sign) than what the ledger accepts."""
+    return abs(amount) > cap
+
+
+def too_large_message(cap: Decimal = MAX_WAN) -> str:
+    """The one refusal for an amount over the cap, naming the cap."""
+    return _("The amount is too large: at most %(cap)s (10k yuan).") % {"cap": f"{cap:,}"}
 
 
 def wan_to_yi(amount: Decimal | None) -> Decimal:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from taizhang.core.admin import ReadOnlyAdminMixin
+from taizhang.core.forms import MoneyField
 from taizhang.core.services import ServiceError
 from taizhang.ledger.models import (
     AnnualPlan,
@@ -19,6 +20,7 @@ from taizhang.ledger.models import (
     Project,
     StageChange,
 )
+from taizhang.ledger.models.project import FUNDING_FIELDS
 from taizhang.ledger.services.projects import EDITABLE_FIELDS, create_project, update_project
 
 _HISTORY_KINDS = {Project: "project", AnnualPlan: "plan", MonthlyReport: "report",
@@ -60,6 +62,9 @@ class ProjectAdminForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = list(EDITABLE_FIELDS)
+        # Amounts read and capped as in every other form (core/forms.py).
+        field_classes = {name: MoneyField
+                         for name in ("planned_total", "completed_before", *FUNDING_FIELDS)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,22 +14,13 @@ from datetime import date
 from os import PathLike
 from typing import IO, Any
 
-from django.db.models import (
-    DecimalField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from taizhang.core.money import MAX_DIGITS, ZERO, ratio
+from taizhang.core.money import ratio
+from taizhang.core.money_sql import Cents, MoneySum, SummedMoney, money_or_zero
 from taizhang.core.periods import Period
 from taizhang.core.sheets.safe_cells import put_value
 from taizhang.ledger.choices import MembershipStatus, ReportStatus
@@ -105,18 +96,19 @@ def sheet_title(period: Period, prefix: str = "") -> str:
     return f"{prefix}{period.year}年{months}重点项目台账"
 
 
-def _money() -> DecimalField:
-    return DecimalField(max_digits=MAX_DIGITS, decimal_places=2)
-
-
-def _report_sum(reports: QuerySet[MonthlyReport]) -> Coalesce:
+def _report_sum(reports: QuerySet[MonthlyReport]) -> Any:
     # The status is a condition inside SUM, not in WHERE, so the (project, period) index is
     # used: filtering on status lets SQLite pick the (status, period, …) index and scan every
     # approved report once per project.
     summed = reports.values("project").annotate(
-        s=Sum("completed", filter=Q(status=ReportStatus.APPROVED))
+        s=MoneySum("completed", filter=Q(status=ReportStatus.APPROVED))
     ).values("s")[:1]
-    return Coalesce(Subquery(summed, output_field=_money()), Value(ZERO), output_field=_money())
+    return money_or_zero(Subquery(summed, output_field=SummedMoney()))
+
+
+def _amount(queryset: QuerySet[Any], column: str) -> Subquery:
+    """The first row's amount, read back exactly like the sums (Decimal 万元, two places)."""
+    return Subquery(queryset.values(a=Cents(column))[:1], output_field=SummedMoney())
 
 
 def annotated(projects: QuerySet[Project], period: Period) -> QuerySet[Project]:
@@ -132,14 +124,13 @@ def annotated(projects: QuerySet[Project], period: Period) -> QuerySet[Project]:
     return (
         projects.select_related("owner", "division", "leader", "responsible_unit")
         .annotate(
-            x_annual_plan=Subquery(
-                AnnualPlan.objects.filter(project=OuterRef("pk"), year=period.year)
-                .order_by().values("planned_investment")[:1],
-                output_field=_money(),
+            x_annual_plan=_amount(
+                AnnualPlan.objects.filter(project=OuterRef("pk"), year=period.year).order_by(),
+                "planned_investment",
             ),
             x_ytd=_report_sum(reports.filter(period__gte=period.year_start, period__lte=first)),
             x_reported=_report_sum(reports.filter(period__lte=first)),
-            x_month=Subquery(single_month.values("completed")[:1], output_field=_money()),
+            x_month=_amount(single_month, "completed"),
             x_image_progress=Subquery(this_month.values("image_progress")[:1]),
             x_problems=Subquery(this_month.values("problems")[:1]),
             x_next_steps=Subquery(this_month.values("next_steps")[:1]),

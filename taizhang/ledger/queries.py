@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, QuerySet, Subquery
 
-from taizhang.core.money import MAX_DIGITS
+from taizhang.core.money_sql import Cents, MoneyAdd, MoneySum, SummedMoney, money_or_zero
 from taizhang.core.periods import Period
 from taizhang.ledger.choices import ReportStatus
 from taizhang.ledger.models import AnnualPlan, MonthlyReport, Project
 
-_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=MAX_DIGITS, decimal_places=2)
-_ZERO = Value(Decimal("0.00"), output_field=_MONEY)
-
 
 def _report_sum(
     period: Period, *, from_day: date | None = None, only_month: bool = False
-) -> Coalesce:
+) -> Subquery:
     reports = MonthlyReport.objects.filter(
         project=OuterRef("pk"), status=ReportStatus.APPROVED, period__lte=period.first_day
     )
@@ -28,20 +23,22 @@ def _report_sum(
         reports = reports.filter(period=period.first_day, covers_from__isnull=True)
     elif from_day is not None:
         reports = reports.filter(period__gte=from_day)
-    total = reports.order_by().values("project").annotate(s=Sum("completed")).values("s")
-    return Coalesce(Subquery(total, output_field=_MONEY), _ZERO)
+    total = reports.order_by().values("project").annotate(s=MoneySum("completed")).values("s")
+    return Subquery(total, output_field=SummedMoney())
 
 
 def with_figures(projects: QuerySet[Project], period: Period) -> QuerySet[Project]:
-    """Annotate annual plan, year-to-date, month and since-start completed for `period`."""
+    """Annotate annual plan, year-to-date, month and since-start completed for `period`
+    (Decimal 万元, summed exactly: core/money_sql.py)."""
     plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=period.year).values(
-        "planned_investment"
+        plan=Cents("planned_investment")
     )[:1]
     return projects.annotate(
-        annual_plan=Coalesce(Subquery(plan, output_field=_MONEY), _ZERO),
-        ytd_completed=_report_sum(period, from_day=period.year_start),
-        month_completed=_report_sum(period, only_month=True),
-        since_start_completed=_report_sum(period) + F("completed_before"),
+        annual_plan=money_or_zero(Subquery(plan, output_field=SummedMoney())),
+        ytd_completed=money_or_zero(_report_sum(period, from_day=period.year_start)),
+        month_completed=money_or_zero(_report_sum(period, only_month=True)),
+        since_start_completed=MoneyAdd(money_or_zero(_report_sum(period)),
+                                       Cents("completed_before")),
     )
 
 

@@ -18,7 +18,7 @@ from taizhang.core.money import ZERO, ratio, wan, wan_to_yi
 from taizhang.core.periods import Period
 from taizhang.ledger.choices import Batch, Stage
 from taizhang.ledger.models import Project
-from taizhang.stats.query import FLAGS, aggregate_rows, money
+from taizhang.stats.query import FLAGS, aggregate_rows
 
 PERCENT = Decimal(100)
 
@@ -153,7 +153,8 @@ def compute(
     """Statistics of `projects` (already scoped and filtered) for `period`.
 
     One SQL statement (stats/query.py) gives the sums per stage and batch flags (at most 48
-    groups per part) and the segments are added up here from those groups, exactly, in Decimal.
+    groups per part), exact on every database, and the segments are added up here from those
+    groups, exactly, in Decimal.
     """
     names = ["all", *(f"stage:{s}" for s in Stage.values),
              *(f"batch:{b}" for b in Batch.values)]
@@ -168,20 +169,20 @@ def compute(
             new_starts += count if starting else 0
             for seg in in_segments:
                 seg.projects += count
-                seg.planned_total += money(b)
-                seg.since_start_completed += money(c)
+                seg.planned_total += wan(b)
+                seg.since_start_completed += wan(c)
         elif part == "a":
             planned = int(b or 0)
             planned_new += planned
             # A planned new start has started when its project is in the starting batch.
             planned_started += planned if starting else 0
             for seg in in_segments:
-                seg.annual_plan += money(a)
+                seg.annual_plan += wan(a)
         else:
             for seg in in_segments:
-                seg.ytd_completed += money(a)
-                seg.month_completed += money(b)
-                seg.since_start_completed += money(c)
+                seg.ytd_completed += wan(a)
+                seg.month_completed += wan(b)
+                seg.since_start_completed += wan(c)
 
     return LedgerStats(
         period=period,

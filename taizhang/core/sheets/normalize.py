@@ -97,12 +97,14 @@ def _float_to_decimal(value: float) -> Decimal:
     return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
 
 
-def parse_decimal(value: object, *, allow_negative: bool = True) -> Decimal | None:
+def parse_decimal(value: object, *, allow_negative: bool = True,
+                  max_abs: Decimal | None = MAX_ABS) -> Decimal | None:
     """Parse an amount exactly; strings never pass through float.
 
     Accepts numbers from Excel and text such as "１２３．４５", "1,234.56", "1，234.56",
     " 12 ".  Dash/slash placeholders count as blank.  Scientific notation in text is refused:
-    it is what Excel writes when it has already rounded the number away.
+    it is what Excel writes when it has already rounded the number away.  ``max_abs=None``
+    lifts the bound on size, for a caller that applies its own before any arithmetic.
     """
     if value is None:
         return None
@@ -125,7 +127,7 @@ def parse_decimal(value: object, *, allow_negative: bool = True) -> Decimal | No
         raise _fail_number(value)
     if not number.is_finite():
         raise _fail_number(value)
-    if abs(number) >= MAX_ABS:
+    if max_abs is not None and abs(number) >= max_abs:
         raise CellError(f"Number is too large: {clean_text(value)}.", code="too_large", value=value)
     if number < 0 and not allow_negative:
         raise CellError(

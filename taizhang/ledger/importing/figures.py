@@ -14,12 +14,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from taizhang.core.audit.service import plain
 from taizhang.core.money import CENT, ZERO
+from taizhang.core.money_sql import MoneySum
 from taizhang.core.periods import Period
 from taizhang.ledger.choices import MembershipStatus, ReportStatus
 from taizhang.ledger.importing.ops import (
@@ -80,7 +81,7 @@ class FigurePlanner:
             for row in (
                 MonthlyReport.objects.filter(project_id__in=chunk, period__lt=year_start)
                 .order_by().values("project_id")
-                .annotate(prior=Sum("completed", filter=Q(status=ReportStatus.APPROVED)))
+                .annotate(prior=MoneySum("completed", filter=Q(status=ReportStatus.APPROVED)))
             ):
                 self.prior[row["project_id"]] = row["prior"] or ZERO
             for pid, day, status, completed in MonthlyReport.objects.filter(

@@ -11,7 +11,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from taizhang.core.codes import PROJECT_CODE_RE
-from taizhang.core.money import CENT, MAX_WAN, ZERO
+from taizhang.core.money import (
+    CENT,
+    MAX_TOTAL_WAN,
+    MAX_WAN,
+    ZERO,
+    exceeds_cap,
+    too_large_message,
+)
 from taizhang.core.sheets import (
     CellError,
     DataRow,
@@ -100,6 +107,8 @@ def cell_reason(exc: CellError) -> str:
     reasons = {
         "not_a_number": _("Not a number."),
         "too_large": _("The number is too large."),
+        "amount_too_large": too_large_message(MAX_WAN),
+        "total_too_large": too_large_message(MAX_TOTAL_WAN),
         "negative": _("Amounts cannot be negative."),
         "bad_date": _("Not a recognised date (write e.g. 2022-03-15, 2022.3 or 2022年3月)."),
         "bad_month": _("No such month."),
@@ -110,14 +119,23 @@ def cell_reason(exc: CellError) -> str:
 # ------------------------------------------------------------------ single cells
 
 
-def parse_money(value: object, unit: Decimal) -> Decimal | None:
-    """An amount in the column's unit → 万元 with two places; CellError if unreadable."""
-    number = parse_decimal(value, allow_negative=False)
+def parse_money(value: object, unit: Decimal, *, total: bool = False) -> Decimal | None:
+    """An amount in the column's unit → 万元 with two places; CellError if unreadable.
+
+    A project's amount is capped at MAX_WAN; a 合计 row's value is a sum, not an amount to
+    store, and is capped at MAX_TOTAL_WAN (a million amounts at the cap).
+    """
+    # The cap in 万元 is the bound here, whatever the column's unit (a total in 元 passes
+    # the reader's general bound on numbers).
+    number = parse_decimal(value, allow_negative=False, max_abs=None)
     if number is None:
         return None
-    amount = (number * unit).quantize(CENT, rounding=ROUND_HALF_UP)
-    if amount > MAX_WAN:
-        raise CellError("too large", code="too_large", value=value)
+    cap, code = (MAX_TOTAL_WAN, "total_too_large") if total else (MAX_WAN, "amount_too_large")
+    amount = number * unit
+    if amount.adjusted() <= cap.adjusted():  # only a number of the cap's size is rounded
+        amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    if exceeds_cap(amount, cap):
+        raise CellError("too large", code=code, value=value)
     return amount
 
 
@@ -315,7 +333,7 @@ def _total_values(
         raw = hmap.cell(cells, name)
         record.raw[name] = raw
         try:
-            amount = parse_money(raw, hmap.units.get(name, Decimal(1)))
+            amount = parse_money(raw, hmap.units.get(name, Decimal(1)), total=True)
         except CellError as exc:
             errors.append(record.error(name, cell_reason(exc)))
             continue

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Division, Organization, Person
 from taizhang.core.codes import validate_project_code
-from taizhang.core.money import MAX_WAN, money_field
+from taizhang.core.money import exceeds_cap, money_field, too_large_message
 from taizhang.core.scoping import ScopedQuerySet
 from taizhang.ledger.choices import Industry, Nature, ProjectType, Stage
 from taizhang.ledger.models.scope import project_scope_q
@@ -127,8 +127,8 @@ class Project(models.Model):
             raise ValidationError({"planned_total": _("The planned total cannot be negative.")})
         for name in ("planned_total", "completed_before", *FUNDING_FIELDS):
             value = getattr(self, name)
-            if value is not None and abs(value) > MAX_WAN:
-                raise ValidationError({name: _("The amount is too large.")})
+            if value is not None and exceeds_cap(value):
+                raise ValidationError({name: too_large_message()})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A project cannot be its own parent.")})
 

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.audit.service import diff, record, snapshot
-from taizhang.core.money import MAX_WAN
+from taizhang.core.money import exceeds_cap, too_large_message
 from taizhang.core.services import ConcurrentEdit, ServiceError, save_versioned
 from taizhang.ledger.models import AnnualPlan, Project
 from taizhang.ledger.services.common import require_project
@@ -30,8 +30,8 @@ def set_annual_plan(
     require_project(actor, project, "change")
     if planned_investment < 0:
         raise ServiceError(_("The annual plan cannot be negative."), field="planned_investment")
-    if planned_investment > MAX_WAN:
-        raise ServiceError(_("The amount is too large."), field="planned_investment")
+    if exceeds_cap(planned_investment):
+        raise ServiceError(too_large_message(), field="planned_investment")
     plan = AnnualPlan.objects.filter(project=project, year=year).first()
     values = {
         "planned_investment": planned_investment,

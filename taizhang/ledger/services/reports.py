@@ -16,7 +16,7 @@ from PIL import Image, UnidentifiedImageError
 
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.audit.service import diff, record, snapshot
-from taizhang.core.money import MAX_WAN
+from taizhang.core.money import exceeds_cap, too_large_message
 from taizhang.core.periods import Period
 from taizhang.core.services import ConcurrentEdit, ServiceError, save_versioned
 from taizhang.ledger.choices import ReportStatus, Stage
@@ -38,8 +38,8 @@ def _check_content(data: dict[str, Any]) -> None:
         raise ServiceError(_("Enter an amount in 10k yuan."), field="completed")
     if completed < 0:
         raise ServiceError(_("The amount completed cannot be negative."), field="completed")
-    if completed > MAX_WAN:
-        raise ServiceError(_("The amount is too large."), field="completed")
+    if exceeds_cap(completed):
+        raise ServiceError(too_large_message(), field="completed")
     if data.get("behind_schedule") and not str(data.get("behind_reason", "")).strip():
         raise ServiceError(
             _("Say why the project is behind schedule."), field="behind_reason"
