@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from taizhang.accounts import gbt2260
-from taizhang.accounts.choices import OrganizationKind, Role
+from taizhang.accounts.choices import DivisionLevel, OrganizationKind, Role
 from taizhang.accounts.identity import login_key
 from taizhang.accounts.models import Division, OfficeSettings, Organization, User
 from taizhang.accounts.services import save_account_object
@@ -130,6 +130,10 @@ def _check_password(password: str, username: str) -> None:
         raise SetupError(" ".join(exc.messages)) from exc
 
 
+def _level(level: str) -> str:
+    return str(DivisionLevel(level).label) if level in DivisionLevel.values else level
+
+
 class _Setup:
     def __init__(self, actor: SystemActor) -> None:
         self.actor = actor
@@ -146,14 +150,16 @@ class _Setup:
         if division is None:
             return self._save(Division(code=entry.code, name=entry.name, level=entry.level,
                                        parent=parent),
-                              f"division {entry.code} {entry.name}")
+                              _("division %(code)s %(name)s")
+                              % {"code": entry.code, "name": entry.name})
         if (division.name, division.level, division.parent_id) != (
                 entry.name, entry.level, parent.pk if parent else None):
             self.differences.append(
                 _("division %(code)s is kept as %(name)s (%(level)s); the table says "
                   "%(table_name)s (%(table_level)s)")
-                % {"code": entry.code, "name": division.name, "level": division.level,
-                   "table_name": entry.name, "table_level": entry.level})
+                % {"code": entry.code, "name": division.name,
+                   "level": _level(division.level), "table_name": entry.name,
+                   "table_level": _level(entry.level)})
         return division
 
     def office(self, county: Division, name: str) -> Organization:
@@ -168,17 +174,19 @@ class _Setup:
                 _("An office named %(name)s already exists in another division; give "
                   "--office-name.") % {"name": name})
         return self._save(Organization(kind=OrganizationKind.OFFICE, name=name,
-                                       division=county), f"office {name}")
+                                       division=county),
+                          _("office %(name)s") % {"name": name})
 
     def settings(self, county: Division) -> OfficeSettings:
         settings = OfficeSettings.objects.filter(division=county).first()
         if settings is not None:
             return settings
-        return self._save(OfficeSettings(division=county), f"office settings of {county.name}")
+        return self._save(OfficeSettings(division=county),
+                          _("office settings of %(division)s") % {"division": county.name})
 
     def admin(self, username: str, password: str, county: Division,
               office: Organization) -> User:
         user = User(username=username, role=Role.OFFICE_ADMIN, division=county,
                     organization=office, is_staff=True)
         user.set_password(password)  # set by the operator: changed at the first login
-        return self._save(user, f"office administrator {username}")
+        return self._save(user, _("office administrator %(name)s") % {"name": username})

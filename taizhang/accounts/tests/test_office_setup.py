@@ -164,3 +164,19 @@ def test_a_wrong_code_exits_2_with_one_line(tmp_path, password_file, code):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and code in lines[0] and "Traceback" not in done.stderr
     assert not (tmp_path / "untouched.sqlite3").exists()
+
+
+def test_divisions_already_there_are_kept_and_their_differences_shown(password_file):
+    """The Qian'an demo numbers some townships differently from the table: nothing is renamed."""
+    from io import StringIO
+
+    setup("--division", "130283", "--admin", "clerk", "--password-file", str(password_file),
+          "--no-townships")
+    county = Division.objects.get(code="130283")
+    Division.objects.create(code="130283110", name="蔡园镇", level="township", parent=county)
+    out = StringIO()
+    setup("--division", "130283", "--admin", "clerk", "--password-file", str(password_file),
+          stdout=out)
+    assert Division.objects.get(code="130283110").name == "蔡园镇"
+    assert "130283110" in out.getvalue() and "沙河驿镇" in out.getvalue()
+    assert Division.objects.get(code="130283108").name == "蔡园镇"  # the table's own code
