@@ -7,7 +7,7 @@ PORT   ?= 8000
 # The demo and the tests run as a development machine (DEBUG on, dev secret allowed).
 DEV    := DEBUG=1 TAIZHANG_DEV=1
 
-.PHONY: demo setup serve test test-fast lint messages clean bench
+.PHONY: demo setup serve test test-prereqs test-fast lint messages clean bench
 
 demo: setup serve
 
@@ -33,8 +33,13 @@ serve:
 	  $(BIN)/taizhang runserver --insecure $(HOST):$(PORT)
 
 # The full suite: unit, integration and browser tests. DATABASE_URL selects PostgreSQL.
-test: $(VENV)/.installed
+# First, what it needs outside Python (Chromium, CJK fonts, gettext): installed when root
+# with apt-get, else it stops at once with the command to run.
+test: test-prereqs $(VENV)/.installed
 	$(DEV) $(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-prereqs:
+	@sh scripts/check_test_prereqs.sh
 
 test-fast: $(VENV)/.installed
 	$(DEV) $(BIN)/python -m pytest -q -m "not browser"
