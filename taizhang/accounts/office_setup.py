@@ -42,7 +42,6 @@ class SystemActor:
     pk = None
     is_authenticated = True
     is_active = True
-    is_superuser = True
 
     def has_perm(self, perm: str, obj: Any = None) -> bool:
         return True
