@@ -7,17 +7,21 @@ PORT   ?= 8000
 # The demo and the tests run as a development machine (DEBUG on, dev secret allowed).
 DEV    := DEBUG=1 TAIZHANG_DEV=1
 
-.PHONY: demo setup serve test test-fast lint messages clean bench
+.PHONY: demo setup install serve test test-prereqs test-fast lint messages clean bench
 
 demo: setup serve
 
 # Idempotent: a second run leaves the same database.
-setup: $(VENV)/.installed
+setup: install
+	$(DEV) $(BIN)/taizhang load-scenario qianan-2022
+
+# Virtualenv, this installation's secret key, a migrated database, no data: where a county of
+# its own starts (README, "Start your own county").
+install: $(VENV)/.installed
 	@mkdir -p var
 	@test -s var/secret_key || (umask 077 && $(BIN)/python -c \
 	  "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key)
 	$(DEV) $(BIN)/taizhang migrate --no-input -v 0
-	$(DEV) $(BIN)/taizhang load-scenario qianan-2022
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,8 +37,13 @@ serve:
 	  $(BIN)/taizhang runserver --insecure $(HOST):$(PORT)
 
 # The full suite: unit, integration and browser tests. DATABASE_URL selects PostgreSQL.
-test: $(VENV)/.installed
+# First, what it needs outside Python (Chromium, CJK fonts, gettext): installed when root
+# with apt-get, else it stops at once with the command to run.
+test: test-prereqs $(VENV)/.installed
 	$(DEV) $(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-prereqs:
+	@sh scripts/check_test_prereqs.sh
 
 test-fast: $(VENV)/.installed
 	$(DEV) $(BIN)/python -m pytest -q -m "not browser"

@@ -1,0 +1,45 @@
+#!/bin/sh
+# What `make test` needs besides Python packages: Chromium for the browser tests, CJK fonts so
+# Chinese pages render (screenshots, layout checks), msgfmt (GNU gettext) for the catalogue.
+# Missing ones are installed when we are root with apt-get; otherwise we stop at once with
+# the exact command to run, instead of failing or skipping tests half an hour later.
+set -eu
+
+CHROMIUM="${TAIZHANG_CHROMIUM:-/usr/bin/chromium}"
+
+has_chromium() { [ -x "$CHROMIUM" ] || command -v "$CHROMIUM" >/dev/null 2>&1; }
+has_cjk_fonts() {
+  if command -v fc-list >/dev/null 2>&1; then
+    fc-list 2>/dev/null | grep -qi "Noto Sans CJK"
+  else
+    ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1
+  fi
+}
+has_msgfmt() { command -v msgfmt >/dev/null 2>&1; }
+
+missing() {
+  out=""
+  has_chromium || out="$out chromium"
+  has_cjk_fonts || out="$out fonts-noto-cjk"
+  has_msgfmt || out="$out gettext"
+  echo "$out"
+}
+
+need=$(missing)
+[ -z "$need" ] && exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "make test: installing what the tests need:$need"
+  apt-get update -qq
+  # shellcheck disable=SC2086  # one word per package
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
+  need=$(missing)
+  [ -z "$need" ] && exit 0
+fi
+
+echo "make test needs:$need. Install them, then run make test again:" >&2
+echo "  sudo apt-get update && sudo apt-get install -y$need" >&2
+if [ "$CHROMIUM" != /usr/bin/chromium ]; then
+  echo "(TAIZHANG_CHROMIUM=$CHROMIUM is where the tests look for Chromium)" >&2
+fi
+exit 1
