@@ -21,10 +21,10 @@ def main(argv: list[str] | None = None) -> None:
         from django.conf import settings
         from django.utils import translation
 
-        from taizhang.core.dberrors import explain
+        from taizhang.core.dberrors import explain, first_line
 
         with translation.override(settings.LANGUAGE_CODE):
-            sys.stderr.write(f"{explain(exc)}\n({str(exc).strip().splitlines()[0]})\n")
+            sys.stderr.write(f"{explain(exc)}\n({first_line(exc)})\n")
         sys.exit(3)
 
 

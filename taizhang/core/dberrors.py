@@ -31,6 +31,12 @@ def kind_of(exc: BaseException) -> str:
     return "unavailable"
 
 
+def first_line(exc: BaseException) -> str:
+    """The database's own words, one line (psycopg adds context lines to some messages)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 def explain(exc: BaseException) -> str:
     """A translated, complete sentence for the person who was acting."""
     kind = kind_of(exc)
