@@ -16,7 +16,7 @@ UNAVAILABLE = (OperationalError, InterfaceError)
 _FULL = ("disk is full", "no space left", "could not extend file", "disk full")
 _SCHEMA = ("no such table", "no such column", "has no column named")
 _BUSY = ("database is locked", "database table is locked", "lock timeout",
-         "canceling statement due to lock timeout")
+         "canceling statement due to lock timeout", "statement timeout")
 
 
 def kind_of(exc: BaseException) -> str:
