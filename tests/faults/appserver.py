@@ -10,7 +10,7 @@ import re
 import signal
 import socket
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.faults.harness import PYTHON, ROOT, Scratch, wait_until
@@ -43,15 +43,28 @@ def session_for(scratch: Scratch, username: str) -> str:
 
 
 @dataclass
+class Reply:
+    status: int
+    body: str
+    headers: dict[str, str]  # names in lower case; the last of repeated headers
+    set_cookies: list[str] = field(default_factory=list)
+
+    def cookie(self, name: str) -> str:
+        for header in self.set_cookies:
+            key, _, rest = header.partition("=")
+            if key.strip() == name:
+                return rest.split(";", 1)[0]
+        raise KeyError(name)
+
+
+@dataclass
 class AppServer:
     process: subprocess.Popen
     port: int
     log: Path  # the server's stderr: gunicorn's own lines and the application's logging
 
-    def request(self, path: str, *, session: str = "", host: str = "127.0.0.1",
-                timeout: float = 30.0) -> tuple[int, str]:
-        return http_get("127.0.0.1", self.port, path, session=session, host=host,
-                        timeout=timeout)
+    def request(self, path: str, *, session: str = "", timeout: float = 30.0) -> Reply:
+        return http_request("127.0.0.1", self.port, path, session=session, timeout=timeout)
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -67,10 +80,19 @@ class AppServer:
 
 
 def start_app_server(scratch: Scratch, log: Path, *, env: dict[str, str] | None = None,
-                     workers: int = 1) -> AppServer:
-    """gunicorn on a free loopback port, answering once it listens; `env` adds settings."""
-    server_env = {**scratch.env, "ALLOWED_HOSTS": "127.0.0.1,localhost",
-                  "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", **(env or {})}
+                     production: bool = False, workers: int = 1) -> AppServer:
+    """gunicorn on a free loopback port, answering once it listens; `env` adds settings.
+
+    By default a development server over plain http (TAIZHANG_DEV, cookies not Secure); with
+    `production` the production mode of docs/deploy.md (`env` brings its settings)."""
+    server_env = dict(scratch.env)
+    if production:
+        server_env.pop("TAIZHANG_DEV")
+        server_env["DEBUG"] = "0"
+    else:
+        server_env.update(ALLOWED_HOSTS="127.0.0.1,localhost", SESSION_COOKIE_SECURE="0",
+                          CSRF_COOKIE_SECURE="0")
+    server_env.update(env or {})
     port = free_port()
     handle = log.open("w", encoding="utf-8")
     process = subprocess.Popen(
@@ -80,12 +102,12 @@ def start_app_server(scratch: Scratch, log: Path, *, env: dict[str, str] | None 
     handle.close()
     server = AppServer(process, port, log)
     booted = re.compile(r"Booting worker with pid")
-    wait_until(lambda: booted.search(server.log_text()) and _listening(port),
+    wait_until(lambda: booted.search(server.log_text()) and listening(port),
                what="gunicorn to listen", limit=60, process=process)
     return server
 
 
-def _listening(port: int) -> bool:
+def listening(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1):
             return True
@@ -93,10 +115,10 @@ def _listening(port: int) -> bool:
         return False
 
 
-def http_get(address: str, port: int, path: str, *, session: str = "", host: str = "",
-             timeout: float = 30.0, tls: bool = False,
-             headers: dict[str, str] | None = None) -> tuple[int, str]:
-    """(status, body) of one GET; redirects are not followed."""
+def http_request(address: str, port: int, path: str, *, method: str = "GET",
+                 session: str = "", host: str = "", timeout: float = 30.0, tls: bool = False,
+                 headers: dict[str, str] | None = None, body: bytes | None = None) -> Reply:
+    """One request to `address:port` as `host`; redirects are not followed."""
     if tls:
         import ssl
 
@@ -109,8 +131,10 @@ def http_get(address: str, port: int, path: str, *, session: str = "", host: str
         sent = {"Host": host or address, **(headers or {})}
         if session:
             sent["Cookie"] = f"sessionid={session}"
-        conn.request("GET", path, headers=sent)
+        conn.request(method, path, body=body, headers=sent)
         response = conn.getresponse()
-        return response.status, response.read().decode("utf-8", errors="replace")
+        return Reply(response.status, response.read().decode("utf-8", errors="replace"),
+                     {k.lower(): v for k, v in response.getheaders()},
+                     response.msg.get_all("Set-Cookie") or [])
     finally:
         conn.close()

@@ -49,17 +49,17 @@ def test_a_stopped_database_logs_one_line_per_failed_request(scratch, tmp_path):
     session = session_for(db, "office")
     server = start_app_server(db, tmp_path / "server.log")
     try:
-        assert server.request(LIST, session=session)[0] == 200
+        assert server.request(LIST, session=session).status == 200
         with unreachable(db):
             for _attempt in range(3):  # the first loses its connection, the others connect
                 before = len(server.log_text().splitlines())
-                status, body = server.request(LIST, session=session)
+                reply = server.request(LIST, session=session)
                 logged = server.log_text().splitlines()[before:]
-                assert status == 503 and "Traceback" not in body
+                assert reply.status == 503 and "Traceback" not in reply.body
                 # Written before the response was sent, so all of it is in the log by now.
                 assert len(logged) == 1, "\n".join(logged[:40])
                 assert logged[0].startswith("database unavailable") and LIST in logged[0]
-        assert server.request(LIST, session=session)[0] == 200  # recovered by itself
+        assert server.request(LIST, session=session).status == 200  # recovered by itself
     finally:
         server.stop()
 
