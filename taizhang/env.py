@@ -82,6 +82,9 @@ def envcache(name: str, default: str, *, connect_timeout: float = 0.5,
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                 "LOCATION": rest or "taizhang"}
     if scheme in ("redis", "rediss", "unix"):
+        if connect_timeout <= 0 or read_timeout <= 0:
+            raise ConfigError(f"{name}: the cache's connect and read timeouts must be more "
+                              f"than 0 seconds, got {connect_timeout} and {read_timeout}")
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
                 "OPTIONS": {"socket_connect_timeout": connect_timeout,
                             "socket_timeout": read_timeout}}

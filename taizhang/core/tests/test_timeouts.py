@@ -18,6 +18,14 @@ def test_a_redis_cache_gets_both_timeouts(monkeypatch):
     assert config["OPTIONS"] == {"socket_connect_timeout": 0.25, "socket_timeout": 0.75}
 
 
+def test_a_cache_without_a_timeout_stops_the_process(monkeypatch):
+    from taizhang.env import ConfigError
+
+    monkeypatch.setenv("CACHE_URL", "redis://cache-host:6379/1")
+    with pytest.raises(ConfigError):
+        envcache("CACHE_URL", "locmem://", connect_timeout=0.5, read_timeout=0)
+
+
 def test_the_settings_give_the_cache_and_the_database_their_timeouts(settings):
     assert settings.TAIZHANG_CACHE_CONNECT_TIMEOUT == 0.5
     assert settings.TAIZHANG_CACHE_READ_TIMEOUT == 0.5
