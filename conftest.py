@@ -27,7 +27,10 @@ def _empty_cache():
     # and tests may write rows directly, without the services that bump the data version.
     from django.core.cache import cache
 
+    from taizhang.stats.cache import breaker
+
     cache.clear()
+    breaker.reset()  # a test's failing cache does not turn the cache off for the next
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -47,6 +48,16 @@ def envint(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def envfloat(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -54,10 +65,14 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def envcache(name: str, default: str) -> dict[str, str]:
+def envcache(name: str, default: str, *, connect_timeout: float = 0.5,
+             read_timeout: float = 0.5) -> dict[str, Any]:
     """A Django cache from a URL: `locmem://` (this process only), `redis://host:6379/1` (or
     `rediss://`, `unix://`; needs the `redis` package), `db://table` (after `taizhang
-    createcachetable`) or `dummy://` (no caching)."""
+    createcachetable`) or `dummy://` (no caching).
+
+    A cache server gets both timeouts (seconds): one that hangs must cost a request a
+    fraction of a second, not the worker (`db://` has the database's own timeouts)."""
     url = envstr(name, default).strip()
     scheme, sep, rest = url.partition("://")
     if not sep:
@@ -67,10 +82,32 @@ def envcache(name: str, default: str) -> dict[str, str]:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                 "LOCATION": rest or "taizhang"}
     if scheme in ("redis", "rediss", "unix"):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        if connect_timeout <= 0 or read_timeout <= 0:
+            raise ConfigError(f"{name}: the cache's connect and read timeouts must be more "
+                              f"than 0 seconds, got {connect_timeout} and {read_timeout}")
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                "OPTIONS": {"socket_connect_timeout": connect_timeout,
+                            "socket_timeout": read_timeout}}
     if scheme == "db" and rest:
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ConfigError(f"{name}: unknown cache {url!r}; use locmem://, redis://…, db://TABLE "
                       f"or dummy://")
+
+
+def add_postgres_timeouts(database: Any, *, connect: int, statement: int) -> None:
+    """Give a PostgreSQL entry of DATABASES (in place) a connect timeout, TCP keepalives (a
+    server that vanished is noticed within about a minute) and a statement timeout (0: none).
+    What the URL says itself (`?connect_timeout=…`, `?options=…`) wins. Other engines are
+    left as they are."""
+    if "postgresql" not in database.get("ENGINE", ""):
+        return
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", connect)
+    for param, value in (("keepalives", 1), ("keepalives_idle", 30),
+                         ("keepalives_interval", 10), ("keepalives_count", 3)):
+        options.setdefault(param, value)
+    server_options = str(options.get("options", ""))
+    if statement > 0 and "statement_timeout" not in server_options:
+        options["options"] = f"{server_options} -c statement_timeout={statement * 1000}".strip()

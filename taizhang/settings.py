@@ -7,7 +7,16 @@ from pathlib import Path
 
 import dj_database_url
 
-from taizhang.env import ConfigError, envbool, envcache, envint, envlist, envstr
+from taizhang.env import (
+    ConfigError,
+    add_postgres_timeouts,
+    envbool,
+    envcache,
+    envfloat,
+    envint,
+    envlist,
+    envstr,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("TAIZHANG_VAR_DIR", str(BASE_DIR / "var")))
@@ -86,6 +95,18 @@ TEMPLATES = [
     },
 ]
 
+# Operations: every external service answers within a bound, so one that hangs costs a
+# request a moment, not a worker (docs/deploy.md, *Timeouts*). Seconds. The cache: connect
+# and read timeouts of a cache server, and how long a process leaves the cache alone after
+# it failed (figures are computed meanwhile). PostgreSQL: connect timeout, and the longest a
+# statement may run (0: no limit), below gunicorn's worker timeout so a slow query ends as
+# the "database busy" page rather than a killed worker.
+TAIZHANG_CACHE_CONNECT_TIMEOUT = envfloat("TAIZHANG_CACHE_CONNECT_TIMEOUT", 0.5)
+TAIZHANG_CACHE_READ_TIMEOUT = envfloat("TAIZHANG_CACHE_READ_TIMEOUT", 0.5)
+TAIZHANG_CACHE_RETRY_SECONDS = envint("TAIZHANG_CACHE_RETRY_SECONDS", 30)
+TAIZHANG_DB_CONNECT_TIMEOUT = envint("TAIZHANG_DB_CONNECT_TIMEOUT", 5)
+TAIZHANG_DB_STATEMENT_TIMEOUT = envint("TAIZHANG_DB_STATEMENT_TIMEOUT", 60)
+
 # SQLite by default so a fresh clone runs with no server; PostgreSQL in production.
 _DEFAULT_DB_URL = f"sqlite:///{VAR_DIR / 'taizhang.sqlite3'}"
 DATABASES = {
@@ -100,10 +121,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": envint("TAIZHANG_SQLITE_TIMEOUT", 20),  # seconds to wait for a lock
     }
 
+add_postgres_timeouts(DATABASES["default"], connect=TAIZHANG_DB_CONNECT_TIMEOUT,
+                      statement=TAIZHANG_DB_STATEMENT_TIMEOUT)
+
 # A PostgreSQL streaming replica for reports (statistics, exports); see core/routers.py.
 _REPLICA_URL = envstr("DATABASE_REPLICA_URL")
 if _REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(_REPLICA_URL, conn_max_age=60)
+    add_postgres_timeouts(DATABASES["replica"], connect=TAIZHANG_DB_CONNECT_TIMEOUT,
+                          statement=TAIZHANG_DB_STATEMENT_TIMEOUT)
     # Tests run against the primary's test database; the replica mirrors it.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["taizhang.core.routers.ReplicaRouter"]
@@ -111,7 +137,9 @@ DATABASE_ROUTERS = ["taizhang.core.routers.ReplicaRouter"]
 # The list page's statistics are cached under the data version (stats/cache.py), so an entry
 # is never stale whichever cache holds it: local memory per process by default; Redis or a
 # database table (CACHE_URL) to share entries between processes and hosts (docs/deploy.md).
-CACHES = {"default": envcache("CACHE_URL", "locmem://")}
+CACHES = {"default": envcache("CACHE_URL", "locmem://",
+                              connect_timeout=TAIZHANG_CACHE_CONNECT_TIMEOUT,
+                              read_timeout=TAIZHANG_CACHE_READ_TIMEOUT)}
 STATS_CACHE_SECONDS = envint("STATS_CACHE_SECONDS", 3600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -16,7 +16,7 @@ UNAVAILABLE = (OperationalError, InterfaceError)
 _FULL = ("disk is full", "no space left", "could not extend file", "disk full")
 _SCHEMA = ("no such table", "no such column", "has no column named")
 _BUSY = ("database is locked", "database table is locked", "lock timeout",
-         "canceling statement due to lock timeout")
+         "canceling statement due to lock timeout", "statement timeout")
 
 
 def kind_of(exc: BaseException) -> str:
@@ -29,6 +29,39 @@ def kind_of(exc: BaseException) -> str:
     if any(marker in text for marker in _BUSY):
         return "busy"
     return "unavailable"
+
+
+# SQLSTATE 42501, insufficient_privilege: "permission denied for schema public" when the
+# application's role does not own its database (PostgreSQL 15 took CREATE on `public` from
+# everyone), "must be owner of table …".
+_INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def privilege_refused(exc: BaseException) -> BaseException | None:
+    """The database's refusal for lack of a privilege behind `exc` (Django wraps the driver's
+    error, and `migrate` wraps Django's), or None when `exc` is something else."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if getattr(current, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE:
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def explain_privilege(exc: BaseException) -> str:
+    """One translated line for the operator whose command the database refused."""
+    return _("The database refused this command: the database user in DATABASE_URL lacks a "
+             "privilege (%(reason)s). The application's role must own its database: CREATE "
+             "DATABASE taizhang OWNER taizhang (docs/deploy.md). Nothing was changed.") % {
+        "reason": first_line(exc)}
+
+
+def first_line(exc: BaseException) -> str:
+    """The database's own words, one line (psycopg adds context lines to some messages)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def explain(exc: BaseException) -> str:

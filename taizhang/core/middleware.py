@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from taizhang.core.context import acting, current
-from taizhang.core.dberrors import UNAVAILABLE, explain
+from taizhang.core.dberrors import UNAVAILABLE, explain, first_line, kind_of
 
 logger = logging.getLogger("taizhang.database")
 
@@ -64,14 +64,23 @@ class DatabaseErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, UNAVAILABLE):
             return None
-        return database_unavailable(exception)
+        return database_unavailable(exception, request)
 
 
-def database_unavailable(exception: BaseException) -> HttpResponse:
-    """The translated 503 page for a database failure (also used by the 500 handler)."""
-    logger.error("database unavailable: %s", exception, exc_info=exception)
+def database_unavailable(exception: BaseException, request: HttpRequest | None = None
+                         ) -> HttpResponse:
+    """The translated 503 page for a database failure (also used by the 500 handler).
+
+    Logged as one line, once: a stopped database is an operating condition, not a bug, and
+    a traceback per request (plus Django's own record of the 503) buried the logs in
+    hundreds of lines per failed request."""
+    request_id = current().request_id
+    where = f"{request.method} {request.path}" if request is not None else "-"
+    logger.error("database unavailable (%s) for %s [request %s]: %s", kind_of(exception),
+                 where, request_id or "-", first_line(exception))
     html = render_to_string("core/database_unavailable.html",
-                            {"message": explain(exception), "request_id": current().request_id})
+                            {"message": explain(exception), "request_id": request_id})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = "60"
+    response._has_been_logged = True  # type: ignore[attr-defined]  # django.request: once
     return response

@@ -15,5 +15,5 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     # Django calls the handler inside its `except` block, so the exception is at hand.
     exception = sys.exc_info()[1]
     if isinstance(exception, UNAVAILABLE):
-        return database_unavailable(exception)
+        return database_unavailable(exception, request)
     return defaults.server_error(request, template_name)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import fields
 from typing import Any, TypeVar
@@ -67,20 +68,49 @@ def cached(projects: QuerySet[Project], what: str, make: Callable[[], T], parts:
     """`make()` (something worked out from `projects`), from the cache if it was already
     made for the same query, `what`, `parts` and data version."""
     key = cache_key(projects, what, parts, data_version)
-    if key is None:
+    if key is None or breaker.is_open():
         return make()
     try:
         value: T | None = cache.get(key)
-    except Exception:  # the cache server is down: slower pages, not an error page
-        logger.warning("statistics cache unreachable; computing instead", exc_info=True)
+    except Exception as exc:  # the cache server is down or hangs: slower pages, not errors
+        breaker.trip(exc)
         return make()
     if value is None:
         value = make()
-        try:
-            cache.set(key, value, settings.STATS_CACHE_SECONDS)
-        except Exception:
-            logger.warning("statistics cache unreachable; entry not kept", exc_info=True)
+        if not breaker.is_open():
+            try:
+                cache.set(key, value, settings.STATS_CACHE_SECONDS)
+            except Exception as exc:
+                breaker.trip(exc)
     return value
+
+
+class CacheBreaker:
+    """After the cache fails, this process leaves it alone for TAIZHANG_CACHE_RETRY_SECONDS.
+
+    A cache server that hangs costs a call its read timeout; without the breaker a page
+    would pay that on each of its cached calls, and every request again. One failure is one
+    log line (no traceback: it is an operating condition, not a bug)."""
+
+    def __init__(self) -> None:
+        self.failed_at: float | None = None
+
+    def is_open(self) -> bool:
+        return (self.failed_at is not None
+                and time.monotonic() - self.failed_at < settings.TAIZHANG_CACHE_RETRY_SECONDS)
+
+    def trip(self, exc: BaseException) -> None:
+        self.failed_at = time.monotonic()
+        reason = (str(exc).strip().splitlines() or [""])[0]
+        logger.warning("statistics cache unreachable (%s: %s); figures are computed without "
+                       "it for the next %d s", type(exc).__name__, reason,
+                       settings.TAIZHANG_CACHE_RETRY_SECONDS)
+
+    def reset(self) -> None:
+        self.failed_at = None
+
+
+breaker = CacheBreaker()  # one per process: each worker finds out for itself
 
 
 def cache_key(projects: QuerySet[Project], what: str, parts: list[Any],

@@ -1,7 +1,8 @@
 """The archive: `database.*`, `media/...` and `manifest.json` (last) in a gzip'd tar.
 
 The archive is written to `FILE.partial` and renamed when complete, so a failed or interrupted
-backup never leaves a file under the name an operator would restore from.
+backup never leaves a file under the name an operator would restore from. It is created 0600
+(owner only), whatever the umask: it holds personal data.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 MEDIA_PREFIX = "media/"
 _CHUNK = 1024 * 1024
+ARCHIVE_MODE = 0o600
 
 
 @dataclass
@@ -73,7 +75,8 @@ def write_archive(target: Path, database: Path, manifest: Manifest, media_root: 
     """Write the archive; the database file first, then the media files, the manifest last."""
     partial = target.with_name(target.name + ".partial")
     try:
-        with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
+        with _private_file(partial) as raw, \
+                tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
             manifest.files[manifest.database] = {
                 "sha256": sha256_of(database), "bytes": database.stat().st_size}
             tar.add(database, arcname=manifest.database, recursive=False)
@@ -91,6 +94,18 @@ def write_archive(target: Path, database: Path, manifest: Manifest, media_root: 
         os.replace(partial, target)
     except BaseException:
         partial.unlink(missing_ok=True)
+        raise
+
+
+def _private_file(path: Path) -> io.BufferedWriter:
+    """`path` opened for writing, readable by its owner only (0600) whatever the umask: an
+    archive holds names, phone numbers and photos."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, ARCHIVE_MODE)
+    try:
+        os.fchmod(fd, ARCHIVE_MODE)  # also a leftover .partial made earlier with another mode
+        return os.fdopen(fd, "wb")
+    except BaseException:
+        os.close(fd)
         raise
 
 

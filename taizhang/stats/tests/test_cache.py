@@ -257,15 +257,19 @@ def test_a_cache_url_not_understood_stops_the_process(monkeypatch, url):
 
 
 class UnreachableCache(BaseCache):
-    """A cache server that does not answer."""
+    """A cache server that does not answer (counting how often it was asked)."""
+
+    calls = 0
 
     def __init__(self, location, params):
         super().__init__(params)
 
     def get(self, key, default=None, version=None):
+        UnreachableCache.calls += 1
         raise ConnectionError("cache server down")
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        UnreachableCache.calls += 1
         raise ConnectionError("cache server down")
 
     def clear(self):
@@ -277,3 +281,20 @@ def test_an_unreachable_cache_gives_slower_pages_not_errors(client, world, setti
     _approved(world, world.alice_project, "12.34")
     stats, computed = _page(_office(client, world))
     assert computed and stats.total.ytd_completed == Decimal("12.34")
+
+
+def test_a_failed_cache_is_left_alone_for_a_while_then_tried_again(client, world, settings,
+                                                                   caplog):
+    """The breaker: a hanging cache costs its timeout once per process and retry period,
+    not on every cached call of every request; each failure is one log line."""
+    settings.CACHES = {"default": {"BACKEND": f"{__name__}.UnreachableCache"}}
+    UnreachableCache.calls = 0
+    _office(client, world)
+    with caplog.at_level("WARNING", logger="taizhang.stats.cache"):
+        for _request in range(3):
+            assert _page(client)[1]  # computed each time, never an error
+    assert UnreachableCache.calls == 1  # the list page makes two cached calls per request
+    assert len(caplog.records) == 1 and not caplog.records[0].exc_info
+    settings.TAIZHANG_CACHE_RETRY_SECONDS = 0  # no breaker: each cached call asks again
+    _page(client)
+    assert UnreachableCache.calls == 1 + 2
