@@ -21,7 +21,9 @@ from taizhang.core.audit.history import entries
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.scoping import get_for_user
 from taizhang.core.services import ServiceError
+from taizhang.ledger import privacy
 from taizhang.ledger.models import AnnualPlan, KeyListMembership, MonthlyReport, Project
+from taizhang.ledger.models.scope import nameable_ids
 from taizhang.ledger.services.revert import REVERTIBLE, revert_to
 
 KINDS: dict[str, type[models.Model]] = {
@@ -43,6 +45,8 @@ SOURCE_LABELS = {
     "scenario": gettext_lazy("scenario"),
 }
 _SHOWN = 200
+# A project's personal data: shown in its history only to those who see its contact.
+PRIVATE_FIELDS = ("contact_name", "contact_phone")
 
 
 def kind_of(obj: models.Model) -> str:
@@ -78,6 +82,26 @@ def _may_see_account(user: Any, obj: models.Model) -> bool:
     return bool(user.is_office)
 
 
+def reader_limits(user: Any, obj: models.Model) -> dict[str, Any]:
+    """What a history names for `user`: related objects in their scope only (scope.py), people
+    and contacts as `ledger.privacy` allows."""
+    project = _project_of(obj)
+    return {
+        "nameable": lambda model, ids: (
+            nameable_ids(user, model, ids)
+            if model in (Project, Organization, Person, Division) else None),
+        "user_label": lambda who: privacy.actor_label(user, who),
+        "private": () if project is None or privacy.sees_contact(user, project)
+        else PRIVATE_FIELDS,
+    }
+
+
+def _project_of(obj: models.Model) -> Project | None:
+    if isinstance(obj, Project):
+        return obj
+    return getattr(obj, "project", None)
+
+
 def _may_revert(user: Any, obj: models.Model) -> bool:
     if type(obj) not in REVERTIBLE or not user.is_office:
         return False
@@ -101,7 +125,7 @@ def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     events = AuditEvent.objects.for_object(obj).select_related("actor__person", "reverts")
     total = events.count()
     shown = list(events[:_SHOWN])
-    rows = entries(shown, obj._meta.label_lower)
+    rows = entries(shown, obj._meta.label_lower, **reader_limits(request.user, obj))
     may_revert = _may_revert(request.user, obj)
     numbers = {row.event.pk: total - index for index, row in enumerate(rows)}
     for row in rows:
