@@ -7,8 +7,8 @@ asks here (`docs/permissions.md`, "Personal data"):
   responsible unit *of that project* (they work with the contact). A viewer, a bank, and a
   leader or unit reading other projects through "see all" get neither.
 - who did something (actors in histories, "changed by", "submitted by", reviewers): names for
-  the office; everyone else reads the actor's role instead ("Project owner"), except their
-  own name.
+  the office, of the people of its division; everyone else reads the actor's role instead
+  ("Project owner"), except their own name.
 """
 
 from __future__ import annotations
@@ -47,8 +47,17 @@ def actor_label(viewer: Any, actor: Any) -> str:
     """How `viewer` reads the person who acted: a name, or only the actor's role."""
     if actor is None:
         return _("system")
-    if sees_people(viewer) or actor.pk == getattr(viewer, "pk", None):
+    if actor.pk == getattr(viewer, "pk", None) or (
+            sees_people(viewer) and _of_division(viewer, actor)):
         return str(actor.display_name)
     if actor.is_superuser:
         return _("Administrator")
     return str(actor.get_role_display())
+
+
+def _of_division(viewer: Any, actor: Any) -> bool:
+    """An office reads the names of its division's people (the superuser everyone's)."""
+    if viewer.is_superuser:
+        return True
+    division = actor.division
+    return division is not None and division.path.startswith(viewer.division.path)
