@@ -43,12 +43,12 @@ def matrix(world, settings, tmp_path) -> Matrix:
     from taizhang.accounts.choices import DivisionLevel, OrganizationKind, Role
     from taizhang.accounts.models import Division, OfficeSettings, Organization, Person, User
     from taizhang.accounts.security.passwords import mark_password_as_chosen
+    from taizhang.core.audit.service import record
     from taizhang.core.periods import Period
     from taizhang.ledger.choices import Stage
     from taizhang.ledger.models import Project
     from taizhang.ledger.services.keylists import apply_for_list, get_or_create_list
     from taizhang.ledger.services.plans import set_annual_plan
-    from taizhang.core.audit.service import record
     from taizhang.ledger.services.projects import change_stage, create_project, update_project
     from taizhang.ledger.services.reports import add_photo, save_report, submit_report
 

@@ -52,10 +52,10 @@ from .conftest import (
     PASSWORDS,
     PERSONAS,
     REPORT,
-    foreign_texts,
     STAFF,
     VIEW,
     Matrix,
+    foreign_texts,
     png_upload,
 )
 

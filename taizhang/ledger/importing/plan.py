@@ -111,8 +111,9 @@ class Planner(FigurePlanner):
                     self.by_code[project.code] = project
             # Codes are unique across divisions: one used elsewhere cannot be taken here.
             self.codes_taken.update(
-                Project.objects.filter(code__in=chunk).exclude(code__in=list(self.by_code))
-                .exclude(pk__in=self.written_projects).values_list("code", flat=True))
+                code for code in Project.objects.filter(code__in=chunk, pk__lte=top)
+                .exclude(code__in=list(self.by_code)).exclude(pk__in=self.written_projects)
+                .values_list("code", flat=True) if code)
         self.by_name: dict[tuple[str, str], list[Project]] = defaultdict(list)
         for chunk in chunks(names):
             for project in self._projects().filter(name__in=chunk, pk__lte=top):

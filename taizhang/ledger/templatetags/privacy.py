@@ -1,4 +1,4 @@
-"""Template access to `ledger.privacy`: `{% actor e.actor %}`, `{% if project|contact_for:user %}`."""
+"""Template access to `ledger.privacy`: `{% actor e.actor %}`, `project|contact_for:user`."""
 
 from __future__ import annotations
 
