@@ -884,7 +884,8 @@ def _admin_project_writes(m: Matrix, who: str, client: Client) -> None:
 
 
 def admin_autocomplete(m: Matrix, who: str) -> None:
-    response = client_for(m, who).get(
+    client = client_for(m, who)
+    response = client.get(
         "/admin/autocomplete/?app_label=ledger&model_name=project&field_name=parent&term=")
     text = assert_nothing_foreign(m, who, response)
     if who in ("office", "office2", "super"):
@@ -893,6 +894,16 @@ def admin_autocomplete(m: Matrix, who: str) -> None:
             assert m.projects[key].name in text
     else:
         assert response.status_code in (302, 403)
+    # The project form's pickers offer an office only its own division's organizations,
+    # people and townships (finding 11): every name it may not read stays out of them.
+    for field in ("owner", "responsible_unit", "leader", "division"):
+        response = client.get("/admin/autocomplete/?app_label=ledger&model_name=project"
+                              f"&field_name={field}&term=")
+        text = assert_nothing_foreign(m, who, response)
+        if who in ("office", "office2", "super"):
+            assert response.status_code == 200, (who, field)
+        if field == "owner" and who in ("office", "office2"):
+            assert OWNER_NAMES["A" if who == "office" else "F"] in text, who
 
 
 def admin_view_on_site(m: Matrix, who: str) -> None:

@@ -79,6 +79,22 @@ def usable_person_q(user: Any) -> Q:
     return Q(organization__isnull=True) | usable_organization_q(user, "organization__")
 
 
+def pickable_q(user: Any, model: Any) -> Q:
+    """What an office may pick for a project's owner or unit (Organization), leader (Person)
+    and township (Division): the rules `services.projects` enforces."""
+    from taizhang.accounts.models import Division, Organization, Person
+
+    if user.is_superuser:
+        return Q()
+    if model is Organization:
+        return usable_organization_q(user)
+    if model is Person:
+        return usable_person_q(user)
+    if model is Division and user.division is not None:
+        return Q(path__startswith=user.division.path)
+    return NOTHING
+
+
 def nameable_q(user: Any, model: Any) -> Q:
     """Objects of `model` (Project, Organization, Person, Division) `user` may read by name:
     those the projects of their view scope refer to, their own, and for an office what it may
