@@ -96,13 +96,20 @@ def pickable_q(user: Any, model: Any) -> Q:
 
 
 def nameable_q(user: Any, model: Any) -> Q:
-    """Objects of `model` (Project, Organization, Person, Division) `user` may read by name:
+    """Objects of `model` (Project, Organization, Person, Division, OfficeSettings) `user` may
+    read by name:
     those the projects of their view scope refer to, their own, and for an office what it may
     use. Anything else (another county's owner, a parent project of another company) stays
     unnamed on every page."""
     from taizhang.accounts.models import Division, Organization, Person
     from taizhang.ledger.models.project import Project
 
+    if model is OfficeSettings:  # an office's own settings and those below it
+        if user is None or not user.is_authenticated or not user.is_active:
+            return NOTHING
+        if user.is_superuser:
+            return Q()
+        return Q(division__path__startswith=user.division.path) if user.division else NOTHING
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     if user.is_superuser:

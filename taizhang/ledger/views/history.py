@@ -71,7 +71,9 @@ def _visible(user: Any, kind: str, pk: int) -> models.Model:
 
 
 def _may_see_account(user: Any, obj: models.Model) -> bool:
-    """Accounts: superusers; an office admin for users of their division; everyone for self."""
+    """Accounts: superusers; an office admin for users of their division; everyone for self.
+    Organizations, people, divisions and office settings: office admins, those they may read
+    by name (scope.py: their division's, and what their projects refer to)."""
     if user.is_superuser:
         return True
     if isinstance(obj, User):
@@ -79,7 +81,7 @@ def _may_see_account(user: Any, obj: models.Model) -> bool:
             return True
         return bool(user.is_office and user.division_id and obj.division_id
                     and obj.division.path.startswith(user.division.path))
-    return bool(user.is_office)
+    return bool(user.is_office) and bool(nameable_ids(user, type(obj), [obj.pk]))
 
 
 def reader_limits(user: Any, obj: models.Model) -> dict[str, Any]:
