@@ -46,7 +46,6 @@ def matrix(world, settings, tmp_path) -> Matrix:
     from taizhang.core.audit.service import record
     from taizhang.core.periods import Period
     from taizhang.ledger.choices import Stage
-    from taizhang.ledger.models import Project
     from taizhang.ledger.services.keylists import apply_for_list, get_or_create_list
     from taizhang.ledger.services.plans import set_annual_plan
     from taizhang.ledger.services.projects import change_stage, create_project, update_project
@@ -117,10 +116,12 @@ def matrix(world, settings, tmp_path) -> Matrix:
     bob_project = world.bob_project
     update_project(bob_project, actor=world.office, expected_version=bob_project.version,
                    changes={"parent": world.alice_project})
-    for key, project in (("A", world.alice_project), ("B", bob_project), ("F", far),
-                         ("G", twin)):
-        Project.objects.filter(pk=project.pk).update(
-            contact_name=CONTACTS[key][0], contact_phone=CONTACTS[key][1])
+    # Contacts through the service: their values are in each project's history too.
+    for key, project, office in (("A", world.alice_project, world.office),
+                                 ("B", bob_project, world.office), ("F", far, users["office2"]),
+                                 ("G", twin, users["office2"])):
+        update_project(project, actor=office, expected_version=project.version, changes={
+            "contact_name": CONTACTS[key][0], "contact_phone": CONTACTS[key][1]})
         project.refresh_from_db()
     projects = {"A": world.alice_project, "B": bob_project, "F": far, "G": twin}
     reporters = {"A": world.alice, "B": world.bob, "F": users["office2"], "G": users["office2"]}
