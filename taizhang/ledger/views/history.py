@@ -124,7 +124,8 @@ def _back_link(obj: models.Model) -> str | None:
 @login_required
 def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     obj = _visible(request.user, kind, pk)
-    events = AuditEvent.objects.for_object(obj).select_related("actor__person", "reverts")
+    events = AuditEvent.objects.for_object(obj).select_related(
+        "actor__person", "actor__division", "reverts")
     total = events.count()
     shown = list(events[:_SHOWN])
     rows = entries(shown, obj._meta.label_lower, **reader_limits(request.user, obj))
