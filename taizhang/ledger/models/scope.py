@@ -97,10 +97,9 @@ def pickable_q(user: Any, model: Any) -> Q:
 
 def nameable_q(user: Any, model: Any) -> Q:
     """Objects of `model` (Project, Organization, Person, Division, OfficeSettings) `user` may
-    read by name:
-    those the projects of their view scope refer to, their own, and for an office what it may
-    use. Anything else (another county's owner, a parent project of another company) stays
-    unnamed on every page."""
+    read by name: those the projects of their view scope refer to, their own, and for an
+    office what it may use. Anything else (another county's owner, a parent project of
+    another company) stays unnamed on every page."""
     from taizhang.accounts.models import Division, Organization, Person
     from taizhang.ledger.models.project import Project
 

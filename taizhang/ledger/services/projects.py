@@ -51,6 +51,9 @@ def _check_parent_visible(actor: Any, project: Project) -> None:
         raise ServiceError(_("Choose a parent project from your own ledger."), field="parent")
 
 
+# The one answer to "may this office name that owner, unit or leader?", whether the record is
+# another county's or does not exist at all (importer included): nothing is confirmed.
+OUTSIDE_DIVISION = _("Choose an organization or person of your own division.")
 # Project field → the rule its value must pass for the acting office (ledger/models/scope.py).
 _REFERENCES: dict[str, tuple[Any, Any]] = {
     "owner": (Organization, usable_organization_q),
@@ -72,9 +75,6 @@ def _check_references(actor: Any, project: Project, names: Iterable[str]) -> Non
             rule(actor), pk=value_id
         ).exists():
             raise ServiceError(OUTSIDE_DIVISION, field=name)
-
-
-OUTSIDE_DIVISION = _("Choose an organization or person of your own division.")
 
 
 def _require_division(actor: Any, project: Project) -> None:
