@@ -11,6 +11,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Division, OfficeSettings, Organization, Person, User
@@ -21,6 +22,7 @@ from taizhang.accounts.services import (
     save_account_object,
     stored_state,
 )
+from taizhang.ledger.models.scope import pickable_q
 
 _M2M = ("groups", "user_permissions", "permissions")
 
@@ -67,22 +69,34 @@ class AuditedAdmin(admin.ModelAdmin):
                                after=[str(o) for o in getattr(instance, name).all()])
 
 
+class PickedForProjectsAdmin(AuditedAdmin):
+    """Organizations, people and divisions an office picks for a project (owner, unit, leader,
+    township): the admin's pickers offer only what the services accept from that office
+    (ledger/models/scope.py), so another county's records are neither offered nor named."""
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        if request.path == reverse("admin:autocomplete") and not request.user.is_superuser:
+            queryset = queryset.filter(pickable_q(request.user, self.model))
+        return queryset, distinct
+
+
 @admin.register(Division)
-class DivisionAdmin(AuditedAdmin):
+class DivisionAdmin(PickedForProjectsAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(AuditedAdmin):
+class OrganizationAdmin(PickedForProjectsAdmin):
     list_display = ["name", "kind", "credit_code", "division"]
     list_filter = ["kind"]
     search_fields = ["name", "credit_code"]
 
 
 @admin.register(Person)
-class PersonAdmin(AuditedAdmin):
+class PersonAdmin(PickedForProjectsAdmin):
     list_display = ["name", "title", "organization", "phone"]
     search_fields = ["name"]
 

@@ -23,6 +23,7 @@ from taizhang.core.money import ratio
 from taizhang.core.money_sql import Cents, MoneySum, SummedMoney, money_or_zero
 from taizhang.core.periods import Period
 from taizhang.core.sheets.safe_cells import put_value
+from taizhang.ledger import privacy
 from taizhang.ledger.choices import MembershipStatus, ReportStatus
 from taizhang.ledger.importing.columns import (
     INDUSTRY_WORDS,
@@ -263,9 +264,12 @@ def write_ledger_xlsx(
     path_or_stream: str | PathLike[str] | IO[bytes],
     *,
     title_prefix: str = "",
+    viewer: Any = None,
 ) -> LedgerStats:
     """Write the standard monthly sheet of ``projects`` (already scoped and filtered).
 
+    ``viewer``: the user the sheet is for; the contact columns stay empty where
+    ``ledger.privacy`` does not give them the contact (None: a command's full export).
     Returns the statistics the 合计 row was taken from.
     """
     columns = columns_for(period)
@@ -277,6 +281,8 @@ def write_ledger_xlsx(
     row = FIRST_DATA_ROW
     for seq, project in enumerate(annotated(queryset, period).iterator(chunk_size=_CHUNK), 1):
         values = row_values(project, seq)
+        if viewer is not None and not privacy.sees_contact(viewer, project):
+            values["contact_name"] = values["contact_phone"] = ""
         for col, column in enumerate(columns, start=1):
             _put(ws, row, col, values.get(column.key), column)
         row += 1

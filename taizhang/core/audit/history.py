@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
@@ -31,6 +32,9 @@ EXTRA_LABELS = {
     "user_permissions": gettext_lazy("user permissions"),
     "password": gettext_lazy("password"),
 }
+
+OUTSIDE = gettext_lazy("(outside your scope)")
+HIDDEN = gettext_lazy("(hidden)")
 
 
 def pair(value: Any) -> tuple[Any, Any]:
@@ -85,11 +89,25 @@ class Entry:
     can_revert: bool = False
 
 
-class ValueFormatter:
-    """Formats stored values; related objects are fetched once per model for the page."""
+#: Of these ids of a model, the ones the reader may see named (None: all of them).
+Nameable = Callable[[type[models.Model], set[Any]], set[str] | None]
+#: How the reader reads a user the history names (an actor, "submitted by").
+UserLabel = Callable[[models.Model], str]
 
-    def __init__(self) -> None:
+
+class ValueFormatter:
+    """Formats stored values; related objects are fetched once per model for the page.
+
+    `nameable` and `user_label` keep a history within its reader's scope: a related object the
+    reader may not see (another county's owner, another company's parent project) is shown as
+    "outside your scope", a person as what the reader may know of them.
+    """
+
+    def __init__(self, nameable: Nameable | None = None,
+                 user_label: UserLabel | None = None) -> None:
         self._names: dict[tuple[type[models.Model], Any], str] = {}
+        self._nameable = nameable
+        self._user_label = user_label
 
     def prefetch(self, model: type[models.Model] | None, events: Iterable[AuditEvent]) -> None:
         wanted: dict[type[models.Model], set[Any]] = {}
@@ -100,10 +118,18 @@ class ValueFormatter:
                     for v in pair(value):
                         if v not in (None, ""):
                             wanted.setdefault(f.related_model, set()).add(v)  # type: ignore[arg-type]
+        user_model = get_user_model()
         for related, pks in wanted.items():
-            clean = [pk for pk in pks if isinstance(pk, int | str)]
+            clean = {pk for pk in pks if isinstance(pk, int | str)}
+            allowed = self._nameable(related, clean) if self._nameable else None
             for obj in related._base_manager.filter(pk__in=clean):
-                self._names[(related, str(obj.pk))] = str(obj)
+                key = (related, str(obj.pk))
+                if related is user_model and self._user_label is not None:
+                    self._names[key] = self._user_label(obj)
+                elif allowed is None or str(obj.pk) in allowed:
+                    self._names[key] = str(obj)
+                else:
+                    self._names[key] = str(OUTSIDE)
 
     def label(self, model: type[models.Model] | None, name: str) -> str:
         f = model_field(model, name)
@@ -118,7 +144,9 @@ class ValueFormatter:
         if f is None:
             return str(value)
         if f.is_relation and f.related_model is not None:
-            return self._names.get((f.related_model, str(value)), f"#{value}")  # type: ignore[arg-type]
+            # Not found (deleted, or not fetched): the id alone, unless names are being limited.
+            fallback = str(OUTSIDE) if self._nameable else f"#{value}"
+            return self._names.get((f.related_model, str(value)), fallback)  # type: ignore[arg-type]
         if f.choices:
             return str(dict(f.flatchoices).get(value, value))
         if isinstance(f, models.BooleanField):
@@ -131,10 +159,13 @@ class ValueFormatter:
         return str(value)
 
 
-def entries(events: Sequence[AuditEvent], object_type: str) -> list[Entry]:
-    """Newest first, each with its field-level differences."""
+def entries(events: Sequence[AuditEvent], object_type: str, *, nameable: Nameable | None = None,
+            user_label: UserLabel | None = None, private: Iterable[str] = ()) -> list[Entry]:
+    """Newest first, each with its field-level differences; the values of the `private`
+    fields (personal data the reader does not get) are shown as hidden."""
+    private = set(private)
     model = model_of(object_type)
-    formatter = ValueFormatter()
+    formatter = ValueFormatter(nameable, user_label)
     formatter.prefetch(model, events)
     result = []
     for event in events:
@@ -146,6 +177,8 @@ def entries(events: Sequence[AuditEvent], object_type: str) -> list[Entry]:
             shown = formatter.value(model, name, before), formatter.value(model, name, after)
             if shown == ("—", "—"):
                 continue  # created empty: nothing to read
+            if name in private:
+                shown = tuple(v if v == "—" else str(HIDDEN) for v in shown)  # type: ignore[assignment]
             rows.append(FieldChange(name, formatter.label(model, name), *shown))
         result.append(Entry(event, rows))
     if result:

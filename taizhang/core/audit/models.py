@@ -72,7 +72,8 @@ class AuditEvent(models.Model):
 
     @staticmethod
     def scope_q(user: Any, action: str) -> models.Q:
-        """An office reads the events about objects in its scope and those of its own people.
+        """An office reads the events about objects in its scope, about its people's accounts,
+        and those of its own people about objects that are not scoped.
 
         Generic over every scoped model, so the audit trail never shows more than the ledger.
         """
@@ -81,18 +82,25 @@ class AuditEvent(models.Model):
         if action != "view" or not user.is_office or user.division_id is None:
             return NOTHING
         in_division = {"division__path__startswith": user.division.path}
-        # Events by its people, and about its people's accounts (failed logins, lockouts).
-        q = models.Q(actor__division__path__startswith=user.division.path) | models.Q(
+        # About its people's accounts (logins, failed logins, lockouts).
+        q = models.Q(
             object_type="accounts.user",
             object_id__in=get_user_model()._default_manager.filter(**in_division).annotate(
                 audit_object_id=Cast("pk", models.CharField())).values("audit_object_id"))
+        scoped_types = []
         for model in apps.get_models():
             if model is AuditEvent or not hasattr(model, "scope_q"):
                 continue
+            scoped_types.append(model._meta.label_lower)
             ids = model._default_manager.restrict(user, "view").annotate(  # type: ignore[attr-defined]
                 audit_object_id=Cast("pk", models.CharField())
             ).values("audit_object_id")
             q |= models.Q(object_type=model._meta.label_lower, object_id__in=ids)
+        # Events by its people about anything that is not scoped (exports, key lists, imports):
+        # never about a scoped object outside its scope, whoever acted (an owner of its
+        # division may also own a project elsewhere).
+        q |= models.Q(actor__division__path__startswith=user.division.path) & ~models.Q(
+            object_type__in=[*scoped_types, "accounts.user"])
         return q
 
     @property

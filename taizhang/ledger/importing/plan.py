@@ -35,7 +35,8 @@ from taizhang.ledger.importing.parse import RowRecord, line_text
 from taizhang.ledger.importing.preview import describe
 from taizhang.ledger.models import KeyList, Project
 from taizhang.ledger.models.project import FUNDING_FIELDS
-from taizhang.ledger.services.projects import move_stage
+from taizhang.ledger.models.scope import usable_organization_q, usable_person_q
+from taizhang.ledger.services.projects import OUTSIDE_DIVISION, move_stage
 
 __all__ = ["ImportPlan", "MembershipOp", "PlanOp", "ProjectOp", "ReportOp", "Planner"]
 
@@ -91,7 +92,11 @@ class Planner(FigurePlanner):
     # ------------------------------------------------------------------ lookups
 
     def _projects(self) -> Any:
+        # Only the projects of the office's division exist for its import: another county's
+        # project, code or owner is neither matched nor confirmed (same answer as for none).
         qs = Project.objects.select_related("owner", "division", "leader", "responsible_unit")
+        if self.division is not None:
+            qs = qs.filter(division__path__startswith=self.division.path)
         return qs.select_for_update(of=("self",)) if self.lock else qs
 
     def _prefetch(self, rows: list[RowRecord]) -> None:
@@ -99,10 +104,16 @@ class Planner(FigurePlanner):
         codes = {r.values["code"] for r in rows if r.get("code")}
         names = {r.values["name"] for r in rows if r.get("name")}
         self.by_code: dict[str, Project] = {}
+        self.codes_taken: set[str] = set()
         for chunk in chunks(codes):
             for project in self._projects().filter(code__in=chunk, pk__lte=top):
                 if project.pk not in self.written_projects:
                     self.by_code[project.code] = project
+            # Codes are unique across divisions: one used elsewhere cannot be taken here.
+            self.codes_taken.update(
+                code for code in Project.objects.filter(code__in=chunk, pk__lte=top)
+                .exclude(code__in=list(self.by_code)).exclude(pk__in=self.written_projects)
+                .values_list("code", flat=True) if code)
         self.by_name: dict[tuple[str, str], list[Project]] = defaultdict(list)
         for chunk in chunks(names):
             for project in self._projects().filter(name__in=chunk, pk__lte=top):
@@ -111,18 +122,24 @@ class Planner(FigurePlanner):
                     self.by_name[key].append(project)
         org_names = {r.values[n] for r in rows for n in ("owner", "unit") if r.get(n)}
         self.orgs: dict[str, list[Organization]] = defaultdict(list)
+        self.usable: set[int] = set()
         for chunk in chunks(org_names):
             for org in Organization.objects.filter(
                 name__in=chunk, pk__lte=self.horizon[Organization]
             ).order_by("pk"):
                 self.orgs[org.name].append(org)
+            self.usable.update(Organization.objects.filter(
+                usable_organization_q(self.actor), name__in=chunk).values_list("pk", flat=True))
         people = {r.values["leader"][0] for r in rows if r.get("leader")}
         self.people: dict[str, list[Person]] = defaultdict(list)
+        self.usable_people: set[int] = set()
         for chunk in chunks(people):
             for person in Person.objects.filter(
                 name__in=chunk, pk__lte=self.horizon[Person]
             ).order_by("pk"):
                 self.people[person.name].append(person)
+            self.usable_people.update(Person.objects.filter(
+                usable_person_q(self.actor), name__in=chunk).values_list("pk", flat=True))
 
     # ------------------------------------------------------------------ resolving names
 
@@ -186,6 +203,10 @@ class Planner(FigurePlanner):
         if not name and not code:
             self.plan.errors.append(record.error("name", _("The project name is empty.")))
             return None, False
+        if code and code in self.codes_taken:
+            self.plan.errors.append(record.error("code", _(
+                "This project code is already in use; check it.")))
+            return None, False
         project = self.by_code.get(code) if code else None
         if project is None and name and owner:
             candidates = self.by_name.get((name, owner), [])
@@ -207,9 +228,9 @@ class Planner(FigurePlanner):
         if project is not None and self.division is not None and not (
             project.division.path.startswith(self.division.path)
         ):
-            # Not named: the other division's project is none of this office's business.
+            # Not reached (only the division's projects are looked up); kept as a guard.
             self.plan.errors.append(record.error("code" if code else "name", _(
-                "This project belongs to another division; this office cannot change it.")))
+                "This project code is already in use; check it.")))
             return None, False
         return project, True
 
@@ -221,22 +242,37 @@ class Planner(FigurePlanner):
             model: values[sheet] for sheet, model in _DIRECT.items()
             if values.get(sheet) is not None
         }
+        named: dict[str, tuple[str, Any]] = {}
         if values.get("owner"):
-            target["owner"] = self._owner(values["owner"])
+            named["owner"] = ("owner", self._owner(values["owner"]))
         if values.get("unit"):
-            target["responsible_unit"] = self._unit(values["unit"])
+            named["responsible_unit"] = ("unit", self._unit(values["unit"]))
         if values.get("leader"):
             person, title, others = values["leader"]
-            target["leader"] = self._leader(person, title)
+            named["leader"] = ("leader", self._leader(person, title))
             if others:
                 self.plan.warnings.append(record.error("leader", _(
                     "Several leaders given; only the first (%(name)s) is kept.")
                     % {"name": person}))
+        target.update({name: found for name, (_column, found) in named.items()})
         if values.get("township"):
             division = self._township(record)
             if division is not None:
                 target["division"] = division
         return target
+
+    def _check_usable(self, record: RowRecord, values: dict[str, Any]) -> None:
+        """A newly named owner, unit or leader only if the office may name it (its division or
+        below), as in the services; the row error says nothing of where it is (the project
+        form's message)."""
+        for name, column in (("owner", "owner"), ("responsible_unit", "unit"),
+                             ("leader", "leader")):
+            found = values.get(name)
+            if found is None or found.pk is None:
+                continue  # not named, or created by this import in the office's division
+            usable = self.usable_people if name == "leader" else self.usable
+            if found.pk not in usable:
+                self.plan.errors.append(record.error(column, str(OUTSIDE_DIVISION)))
 
     def _create(self, record: RowRecord, target: dict[str, Any]) -> ProjectOp:
         if "planned_total" not in target and "planned_total" not in record.failed:
@@ -255,6 +291,7 @@ class Planner(FigurePlanner):
         target.setdefault("nature", Nature.NEW)
         target.setdefault("project_type", ProjectType.INDUSTRY)
         target["stage"] = stage
+        self._check_usable(record, target)
         op = ProjectOp(record, "create", None, values=target)
         if stage != Stage.PLANNING:
             self._new_stage(op, stage)
@@ -286,6 +323,7 @@ class Planner(FigurePlanner):
             if not same_value(name, before, value):
                 op.values[name] = value
                 op.before[name] = plain(getattr(project, _attname(name)))
+        self._check_usable(record, op.values)
         stage = record.get("stage")
         if stage and stage != project.stage:
             if stage not in STAGE_TRANSITIONS[Stage(project.stage)]:

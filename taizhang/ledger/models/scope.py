@@ -28,10 +28,12 @@ def project_scope_q(user: Any, action: str, prefix: str = "") -> Q:
     role = user.role
     if role == Role.OFFICE_ADMIN:
         return in_division
+    # Owners, leaders and units are bound to their division too: an organization that also
+    # owns (leads, is responsible for) a project in another county does not reach it from here.
     if role == Role.OWNER:
         if not user.organization_id or action not in (VIEW, REPORT):
             return NOTHING
-        return Q(**{f"{prefix}owner_id": user.organization_id})
+        return in_division & Q(**{f"{prefix}owner_id": user.organization_id})
     if action != VIEW:
         return NOTHING
     if role == Role.VIEWER:
@@ -40,11 +42,100 @@ def project_scope_q(user: Any, action: str, prefix: str = "") -> Q:
     if role == Role.LEADER:
         if settings.leaders_see_all:
             return in_division
-        return Q(**{f"{prefix}leader_id": user.person_id}) if user.person_id else NOTHING
+        if not user.person_id:
+            return NOTHING
+        return in_division & Q(**{f"{prefix}leader_id": user.person_id})
     if role == Role.UNIT_STAFF:
         if settings.units_see_all:
             return in_division
         if not user.organization_id:
             return NOTHING
-        return Q(**{f"{prefix}responsible_unit_id": user.organization_id})
+        return in_division & Q(**{f"{prefix}responsible_unit_id": user.organization_id})
     return NOTHING
+
+
+# --- the organizations, people and divisions a project refers to ------------------------------
+#
+# Two questions, one answer each: which of them may an office *link* to a project (owner, unit,
+# leader, township), and which may a user read *named* on a page (history, audit, previews).
+
+
+def usable_organization_q(user: Any, prefix: str = "") -> Q:
+    """Organizations `user` (an office) may name as a project's owner or responsible unit:
+    placed in its division or below, or placed nowhere (reference data the superuser keeps).
+    An enterprise of another county is refused, so a project never leaves the office's reach."""
+    if user.is_superuser:
+        return Q()
+    if user.division is None:
+        return NOTHING
+    return Q(**{f"{prefix}division__isnull": True}) | Q(
+        **{f"{prefix}division__path__startswith": user.division.path})
+
+
+def usable_person_q(user: Any) -> Q:
+    """People `user` (an office) may name as a leader in charge: their organization usable."""
+    if user.is_superuser:
+        return Q()
+    return Q(organization__isnull=True) | usable_organization_q(user, "organization__")
+
+
+def pickable_q(user: Any, model: Any) -> Q:
+    """What an office may pick for a project's owner or unit (Organization), leader (Person)
+    and township (Division): the rules `services.projects` enforces."""
+    from taizhang.accounts.models import Division, Organization, Person
+
+    if user.is_superuser:
+        return Q()
+    if model is Organization:
+        return usable_organization_q(user)
+    if model is Person:
+        return usable_person_q(user)
+    if model is Division and user.division is not None:
+        return Q(path__startswith=user.division.path)
+    return NOTHING
+
+
+def nameable_q(user: Any, model: Any) -> Q:
+    """Objects of `model` (Project, Organization, Person, Division, OfficeSettings) `user` may
+    read by name: those the projects of their view scope refer to, their own, and for an
+    office what it may use. Anything else (another county's owner, a parent project of
+    another company) stays unnamed on every page."""
+    from taizhang.accounts.models import Division, Organization, Person
+    from taizhang.ledger.models.project import Project
+
+    if model is OfficeSettings:  # an office's own settings and those below it
+        if user is None or not user.is_authenticated or not user.is_active:
+            return NOTHING
+        if user.is_superuser:
+            return Q()
+        return Q(division__path__startswith=user.division.path) if user.division else NOTHING
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    visible = Project.objects.filter(project_scope_q(user, VIEW))
+    if model is Project:
+        return project_scope_q(user, VIEW)
+    office = user.role == Role.OFFICE_ADMIN and user.division_id is not None
+    if model is Organization:
+        q = Q(projects__in=visible) | Q(unit_projects__in=visible)
+        if user.organization_id:
+            q |= Q(pk=user.organization_id)
+        return q | usable_organization_q(user) if office else q
+    if model is Person:
+        q = Q(led_projects__in=visible)
+        if user.person_id:
+            q |= Q(pk=user.person_id)
+        return q | usable_person_q(user) if office else q
+    if model is Division:
+        q = Q(projects__in=visible)
+        if user.division_id:
+            q |= Q(path__startswith=user.division.path)
+        return q
+    return NOTHING
+
+
+def nameable_ids(user: Any, model: Any, ids: Any) -> set[str]:
+    """Which of `ids` (of `model`) `user` may read by name, as strings."""
+    found = model._base_manager.filter(nameable_q(user, model), pk__in=list(ids))
+    return {str(pk) for pk in found.values_list("pk", flat=True).distinct()}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -8,10 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.accounts.models import Organization, Person
 from taizhang.core.audit.service import diff, record, snapshot
 from taizhang.core.services import ConcurrentEdit, ServiceError, save_versioned
 from taizhang.ledger.choices import STAGE_TRANSITIONS, Stage
 from taizhang.ledger.models import Project, StageChange
+from taizhang.ledger.models.scope import usable_organization_q, usable_person_q
 from taizhang.ledger.services.common import clean_or_raise, require_office, require_project
 
 # Fields the ledger card edits; stage and actual dates move only through change_stage.
@@ -48,6 +51,32 @@ def _check_parent_visible(actor: Any, project: Project) -> None:
         raise ServiceError(_("Choose a parent project from your own ledger."), field="parent")
 
 
+# The one answer to "may this office name that owner, unit or leader?", whether the record is
+# another county's or does not exist at all (importer included): nothing is confirmed.
+OUTSIDE_DIVISION = _("Choose an organization or person of your own division.")
+# Project field → the rule its value must pass for the acting office (ledger/models/scope.py).
+_REFERENCES: dict[str, tuple[Any, Any]] = {
+    "owner": (Organization, usable_organization_q),
+    "responsible_unit": (Organization, usable_organization_q),
+    "leader": (Person, usable_person_q),
+}
+
+
+def _check_references(actor: Any, project: Project, names: Iterable[str]) -> None:
+    """Owner, unit and leader stay inside the office's division (finding: an office named an
+    enterprise of another county as owner, and that county's owners reached the project).
+    The message is the same whether the record exists elsewhere or not: nothing is confirmed."""
+    for name in names:
+        if name not in _REFERENCES:
+            continue
+        value_id = getattr(project, f"{name}_id")
+        model, rule = _REFERENCES[name]
+        if value_id is not None and not model._base_manager.filter(
+            rule(actor), pk=value_id
+        ).exists():
+            raise ServiceError(OUTSIDE_DIVISION, field=name)
+
+
 def _require_division(actor: Any, project: Project) -> None:
     require_office(actor)
     if actor.is_superuser:
@@ -65,6 +94,7 @@ def create_project(*, actor: Any, stage: str = Stage.PLANNING, **fields: Any) ->
     project = Project(stage=stage, **fields)
     _require_division(actor, project)
     _check_parent_visible(actor, project)
+    _check_references(actor, project, _REFERENCES)
     if project.code == "":
         project.code = None
     clean_or_raise(project)
@@ -90,6 +120,7 @@ def update_project(
     _require_division(actor, project)
     if "parent" in changes:
         _check_parent_visible(actor, project)
+    _check_references(actor, project, changes)
     _check_parent(project)
     clean_or_raise(project)
     after = snapshot(project, changes.keys())

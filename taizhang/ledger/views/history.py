@@ -21,7 +21,9 @@ from taizhang.core.audit.history import entries
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.scoping import get_for_user
 from taizhang.core.services import ServiceError
+from taizhang.ledger import privacy
 from taizhang.ledger.models import AnnualPlan, KeyListMembership, MonthlyReport, Project
+from taizhang.ledger.models.scope import nameable_ids
 from taizhang.ledger.services.revert import REVERTIBLE, revert_to
 
 KINDS: dict[str, type[models.Model]] = {
@@ -43,6 +45,8 @@ SOURCE_LABELS = {
     "scenario": gettext_lazy("scenario"),
 }
 _SHOWN = 200
+# A project's personal data: shown in its history only to those who see its contact.
+PRIVATE_FIELDS = ("contact_name", "contact_phone")
 
 
 def kind_of(obj: models.Model) -> str:
@@ -67,7 +71,9 @@ def _visible(user: Any, kind: str, pk: int) -> models.Model:
 
 
 def _may_see_account(user: Any, obj: models.Model) -> bool:
-    """Accounts: superusers; an office admin for users of their division; everyone for self."""
+    """Accounts: superusers; an office admin for users of their division; everyone for self.
+    Organizations, people, divisions and office settings: office admins, those they may read
+    by name (scope.py: their division's, and what their projects refer to)."""
     if user.is_superuser:
         return True
     if isinstance(obj, User):
@@ -75,7 +81,27 @@ def _may_see_account(user: Any, obj: models.Model) -> bool:
             return True
         return bool(user.is_office and user.division_id and obj.division_id
                     and obj.division.path.startswith(user.division.path))
-    return bool(user.is_office)
+    return bool(user.is_office) and bool(nameable_ids(user, type(obj), [obj.pk]))
+
+
+def reader_limits(user: Any, obj: models.Model) -> dict[str, Any]:
+    """What a history names for `user`: related objects in their scope only (scope.py), people
+    and contacts as `ledger.privacy` allows."""
+    project = _project_of(obj)
+    return {
+        "nameable": lambda model, ids: (
+            nameable_ids(user, model, ids)
+            if model in (Project, Organization, Person, Division) else None),
+        "user_label": lambda who: privacy.actor_label(user, who),
+        "private": () if project is None or privacy.sees_contact(user, project)
+        else PRIVATE_FIELDS,
+    }
+
+
+def _project_of(obj: models.Model) -> Project | None:
+    if isinstance(obj, Project):
+        return obj
+    return getattr(obj, "project", None)
 
 
 def _may_revert(user: Any, obj: models.Model) -> bool:
@@ -98,10 +124,11 @@ def _back_link(obj: models.Model) -> str | None:
 @login_required
 def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     obj = _visible(request.user, kind, pk)
-    events = AuditEvent.objects.for_object(obj).select_related("actor__person", "reverts")
+    events = AuditEvent.objects.for_object(obj).select_related(
+        "actor__person", "actor__division", "reverts")
     total = events.count()
     shown = list(events[:_SHOWN])
-    rows = entries(shown, obj._meta.label_lower)
+    rows = entries(shown, obj._meta.label_lower, **reader_limits(request.user, obj))
     may_revert = _may_revert(request.user, obj)
     numbers = {row.event.pk: total - index for index, row in enumerate(rows)}
     for row in rows:

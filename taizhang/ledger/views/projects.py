@@ -155,7 +155,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parent": parent,
         "reports": reports,
         "plans": project.plans.order_by("-year"),
-        "stage_changes": project.stage_changes.select_related("changed_by__person"),
+        "stage_changes": project.stage_changes.select_related(
+            "changed_by__person", "changed_by__division"),
         "memberships": project.memberships.select_related("key_list").order_by(
             "-key_list__year", "key_list__level"
         ),
@@ -163,7 +164,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "approved_status": MembershipStatus.APPROVED,
         "chart": chart,
         "photos": [p for r in reports for p in r.photos.all()],
-        "history": AuditEvent.objects.for_object(project).select_related("actor__person")[:20]
+        "history": AuditEvent.objects.for_object(project).select_related(
+            "actor__person", "actor__division")[:20]
         if can["change"] else [],
         "can": can,
     })

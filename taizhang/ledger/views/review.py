@@ -24,7 +24,8 @@ def _queue(user):
     return (
         MonthlyReport.objects.restrict(user, "review")
         .filter(status=ReportStatus.SUBMITTED)
-        .select_related("project", "project__owner", "submitted_by__person")
+        .select_related("project", "project__owner", "submitted_by__person",
+                        "submitted_by__division")
         .order_by("submitted_at", "pk")
     )
 

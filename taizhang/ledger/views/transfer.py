@@ -39,7 +39,7 @@ def export_projects(request: HttpRequest) -> HttpResponse:
     form = ProjectFilterForm(request.GET or None, visible=visible)
     projects = form.to_filter().apply(visible, period.year)
     buffer = io.BytesIO()
-    stats = write_ledger_xlsx(projects, period, buffer)
+    stats = write_ledger_xlsx(projects, period, buffer, viewer=request.user)
     record("ledger.exported", cast(User, request.user), actor=request.user,
            changes=export_details(period, form, stats.total.projects,
                                   request.GET.urlencode()))

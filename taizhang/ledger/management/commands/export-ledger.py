@@ -45,6 +45,7 @@ class Command(BaseCommand):
                 _("Unknown key list %(codes)s; use one of %(known)s")
                 % {"codes": ", ".join(bad), "known": ", ".join(sorted(_LIST_CODES))})
         projects: QuerySet[Project] = Project.objects.all()
+        user = None
         if options["user"]:
             user = get_user_model().objects.for_login(options["user"])
             if user is None:
@@ -52,7 +53,7 @@ class Command(BaseCommand):
             projects = Project.objects.restrict(user, "view")
         projects = ProjectFilter(key_lists=lists).apply(projects, period.year)
         with replica_reads():
-            stats = write_ledger_xlsx(projects, period, output)
+            stats = write_ledger_xlsx(projects, period, output, viewer=user)
         with acting("command"):
             record_event("ledger.exported", "core.command", "export-ledger",
                          f"export-ledger {period}", actor=None, changes={
