@@ -1,0 +1,126 @@
+"""Every XML part of an xlsx is checked before it is parsed (issue 8, finding 1), and the zip
+is bounded: the scan itself, without Django."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from taizhang.core.sheets import SheetFormatError, SheetLimitError, SheetLimits, read_workbook
+from taizhang.core.sheets.package import check_package
+from taizhang.core.sheets.rows import MergeFiller, fill_merged
+from taizhang.core.tests.bombs import (
+    BILLION_LAUGHS,
+    BOMB_PARTS,
+    billion_laughs,
+    parts,
+    rezip,
+    small_workbook,
+    with_doctype,
+)
+
+LIMITS = SheetLimits()
+
+
+def _code(data: bytes, limits: SheetLimits = LIMITS) -> str | None:
+    try:
+        check_package(data, limits)
+    except SheetFormatError as exc:
+        return exc.code
+    return None
+
+
+def test_a_plain_workbook_passes():
+    assert _code(small_workbook()) is None
+
+
+@pytest.mark.parametrize("part", BOMB_PARTS)
+def test_billion_laughs_in_each_part_is_refused_by_the_reader(part):
+    with pytest.raises(SheetFormatError) as caught:
+        read_workbook(billion_laughs(part), "bomb.xlsx")
+    assert caught.value.code == "xml_dtd" and part in caught.value.reason
+
+
+@pytest.mark.parametrize("part", [
+    "[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels", "docProps/core.xml",
+    "xl/theme/theme1.xml",
+    "xl/worksheets/sheet1.bin",  # a relationship may point a reader at any name
+])
+def test_a_doctype_in_any_other_part_is_refused(part):
+    base = small_workbook()
+    content = parts(base).get(part, b"<x/>")
+    assert _code(rezip(base, {part: with_doctype(content)})) == "xml_dtd"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_doctype_in_utf16_or_utf32_is_refused(encoding):
+    xml = with_doctype(b"<worksheet/>").decode().encode(encoding)
+    assert _code(rezip(small_workbook(), {"xl/worksheets/sheet1.xml": xml})) == "xml_dtd"
+
+
+def test_a_doctype_in_any_case_or_a_lone_entity_is_refused():
+    for doctype in (b"<!doctype x>", b"<!DocType x>", b'<!ENTITY e "x">'):
+        data = rezip(small_workbook(), {"xl/styles.xml": doctype + b"<styleSheet/>"})
+        assert _code(data) == "xml_dtd", doctype
+
+
+def test_a_doctype_across_two_pieces_of_the_scan_is_found():
+    for offset in range(1, 9):
+        xml = b" " * ((1 << 20) - offset) + BILLION_LAUGHS + b"<worksheet/>"
+        data = rezip(small_workbook(), {"xl/worksheets/sheet1.xml": xml})
+        assert _code(data, SheetLimits(max_ratio=10**6)) == "xml_dtd", offset
+
+
+def test_an_encoding_that_hides_the_markers_is_refused():
+    ebcdic = b'<?xml version="1.0" encoding="cp037"?>' + "<!DOCTYPE x><x/>".encode("cp037")
+    assert _code(rezip(small_workbook(), {"xl/styles.xml": ebcdic})) == "xml_encoding"
+    gbk = '<?xml version="1.0" encoding="GB18030"?><sst><si><t>项目</t></si></sst>'
+    assert _code(rezip(small_workbook(), {"xl/sharedStrings.xml": gbk.encode("gb18030")})) is None
+
+
+def test_a_zip_compressed_too_much_or_too_large_unzipped_is_refused():
+    padded = rezip(small_workbook(), {"xl/worksheets/sheet1.xml": b" " * (8 << 20)})
+    with pytest.raises(SheetLimitError) as caught:
+        check_package(padded, SheetLimits(max_ratio=100))
+    assert (caught.value.code, caught.value.limit) == ("zip_ratio", 100)
+    assert _code(padded, SheetLimits(max_ratio=10**6)) is None
+    with pytest.raises(SheetLimitError) as caught:
+        check_package(padded, SheetLimits(max_ratio=10**6, max_unzipped=4 << 20))
+    assert caught.value.code == "unzipped_too_large"
+
+
+def test_a_zip_the_scan_cannot_read_is_refused_not_passed_on():
+    data = small_workbook()
+    damaged = data[:30] + b"\0" * 200 + data[230:]  # a local header and data destroyed
+    assert _code(damaged) == "corrupt"
+    assert _code(b"\xd0\xcf\x11\xe0 an .xls (not a zip) is left to calamine") is None
+
+
+def test_duplicated_merges_fill_as_one_and_write_each_cell_once():
+    rows = [["a", 1], [None, 2], [None, 3], ["b", 4]]
+    once = fill_merged(rows, [((0, 0), (2, 0))])
+    assert fill_merged(rows, [((0, 0), (2, 0))] * 1000) == once == [
+        ["a", 1], ["a", 2], ["a", 3], ["b", 4]]
+
+    writes = []
+
+    class Row(list):
+        def __setitem__(self, index, value):
+            writes.append(index)
+            super().__setitem__(index, value)
+
+    filler = MergeFiller([((0, 0), (999, 1))] * 1000)
+    for index in range(1000):
+        filler.fill(index, Row([index, index]))
+    assert len(writes) == 2 * 1000  # two cells a row, whatever the number of copies
+
+
+def test_a_stored_part_is_scanned_too():
+    """The scan reads the parts Python's zipfile reads; a stored (not deflated) part too."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for name, content in parts(billion_laughs()).items():
+            archive.writestr(name, content)
+    assert _code(out.getvalue()) == "xml_dtd"
