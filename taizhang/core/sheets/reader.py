@@ -188,9 +188,9 @@ def _read_csv(data: bytes, name: str, counter: SheetCount) -> RawSheet:
     text = _decode(data)
     rows: list[list[object]] = []
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)):
-            counter.row(len(row))  # stops at the first row over a limit
-            rows.append(list(row))
+        for line in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)):
+            counter.row(len(line))  # stops at the first row over a limit
+            rows.append(list(line))
     except csv.Error as exc:
         raise SheetFormatError(f"The CSV file is malformed ({exc}).", code="corrupt") from exc
     width = max((len(row) for row in rows), default=0)
