@@ -7,6 +7,10 @@ that grows with the size of the input.  So every part of the package, whatever i
 ``<!ENTITY``, in pieces, in the encodings an XML parser detects by itself; a part that declares
 another encoding that is not a superset of ASCII is refused.  The zip is bounded too: its
 parts' total unzipped size and each large part's compression ratio.
+
+The same scan measures each sheet's extent from its ``<row>`` and ``<c>`` elements: calamine
+holds a sheet as a dense grid from A1 to its last cell, so two cells, A1 and CV1000000, in a
+7 KB file would make it allocate 3 GB (and abort the process when it cannot).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import re
 import zipfile
 
 from .errors import SheetFormatError, SheetLimitError
-from .limits import SheetLimits
+from .limits import SheetLimits, too_many_cells, too_many_rows
 
 _PIECE = 1 << 20
 _RATIO_FLOOR = 1 << 20  # a part smaller than this unzipped is small whatever its ratio
@@ -51,10 +55,12 @@ def refused_dtd(part: str) -> SheetFormatError:
         "never needs; the file is refused.", code="xml_dtd")
 
 
-def check_package(data: bytes, limits: SheetLimits) -> None:
+def check_package(data: bytes, limits: SheetLimits, *, measure: bool = True) -> None:
     """Refuse (SheetFormatError) a zip whose parts declare a DTD or entities, or that unzips
-    to more than the limits allow.  Data that is not a zip is left to the reader (an .xls or
-    an encrypted workbook has no XML parts)."""
+    to more than the limits allow; with ``measure``, one whose sheets reach further than the
+    limits on rows and cells (for calamine, which allocates the whole extent; a reader that
+    streams counts the rows it reads instead).  Data that is not a zip is left to the reader
+    (an .xls or an encrypted workbook has no XML parts)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -64,9 +70,9 @@ def check_package(data: bytes, limits: SheetLimits) -> None:
     with archive:
         members = archive.infolist()
         _check_sizes(members, limits)
-        unzipped = 0
+        unzipped, rows = 0, [0]
         for info in members:
-            unzipped = _scan_part(archive, info, unzipped, limits)
+            unzipped = _scan_part(archive, info, unzipped, limits, rows if measure else None)
 
 
 def _check_sizes(members: list[zipfile.ZipInfo], limits: SheetLimits) -> None:
@@ -86,10 +92,12 @@ def unzipped_too_large(limits: SheetLimits) -> SheetLimitError:
 
 
 def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, unzipped: int,
-               limits: SheetLimits) -> int:
-    """Scan one part in pieces (memory stays at one piece); return the bytes unzipped so far."""
-    tail = b""
+               limits: SheetLimits, rows: list[int] | None) -> int:
+    """Scan one part in pieces (memory stays at one piece); return the bytes unzipped so far.
+    ``rows[0]`` counts the rows of the parts measured so far (None: not measured)."""
+    marker_tail = tag_tail = b""
     first = True
+    extent = Extent()
     try:
         with archive.open(info) as part:
             while piece := part.read(_PIECE):
@@ -99,14 +107,22 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, unzipped: int,
                 if first:
                     _check_encoding(info.filename, piece)
                     first = False
-                text = tail + piece
+                text = marker_tail + piece
                 if any(marker.search(text) for marker in _MARKERS):
                     raise refused_dtd(info.filename)
-                tail = text[-_OVERLAP:]
+                marker_tail = text[-_OVERLAP:]
+                if rows is not None:
+                    tag_tail = extent.read(tag_tail + piece, info.filename)
+                    extent.check(limits, rows[0])
+            if rows is not None:
+                extent.read(tag_tail, info.filename)
+                extent.check(limits, rows[0])
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError,
             ValueError, zipfile.LargeZipFile) as exc:  # damaged, encrypted, unknown method
         raise SheetFormatError(f"The part {info.filename} cannot be unzipped ({exc}).",
                                code="corrupt") from exc
+    if rows is not None:
+        rows[0] += extent.height
     return unzipped
 
 
@@ -126,3 +142,90 @@ def _check_encoding(name: str, head: bytes) -> None:
         raise SheetFormatError(
             f"The part {name} of the workbook is in the encoding {encoding!r}, which a "
             "spreadsheet does not use; the file is refused.", code="xml_encoding")
+
+
+_ROW = re.compile(rb"<(?:\w{1,20}:)?row[\s>/]")
+_CELL = re.compile(rb"<(?:\w{1,20}:)?c[\s>/]")
+_PREFIXED = re.compile(rb"<\w{1,20}:(?:c|row)[\s>/]")
+#: The row and the column of an r attribute in any tag: r="12" (a row), r="AB12" (a cell).
+_REF_ROW = re.compile(rb"\sr\s*=\s*[\"']\$?[A-Za-z]{0,4}\$?(\d+)")
+_REF_COLUMN = re.compile(rb"\sr\s*=\s*[\"']\$?([A-Za-z]{1,4})")
+_LETTERED = re.compile(rb"\sr\s*=\s*[\"']\$?[A-Za-z]")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+class Extent:
+    """How far a sheet part reaches: at most its furthest row or cell reference plus every row
+    without one, and its furthest column plus the most cells without a reference in one row
+    (a row or cell without r="…" follows the previous one, as the readers place it).  An upper
+    bound, enough to refuse what calamine would allocate.  Every part is measured (a sheet may
+    have any name); one without a row reaches nowhere, whatever r="…" its other tags have
+    (a theme's rectangles have one)."""
+
+    def __init__(self) -> None:
+        self._max_row = 0  # the furthest row referenced
+        self._max_column = 0  # the furthest column referenced
+        self._unreferenced_rows = 0
+        self._row_cells = 0  # cells without a reference so far in the current row
+        self._widest = 0  # the most cells without a reference in one row
+        self._rows = False  # whether the part has a row
+
+    @property
+    def height(self) -> int:
+        return self._max_row + self._unreferenced_rows if self._rows else 0
+
+    @property
+    def width(self) -> int:
+        return self._max_column + max(self._widest, self._row_cells) if self._rows else 0
+
+    def read(self, text: bytes, part: str) -> bytes:
+        """Measure ``text`` up to a tag still open at its end, which is returned (to be read
+        with the next piece: a tag is measured whole)."""
+        start = text.rfind(b"<")
+        cut = start if start != -1 and text.find(b">", start) == -1 else len(text)
+        if len(text) - cut > _PIECE:
+            raise SheetFormatError(f"The part {part} has a tag longer than {_PIECE} bytes.",
+                                   code="corrupt")
+        whole = text[:cut]
+        if rows := set(_REF_ROW.findall(whole)):  # a set first: few distinct values
+            self._max_row = max(self._max_row, max(map(int, rows)))
+        if columns := set(_REF_COLUMN.findall(whole)):
+            self._max_column = max(self._max_column, max(map(_column_number, columns)))
+        count = _count_regex if _PREFIXED.search(whole) else _count_plain
+        position = 0  # where the cells of the current row go on
+        for match in _ROW.finditer(whole):
+            self._row_cells += count(whole, position, match.start())
+            self._widest = max(self._widest, self._row_cells)
+            self._rows = True
+            end = whole.find(b">", match.start())
+            if not _REF_ROW.search(whole, match.start(), end):
+                self._unreferenced_rows += 1
+            self._row_cells, position = 0, end + 1
+        self._row_cells += count(whole, position, len(whole))
+        return text[cut:]
+
+    def check(self, limits: SheetLimits, rows_before: int) -> None:
+        if rows_before + self.height > limits.max_rows:
+            raise too_many_rows(limits.max_rows)
+        if self.height * self.width > limits.max_cells:
+            raise too_many_cells(limits.max_cells)
+
+
+def _count_plain(text: bytes, start: int, end: int) -> int:
+    """Cells without a reference in ``text[start:end]`` when no tag has a prefix: ``<c`` tags
+    less those starting ``<c r="`` (a cell with its r after another attribute counts as one
+    without, which only widens the bound), counted fast."""
+    cells = (text.count(b"<c ", start, end) + text.count(b"<c>", start, end)
+             + text.count(b"<c/", start, end))
+    return cells - text.count(b'<c r="', start, end) if cells else 0
+
+
+def _count_regex(text: bytes, start: int, end: int) -> int:
+    cells = len(_CELL.findall(text, start, end))
+    return cells - len(_LETTERED.findall(text, start, end)) if cells else 0

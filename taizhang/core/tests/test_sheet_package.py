@@ -124,3 +124,49 @@ def test_a_stored_part_is_scanned_too():
         for name, content in parts(billion_laughs()).items():
             archive.writestr(name, content)
     assert _code(out.getvalue()) == "xml_dtd"
+
+
+def _extent(xml: bytes, max_rows: int = 10**9, max_cells: int = 10**12) -> str | None:
+    data = rezip(small_workbook(), {"xl/worksheets/sheet1.xml": xml})
+    return _code(data, SheetLimits(max_rows=max_rows, max_cells=max_cells, max_ratio=10**6))
+
+
+@pytest.mark.parametrize("cell", [
+    b'<c r="CV1000000"/>', b'<c s="1" r="CV1000000"/>', b"<c r = 'CV1000000'/>",
+    b'<x:c r="$CV$1000000"/>', b'<c\nr="cv1000000"/>'])
+def test_a_far_cell_is_measured_however_its_reference_is_written(cell):
+    xml = b'<worksheet><sheetData><row r="1"><c r="A1"/>' + cell + b"</row></sheetData>"
+    assert _extent(xml, max_rows=999_999) == "too_many_rows"
+    assert _extent(xml, max_rows=1_000_000, max_cells=99_999_999) == "too_many_cells"
+    assert _extent(xml, max_rows=1_000_000, max_cells=102_000_000) is None  # a bound
+
+
+def test_rows_and_cells_without_references_count_where_the_readers_put_them():
+    row = b"<row>" + b"<c><v>1</v></c>" * 30 + b"</row>"
+    xml = b"<worksheet><sheetData>" + row * 40 + b"</sheetData></worksheet>"
+    assert _extent(xml, max_rows=40, max_cells=1200) is None
+    assert _extent(xml, max_rows=39) == "too_many_rows"
+    assert _extent(xml, max_cells=1199) == "too_many_cells"
+
+
+def test_a_reference_split_between_two_pieces_of_the_scan_is_read_whole():
+    for offset in range(1, 24):
+        xml = (b'<worksheet><sheetData><row r="1"><c r="A1"/></row>'
+               + b" " * ((1 << 20) - 51 - offset)
+               + b'<row r="2000000" spans="1:1"><c r="A2000000"/></row></sheetData>')
+        assert _extent(xml, max_rows=1_999_999) == "too_many_rows", offset
+
+
+def test_a_part_without_rows_reaches_nowhere_and_a_tag_over_a_piece_is_refused():
+    theme = b'<a:theme><a:fillToRect l="50000" t="-80000" r="50000" b="180000"/></a:theme>'
+    assert _code(rezip(small_workbook(), {"xl/theme/theme1.xml": theme}),
+                 SheetLimits(max_rows=10)) is None
+    xml = b"<worksheet><sheetData><row " + b" " * (2 << 20) + b'r="1"/></sheetData>'
+    assert _extent(xml) == "corrupt"
+
+
+def test_a_streamed_package_is_not_measured():
+    xml = b'<worksheet><sheetData><row r="1"><c r="XFD1048576"/></row></sheetData>'
+    data = rezip(small_workbook(), {"xl/worksheets/sheet1.xml": xml})
+    check_package(data, LIMITS, measure=False)  # the streamed reader counts the rows it reads
+    assert _code(data) == "too_many_rows"

@@ -169,7 +169,12 @@ def _merged_ranges(archive: zipfile.ZipFile, path: str, limits: SheetLimits
     with archive.open(path) as part:
         while piece := part.read(1 << 20):
             text = tail + piece
-            cut = max(text.rfind(b"<"), 0)  # a tag may straddle two pieces
+            # A tag may straddle two pieces: keep one still open at the end for the next
+            # (only that: 70 MB of padding after a "<…>" must not be carried piece to piece).
+            start = text.rfind(b"<")
+            cut = start if start != -1 and text.find(b">", start) == -1 else len(text)
+            if len(text) - cut > 1 << 20:
+                raise SheetFormatError("A tag longer than 1 MB.", code="corrupt")
             for match in _MERGE_CELL.finditer(text, 0, cut):
                 min_col, min_row, max_col, max_row = range_boundaries(match[1].decode())
                 found.append(((min_row - 1, min_col - 1), (max_row - 1, max_col - 1)))
@@ -183,11 +188,11 @@ def _merged_ranges(archive: zipfile.ZipFile, path: str, limits: SheetLimits
 
 
 def _is_large(data: bytes) -> bool:
-    """Whether a sheet of this xlsx holds more than STREAM_ABOVE bytes of XML."""
+    """Whether a part of this xlsx (a sheet may have any name) holds more than STREAM_ABOVE
+    bytes."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return any(info.filename.startswith("xl/worksheets/")
-                       and info.file_size > STREAM_ABOVE for info in archive.infolist())
+            return any(info.file_size > STREAM_ABOVE for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return False  # calamine says what is wrong with it
 
@@ -236,9 +241,11 @@ def open_sheets(
             "open it in Excel or WPS and save it as .xlsx.",
             code="html_disguised",
         )
-    check_package(data, limits)  # before any XML of it is parsed, whatever the extension
+    large = PurePath(filename).suffix.lower() in _ZIPPED and _is_large(data)
+    # Before any XML of it is parsed, whatever the extension; calamine's extent is measured.
+    check_package(data, limits, measure=not large)
     counter = RowCounter(limits)
-    if PurePath(filename).suffix.lower() in _ZIPPED and _is_large(data):
+    if large:
         return _streamed_sheets(data, counter)
     with calamine_errors():
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))

@@ -33,7 +33,7 @@ from taizhang.ledger.importing import source
 if os.environ.get("BOMB_STREAM_ABOVE"):
     source.STREAM_ABOVE = int(os.environ["BOMB_STREAM_ABOVE"])
 if os.environ.get("BOMB_NO_SCAN"):  # only to show the second guard, defusedxml, alone
-    source.check_package = lambda data, limits: None
+    source.check_package = lambda *args, **kwargs: None
 for path in sys.argv[1:]:
     try:
         rows = 0
@@ -106,7 +106,8 @@ def test_a_million_row_csv_stops_at_the_default_row_limit(tmp_path, settings):
 
 def test_an_xlsx_just_over_the_default_row_limit_is_refused_without_reading_on(tmp_path):
     """100,001 rows and then XML that cannot be read: the streamed reader stops at the limit
-    (it would say "corrupt" had it read on); calamine measures the sheet before its rows."""
+    (it would say "corrupt" had it read on); for calamine the sheet is measured before it is
+    parsed at all."""
     rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>项目{r}</t></is></c>'
                    f'<c r="B{r}"><v>{r}</v></c></row>' for r in range(1, 100_002))
     base = small_workbook()
@@ -118,5 +119,20 @@ def test_an_xlsx_just_over_the_default_row_limit_is_refused_without_reading_on(t
     paths = [_write(tmp_path, "over.xlsx", rezip(base, {"xl/worksheets/sheet1.xml": over})),
              _write(tmp_path, "broken.xlsx",
                     rezip(base, {"xl/worksheets/sheet1.xml": broken}))]
-    assert read_in_child(paths) == ["too_many_rows", "corrupt"]  # calamine reads it all
+    assert read_in_child(paths) == ["too_many_rows", "too_many_rows"]
     assert read_in_child(paths[1:], BOMB_STREAM_ABOVE="0") == ["too_many_rows"]
+
+
+@pytest.mark.parametrize(("last", "code"), [
+    ("CV1000000", "too_many_rows"), ("XFD1048576", "too_many_rows"),
+    ("XFD1000", "too_many_cells")])
+def test_two_cells_far_apart_do_not_make_calamine_allocate_the_grid_between(
+        tmp_path, last, code):
+    """calamine holds a sheet as a dense grid: A1 and CV1000000 in a 7 KB file would take
+    3 GB, XFD1048576 would abort the process.  Measured from the XML first, refused."""
+    base = small_workbook()
+    sheet = parts(base)["xl/worksheets/sheet1.xml"]
+    far = f'<row r="9"><c r="{last}"><v>1</v></c></row></sheetData>'.encode()
+    data = rezip(base, {"xl/worksheets/sheet1.xml": sheet.replace(b"</sheetData>", far)})
+    assert len(data) < 10_000
+    assert read_in_child([_write(tmp_path, "far.xlsx", data)]) == [code]
