@@ -15,13 +15,13 @@ from .errors import SheetLimitError
 @dataclass(frozen=True)
 class SheetLimits:
     #: Spreadsheet rows read in one import, all sheets together (blank rows count).
-    max_rows: int = 100_000
+    max_rows: int = 200_000
     #: Merged ranges in one sheet.
-    max_merged: int = 10_000
+    max_merged: int = 50_000
     #: Bytes of the uploaded file.
     max_bytes: int = 50 << 20
     #: Rows × columns of one sheet.
-    max_cells: int = 5_000_000
+    max_cells: int = 10_000_000
     #: Bytes of an xlsx package once unzipped, all its parts together.
     max_unzipped: int = 512 << 20
     #: Unzipped size over zipped size of one part (a part under 1 MB is not checked).

@@ -150,7 +150,7 @@ def test_rows_and_cells_without_references_count_where_the_readers_put_them():
 
 
 def test_a_reference_split_between_two_pieces_of_the_scan_is_read_whole():
-    for offset in range(1, 24):
+    for offset in (1, 5, 12, 23):
         xml = (b'<worksheet><sheetData><row r="1"><c r="A1"/></row>'
                + b" " * ((1 << 20) - 51 - offset)
                + b'<row r="2000000" spans="1:1"><c r="A2000000"/></row></sheetData>')

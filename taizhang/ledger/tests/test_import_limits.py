@@ -156,8 +156,8 @@ class _CountingRow(list):
 
 @PATHS
 def test_merges_times_rows_is_not_quadratic(streamed, stream):
-    """10,000 copies (the default limit) of one range over 2,000 rows: each cell of the range
-    is written once per row, not once per copy (which was 20 million writes)."""
+    """10,000 copies of one range over 2,000 rows (a 7.8 KB file in the issue took 48 s): each
+    cell of the range is written once per row, not once per copy (20 million writes)."""
     streamed(stream)
     data = _merged_sheet(10_000, 2_000)
     parsed = parse_ledger(open_sheets(data, "a.xlsx"))
