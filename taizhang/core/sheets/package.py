@@ -27,7 +27,7 @@ _PIECE = 1 << 20
 _RATIO_FLOOR = 1 << 20  # a part smaller than this unzipped is small whatever its ratio
 _OVERLAP = 64  # longest marker (8 characters × 4 bytes in UTF-32) and then some
 _ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-_UNICODE = re.compile(r"utf[-_]?(8|16|32)(?:[-_]?[lb]e)?$", re.IGNORECASE)
+_UTF8 = re.compile(r"utf[-_]?8", re.IGNORECASE)
 _DECLARED = re.compile(rb"<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
 _PROBE = "<!DOCTYPE <!ENTITY <?xml"
 
@@ -96,7 +96,7 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, unzipped: int,
     """Scan one part in pieces (memory stays at one piece); return the bytes unzipped so far.
     ``rows[0]`` counts the rows of the parts measured so far (None: not measured)."""
     marker_tail = tag_tail = b""
-    first = True
+    first, measured = True, rows is not None
     extent = Extent()
     try:
         with archive.open(info) as part:
@@ -104,44 +104,58 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, unzipped: int,
                 unzipped += len(piece)
                 if unzipped > limits.max_unzipped:  # the sizes the zip declares may lie
                     raise unzipped_too_large(limits)
-                if first:
-                    _check_encoding(info.filename, piece)
-                    first = False
                 text = marker_tail + piece
                 if any(marker.search(text) for marker in _MARKERS):
                     raise refused_dtd(info.filename)
                 marker_tail = text[-_OVERLAP:]
-                if rows is not None:
+                if first:
+                    first = False
+                    _check_encoding(info.filename, piece)
+                    # A part that is not XML (an image…) has no rows: not measured.
+                    measured &= piece.lstrip(codecs.BOM_UTF8 + b" \t\r\n").startswith(b"<")
+                if measured:
                     tag_tail = extent.read(tag_tail + piece, info.filename)
-                    extent.check(limits, rows[0])
-            if rows is not None:
+                    extent.check(limits, rows[0])  # type: ignore[index]
+            if measured:
                 extent.read(tag_tail, info.filename)
-                extent.check(limits, rows[0])
+                extent.check(limits, rows[0])  # type: ignore[index]
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError,
             ValueError, zipfile.LargeZipFile) as exc:  # damaged, encrypted, unknown method
         raise SheetFormatError(f"The part {info.filename} cannot be unzipped ({exc}).",
                                code="corrupt") from exc
-    if rows is not None:
-        rows[0] += extent.height
+    if measured:
+        rows[0] += extent.height  # type: ignore[index]
     return unzipped
 
 
+#: How a part in UTF-16 or UTF-32 starts (a byte order mark, or "<" and NULs).
+_WIDE = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"<\0", b"\0<", b"\0\0\0<", b"\0\0\xfe\xff")
+
+
 def _check_encoding(name: str, head: bytes) -> None:
-    """A part that declares an encoding the scan cannot see through is refused."""
+    """A part in an encoding the scan cannot see through is refused: one that declares an
+    encoding that is not a superset of ASCII, or one in UTF-16 or UTF-32 (which Excel never
+    writes, and in which the sheet's extent would not be measured)."""
+    if head.startswith(_WIDE):
+        raise _odd_encoding(name, "UTF-16/UTF-32")
     match = _DECLARED.match(head.lstrip(codecs.BOM_UTF8 + b" \t\r\n"))
     if not match:
-        return  # no declaration: UTF-8 or UTF-16/32 by its first bytes, all scanned
+        return  # no declaration: UTF-8 (UTF-16/32 were refused by their first bytes)
     encoding = match[1].decode("ascii")
-    if _UNICODE.match(encoding):
+    if _UTF8.fullmatch(encoding):
         return
     try:
         ascii_superset = _PROBE.encode(encoding) == _PROBE.encode("ascii")
     except (LookupError, UnicodeError):
         ascii_superset = False
     if not ascii_superset:
-        raise SheetFormatError(
-            f"The part {name} of the workbook is in the encoding {encoding!r}, which a "
-            "spreadsheet does not use; the file is refused.", code="xml_encoding")
+        raise _odd_encoding(name, encoding)
+
+
+def _odd_encoding(name: str, encoding: str) -> SheetFormatError:
+    return SheetFormatError(
+        f"The part {name} of the workbook is in the encoding {encoding!r}, which a "
+        "spreadsheet does not use; the file is refused.", code="xml_encoding")
 
 
 _ROW = re.compile(rb"<(?:\w{1,20}:)?row[\s>/]")

@@ -60,6 +60,22 @@ def test_a_doctype_in_utf16_or_utf32_is_refused(encoding):
     assert _code(rezip(small_workbook(), {"xl/worksheets/sheet1.xml": xml})) == "xml_dtd"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_part_in_utf16_or_utf32_is_refused_even_without_a_doctype(encoding):
+    """Excel never writes one, and the sheet's extent could not be measured in it."""
+    xml = '<worksheet><sheetData><row r="1"><c r="XFD1048576"/></row></sheetData>'
+    data = rezip(small_workbook(), {"xl/worksheets/sheet1.xml": xml.encode(encoding)})
+    assert _code(data) == "xml_encoding"
+    declared = b'<?xml version="1.0" encoding="UTF-16"?><worksheet/>'
+    assert _code(rezip(small_workbook(), {"xl/styles.xml": declared})) == "xml_encoding"
+
+
+def test_a_binary_part_is_scanned_but_not_measured():
+    image = b"\x89PNG\r\n\x1a\n<" + b"\0" * (3 << 20)  # no ">" after a "<" for 3 MB
+    assert _code(rezip(small_workbook(), {"xl/media/image1.png": image}),
+                 SheetLimits(max_ratio=10**6)) is None
+
+
 def test_a_doctype_in_any_case_or_a_lone_entity_is_refused():
     for doctype in (b"<!doctype x>", b"<!DocType x>", b'<!ENTITY e "x">'):
         data = rezip(small_workbook(), {"xl/styles.xml": doctype + b"<styleSheet/>"})
