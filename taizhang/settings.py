@@ -200,7 +200,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Audit events are kept at least this many months (never below 6: see core/audit/retention.py).
 TAIZHANG_AUDIT_RETENTION_MONTHS = envint("TAIZHANG_AUDIT_RETENTION_MONTHS", 6)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Limits of a spreadsheet import (issue 8: safe sheets). A file over one is refused before
+# the work it would cost; see taizhang/core/sheets/limits.py for what each one counts. The
+# exporter's own 100,000-project sheet (the benchmarks import it: 31 columns) fits with room.
 TAIZHANG_MAX_IMPORT_BYTES = envint("TAIZHANG_MAX_IMPORT_BYTES", 50 * 1024 * 1024)
+TAIZHANG_IMPORT_MAX_ROWS = envint("TAIZHANG_IMPORT_MAX_ROWS", 200_000)
+TAIZHANG_IMPORT_MAX_MERGED = envint("TAIZHANG_IMPORT_MAX_MERGED", 50_000)
+TAIZHANG_IMPORT_MAX_CELLS = envint("TAIZHANG_IMPORT_MAX_CELLS", 10_000_000)
+TAIZHANG_IMPORT_MAX_UNZIPPED_BYTES = envint("TAIZHANG_IMPORT_MAX_UNZIPPED_BYTES", 512 << 20)
+TAIZHANG_IMPORT_MAX_ZIP_RATIO = envint("TAIZHANG_IMPORT_MAX_ZIP_RATIO", 100)
+# The preview page lists at most this many changes (and as many errors, and warnings).
+TAIZHANG_IMPORT_PREVIEW_ROWS = envint("TAIZHANG_IMPORT_PREVIEW_ROWS", 500)
+# An upload waiting for its confirm is deleted after this many hours (`taizhang purge-previews`).
+TAIZHANG_IMPORT_PREVIEW_HOURS = envint("TAIZHANG_IMPORT_PREVIEW_HOURS", 24)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -3,8 +3,9 @@
 No Django imports here, so the parsing rules can be tested and reused without a database.
 """
 
-from .errors import CellError, SheetError, SheetFormatError
+from .errors import CellError, SheetError, SheetFormatError, SheetLimitError
 from .headers import UNIT_TO_WAN, HeaderMap, Synonym, locate_header, split_unit
+from .limits import SheetLimits
 from .normalize import (
     BLANK_MARKERS,
     clean_text,
@@ -39,6 +40,8 @@ __all__ = [
     "RowKind",
     "SheetError",
     "SheetFormatError",
+    "SheetLimitError",
+    "SheetLimits",
     "Synonym",
     "cell_ref",
     "classify_row",

@@ -31,8 +31,20 @@ class SheetFormatError(SheetError):
     """The file as a whole cannot be read (wrong type, corrupt, encrypted, undecodable...).
 
     Codes: ``unsupported_type``, ``empty``, ``corrupt``, ``encrypted``, ``html_disguised``,
-    ``encoding``, ``missing_columns``.
+    ``encoding``, ``missing_columns``, ``xml_dtd`` (an XML part declares a DTD or entities).
     """
 
     def __init__(self, reason: str, *, code: str = "corrupt") -> None:
         super().__init__(reason, code=code)
+
+
+class SheetLimitError(SheetFormatError):
+    """The file is larger than a configured limit allows; ``limit`` is that limit's value.
+
+    Codes: ``too_many_rows``, ``too_many_merged``, ``too_many_cells``, ``unzipped_too_large``,
+    ``zip_ratio``, ``too_large``.
+    """
+
+    def __init__(self, reason: str, *, code: str, limit: int) -> None:
+        super().__init__(reason, code=code)
+        self.limit = limit

@@ -17,13 +17,16 @@ from typing import BinaryIO
 
 from python_calamine import (
     CalamineError,
+    CalamineSheet,
     CalamineWorkbook,
     PasswordError,
     SheetTypeEnum,
     SheetVisibleEnum,
 )
 
-from .errors import SheetFormatError
+from .errors import SheetError, SheetFormatError
+from .limits import RowCounter, SheetCount, SheetLimits, check_bytes, check_merged
+from .package import check_package
 
 EXCEL_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls"})
 CSV_EXTENSIONS = frozenset({".csv"})
@@ -47,12 +50,15 @@ class RawSheet:
     hidden: bool = False
 
 
-def read_workbook(source: str | PathLike[str] | bytes | BinaryIO, filename: str) -> list[RawSheet]:
+def read_workbook(source: str | PathLike[str] | bytes | BinaryIO, filename: str,
+                  limits: SheetLimits | None = None) -> list[RawSheet]:
     """Read every worksheet of an upload; the format comes from ``filename``'s extension.
 
     ``source`` is a path, the raw bytes or a binary file object (e.g. a Django upload).
-    Raises SheetFormatError for an unsupported extension or a file that cannot be read.
+    Raises SheetFormatError for an unsupported extension or a file that cannot be read, and
+    SheetLimitError for one larger than ``limits`` (the defaults of SheetLimits if not given).
     """
+    limits = limits or SheetLimits()
     extension = PurePath(filename).suffix.lower()
     if extension not in SUPPORTED_EXTENSIONS:
         raise SheetFormatError(
@@ -60,22 +66,25 @@ def read_workbook(source: str | PathLike[str] | bytes | BinaryIO, filename: str)
             "upload an .xlsx, .xls or .csv file.",
             code="unsupported_type",
         )
-    data = _read_bytes(source)
+    data = _read_bytes(source, limits.max_bytes)
+    check_bytes(len(data), limits)
     if not data.strip():
         raise SheetFormatError("The file is empty.", code="empty")
     if extension in CSV_EXTENSIONS:
-        return [_read_csv(data, PurePath(filename).stem)]
-    return _read_excel(data)
+        return [_read_csv(data, PurePath(filename).stem, RowCounter(limits).sheet())]
+    return _read_excel(data, limits)
 
 
-def _read_bytes(source: str | PathLike[str] | bytes | BinaryIO) -> bytes:
+def _read_bytes(source: str | PathLike[str] | bytes | BinaryIO, limit: int | None = None) -> bytes:
+    """The file's bytes; with ``limit``, at most one byte more than it (enough to refuse)."""
     if isinstance(source, bytes | bytearray | memoryview):
         return bytes(source)
     if isinstance(source, str | PathLike):
-        return Path(source).read_bytes()
+        with Path(source).open("rb") as file:
+            return _read_bytes(file, limit)
     if getattr(source, "seekable", lambda: False)():
         source.seek(0)  # an upload may already have been read once (e.g. sniffed)
-    data = source.read()
+    data = source.read() if limit is None else source.read(limit + 1)
     if not isinstance(data, bytes):
         raise TypeError("read_workbook needs a binary file object")
     return data
@@ -108,15 +117,15 @@ def calamine_errors() -> Iterator[None]:
         raise SheetFormatError(
             f"The file is not a readable Excel workbook ({exc}).", code="corrupt"
         ) from exc
-    except (KeyboardInterrupt, SystemExit, MemoryError, GeneratorExit):
-        raise
+    except (KeyboardInterrupt, SystemExit, MemoryError, GeneratorExit, SheetError):
+        raise  # a limit reached while calamine's rows are read is said as such
     except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException
         raise SheetFormatError(
             f"The file is not a readable Excel workbook ({type(exc).__name__}).", code="corrupt"
         ) from exc
 
 
-def _read_excel(data: bytes) -> list[RawSheet]:
+def _read_excel(data: bytes, limits: SheetLimits) -> list[RawSheet]:
     if _looks_like_html(data):
         # Many government systems export an HTML table with an .xls name.
         raise SheetFormatError(
@@ -124,6 +133,8 @@ def _read_excel(data: bytes) -> list[RawSheet]:
             "open it in Excel or WPS and save it as .xlsx.",
             code="html_disguised",
         )
+    check_package(data, limits)
+    counter = RowCounter(limits)
     with calamine_errors():
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
@@ -131,6 +142,7 @@ def _read_excel(data: bytes) -> list[RawSheet]:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
+            check_sheet_size(sheet, counter)
             sheets.append(
                 RawSheet(
                     name=meta.name,
@@ -140,6 +152,14 @@ def _read_excel(data: bytes) -> list[RawSheet]:
                 )
             )
     return sheets
+
+
+def check_sheet_size(sheet: CalamineSheet, counter: RowCounter) -> None:
+    """The limits on a sheet calamine has read, before a row of it becomes Python lists."""
+    check_merged(len(sheet.merged_cell_ranges or []), counter.limits)
+    end = sheet.end
+    if end is not None:
+        counter.whole_sheet(end[0] + 1, end[1] + 1)
 
 
 def _decode(data: bytes) -> str:
@@ -164,13 +184,13 @@ def _delimiter(text: str) -> str:
     return "\t" if sample.count("\t") > sample.count(",") else ","
 
 
-def _read_csv(data: bytes, name: str) -> RawSheet:
+def _read_csv(data: bytes, name: str, counter: SheetCount) -> RawSheet:
     text = _decode(data)
+    rows: list[list[object]] = []
     try:
-        rows: list[list[object]] = [
-            list(row)
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-        ]
+        for line in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)):
+            counter.row(len(line))  # stops at the first row over a limit
+            rows.append(list(line))
     except csv.Error as exc:
         raise SheetFormatError(f"The CSV file is malformed ({exc}).", code="corrupt") from exc
     width = max((len(row) for row in rows), default=0)

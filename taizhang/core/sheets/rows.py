@@ -124,16 +124,44 @@ def fill_merged(
     one of ``columns`` are filled; amounts should normally not be, or they would be counted
     twice.  Returns a new grid.
     """
-    wanted = set(columns) if columns is not None else None
+    filler = MergeFiller(merged, min_row=min_row, columns=columns)
     grid = [list(row) for row in rows]
-    for (top, left), (bottom, right) in merged:
-        if top < min_row or top >= len(grid) or (wanted is not None and left not in wanted):
-            continue
-        value = grid[top][left] if left < len(grid[top]) else None
-        for r in range(top, min(bottom, len(grid) - 1) + 1):
-            for c in range(left, min(right, len(grid[r]) - 1) + 1):
-                grid[r][c] = value
+    for index, row in enumerate(grid):
+        filler.fill(index, row)
     return grid
+
+
+class MergeFiller:
+    """Fills merged ranges one row at a time, in row order.
+
+    Each row's cells are written at most once whatever the ranges: where ranges overlap (a
+    duplicated or nested range, which Excel never writes) the one starting last wins.  So the
+    cost is the cells plus the ranges' widths, never ranges × rows.
+    """
+
+    def __init__(self, merged: Iterable[MergedRange], *, min_row: int = 0,
+                 columns: Iterable[int] | None = None) -> None:
+        wanted = set(columns) if columns is not None else None
+        self._starting: dict[int, list[tuple[int, int, int]]] = {}
+        for (top, left), (bottom, right) in merged:
+            if top >= min_row and bottom >= top and right >= left and (
+                    wanted is None or left in wanted):
+                self._starting.setdefault(top, []).append((left, right, bottom))
+        self._cover: dict[int, tuple[int, object]] = {}  # column → (last row, value)
+
+    def fill(self, index: int, row: list[object]) -> None:
+        if not (self._starting or self._cover):
+            return
+        for left, right, bottom in self._starting.pop(index, ()):
+            value = row[left] if left < len(row) else None
+            for column in range(left, min(right, len(row) - 1) + 1):
+                self._cover[column] = (bottom, value)
+        ended = [column for column, (bottom, _) in self._cover.items() if bottom < index]
+        for column in ended:
+            del self._cover[column]
+        for column, (_, value) in self._cover.items():
+            if column < len(row):
+                row[column] = value
 
 
 def column_letter(index: int) -> str:

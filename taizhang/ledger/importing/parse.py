@@ -23,7 +23,6 @@ from taizhang.core.sheets import (
     CellError,
     DataRow,
     HeaderMap,
-    MergedRange,
     classify_row,
     clean_text,
     column_letter,
@@ -35,6 +34,7 @@ from taizhang.core.sheets import (
     to_halfwidth,
 )
 from taizhang.core.sheets.normalize import is_blank_text
+from taizhang.core.sheets.rows import MergeFiller
 from taizhang.ledger.importing import columns as C
 from taizhang.ledger.importing.result import ImportTotals, RowError, SheetTotals
 from taizhang.ledger.importing.source import SheetSource
@@ -392,24 +392,14 @@ def read_header(sheet: SheetSource, ledger: ParsedLedger) -> LedgerSheet | None:
 
 def _body(sheet: LedgerSheet) -> Iterator[DataRow]:
     """The non-blank rows under the header, the merged cells of the fill-down columns filled
-    (the same as ``fill_merged`` + ``iter_data_rows``, one row at a time)."""
+    (the same as ``fill_merged`` + ``iter_data_rows``, one row at a time: linear in the rows
+    and the merged ranges, however many ranges cover a row)."""
     hmap = sheet.hmap
     fill = {hmap.columns[name] for name in C.FILL_DOWN if name in hmap.columns}
-    starting: dict[int, list[MergedRange]] = {}
-    for merged in sheet.source.merged:
-        (top, left), _end = merged
-        if top >= hmap.data_start and left in fill:
-            starting.setdefault(top, []).append(merged)
-    active: list[tuple[int, int, int, object]] = []  # (left, right, bottom, value)
+    filler = MergeFiller(sheet.source.merged, min_row=hmap.data_start, columns=fill)
     name_col = hmap.columns.get("name")
     for index, row in sheet.source.rows(hmap.data_start):
-        if starting or active:
-            for (_top, left), (bottom, right) in starting.pop(index, []):
-                active.append((left, right, bottom, row[left] if left < len(row) else None))
-            active = [span for span in active if span[2] >= index]
-            for left, right, _bottom, value in active:
-                for c in range(left, min(right, len(row) - 1) + 1):
-                    row[c] = value
+        filler.fill(index, row)
         if is_blank_row(row):
             continue
         kind, label = classify_row(row, name_col)

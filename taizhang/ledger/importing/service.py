@@ -10,12 +10,13 @@ from typing import Any, BinaryIO
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.core.context import acting, current
 from taizhang.core.periods import PARSE_YEARS, Period
-from taizhang.core.sheets import SheetFormatError
+from taizhang.core.sheets import SheetFormatError, SheetLimitError
 from taizhang.ledger.importing.apply import apply_ops, finish, import_reason
 from taizhang.ledger.importing.parse import ParsedLedger, RowRecord, parse_ledger, period_of
 from taizhang.ledger.importing.plan import Planner
@@ -23,7 +24,10 @@ from taizhang.ledger.importing.result import ImportResult, RowError
 from taizhang.ledger.importing.source import open_sheets
 
 
-def _format_reason(exc: SheetFormatError) -> str:
+def format_reason(exc: SheetFormatError) -> str:
+    """The translated sentence for a file that cannot be read or is over a limit."""
+    if isinstance(exc, SheetLimitError):
+        return _limit_reason(exc)
     reasons = {
         "unsupported_type": _("Unsupported file type; upload an .xlsx, .xls or .csv file."),
         "empty": _("The file is empty."),
@@ -35,8 +39,41 @@ def _format_reason(exc: SheetFormatError) -> str:
         "encoding": _("The CSV file is neither UTF-8 nor GBK text; save it again as CSV "
                       "(UTF-8)."),
         "missing_columns": _("Required columns are missing."),
+        "xml_dtd": _("The workbook declares an XML document type (DTD) or entities, which a "
+                     "spreadsheet never needs and which could exhaust the server; the file is "
+                     "refused. Open it in Excel or WPS and save it again as .xlsx."),
+        "xml_encoding": _("The workbook holds XML in an encoding spreadsheets do not use; the "
+                          "file is refused. Open it in Excel or WPS and save it again as .xlsx."),
     }
     return reasons.get(exc.code, exc.reason)
+
+
+def _limit_reason(exc: SheetLimitError) -> str:
+    limit = exc.limit
+    reasons = {
+        "too_large": lambda: _(
+            "The file is larger than %(limit)s, the most an import accepts (setting "
+            "TAIZHANG_MAX_IMPORT_BYTES).") % {"limit": filesizeformat(limit)},
+        "too_many_rows": lambda: _(
+            "The file has more than %(limit)d rows, the most an import accepts (setting "
+            "TAIZHANG_IMPORT_MAX_ROWS); split it into smaller files.") % {"limit": limit},
+        "too_many_cells": lambda: _(
+            "A sheet has more than %(limit)d cells (rows × columns), the most an import "
+            "accepts (setting TAIZHANG_IMPORT_MAX_CELLS); delete the empty rows and columns "
+            "or split the sheet.") % {"limit": limit},
+        "too_many_merged": lambda: _(
+            "A sheet has more than %(limit)d merged cell ranges, the most an import accepts "
+            "(setting TAIZHANG_IMPORT_MAX_MERGED); unmerge the cells and upload it again.")
+        % {"limit": limit},
+        "unzipped_too_large": lambda: _(
+            "The workbook unzips to more than %(limit)s, the most an import accepts (setting "
+            "TAIZHANG_IMPORT_MAX_UNZIPPED_BYTES).") % {"limit": filesizeformat(limit)},
+        "zip_ratio": lambda: _(
+            "The workbook is compressed more than %(limit)d times, which a real spreadsheet "
+            "never is (setting TAIZHANG_IMPORT_MAX_ZIP_RATIO); the file is refused.")
+        % {"limit": limit},
+    }
+    return reasons[exc.code]() if exc.code in reasons else exc.reason
 
 
 def _resolve_period(
@@ -113,12 +150,28 @@ def import_ledger(
         raise PermissionDenied
     if not actor.is_superuser and actor.division_id is None:
         raise PermissionDenied  # an office not placed in a division would reach every project
-    result = ImportResult(period=period, dry_run=dry_run)
     try:
-        parsed = parse_ledger(open_sheets(source, filename))
-    except SheetFormatError as exc:
-        result.errors.append(RowError(filename, None, "", "", "", _format_reason(exc)))
+        return _import(source, filename, actor=actor, period=period, dry_run=dry_run,
+                       expect_digest=expect_digest, preview=preview)
+    except SheetFormatError as exc:  # some are found only as the rows are read
+        # Raised out of the transaction, which rolled back whatever the import had written.
+        result = ImportResult(period=period, dry_run=dry_run)
+        result.errors.append(RowError(filename, None, "", "", "", format_reason(exc)))
         return result
+
+
+def _import(
+    source: str | PathLike[str] | bytes | BinaryIO,
+    filename: str,
+    *,
+    actor: Any,
+    period: Period | None,
+    dry_run: bool,
+    expect_digest: str | None,
+    preview: bool | None,
+) -> ImportResult:
+    result = ImportResult(period=period, dry_run=dry_run)
+    parsed = parse_ledger(open_sheets(source, filename))
     result.totals = parsed.totals
     resolved = _resolve_period(period, parsed, result, filename)
     if resolved is None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import secrets
-from pathlib import Path
 from typing import Any, cast
 
 from django import forms
@@ -22,9 +20,14 @@ from taizhang.accounts.models import User
 from taizhang.core.audit.service import record
 from taizhang.core.context import acting
 from taizhang.core.periods import Period, PeriodError
+from taizhang.core.sheets import SheetLimitError
+from taizhang.core.sheets.limits import check_bytes
 from taizhang.ledger.exporting import write_ledger_xlsx
 from taizhang.ledger.filters import ProjectFilterForm
 from taizhang.ledger.importing import ImportResult, import_ledger
+from taizhang.ledger.importing.limits import import_limits
+from taizhang.ledger.importing.service import format_reason
+from taizhang.ledger.importing.staging import stage, staged
 from taizhang.ledger.models import Project
 from taizhang.ledger.views.common import period_from_request
 
@@ -72,8 +75,10 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(_ALLOWED):
             raise forms.ValidationError(_("Upload an .xlsx, .xls or .csv file."))
-        if upload.size > settings.TAIZHANG_MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is too large."))
+        try:
+            check_bytes(upload.size, import_limits())
+        except SheetLimitError as exc:
+            raise forms.ValidationError(format_reason(exc)) from exc
         return upload
 
     def clean_period(self):
@@ -86,40 +91,37 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("The period must look like YYYY-MM.")) from exc
 
 
-def _staging_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @login_required
 def import_ledger_view(request: HttpRequest) -> HttpResponse:
     """Step 1: upload and preview (a dry run). Step 2: confirm, which imports for real."""
     if not request.user.is_office:
         raise PermissionDenied
-    staged = request.session.get("staged_import")
-    if request.method == "POST" and "confirm" in request.POST and not staged:
+    staged_import = request.session.get("staged_import")
+    if request.method == "POST" and "confirm" in request.POST and not staged_import:
         messages.error(request, _("This preview has expired or was already imported; "
                                   "upload the file again."))
         return redirect("ledger:import")
-    if request.method == "POST" and "confirm" in request.POST and staged:
-        if request.POST.get("token") != staged["token"]:
+    if request.method == "POST" and "confirm" in request.POST and staged_import:
+        if request.POST.get("token") != staged_import["token"]:
             messages.error(request, _("This preview has expired; upload the file again."))
             return redirect("ledger:import")
-        path = _staging_dir() / staged["token"]
-        period = Period.parse(staged["period"]) if staged.get("period") else None
-        if not path.exists():
-            messages.error(request, _("This preview has expired; upload the file again."))
+        path = staged(staged_import["token"])
+        period = Period.parse(staged_import["period"]) if staged_import.get("period") else None
+        if path is None:
+            messages.error(request, _(
+                "This preview has expired (a preview is kept %(hours)d hours); upload the file "
+                "again.") % {"hours": settings.TAIZHANG_IMPORT_PREVIEW_HOURS})
             del request.session["staged_import"]
             return redirect("ledger:import")
         with acting("import"), path.open("rb") as source:
-            applied = import_ledger(source, staged["filename"], actor=request.user,
+            applied = import_ledger(source, staged_import["filename"], actor=request.user,
                                     period=period, dry_run=False,
-                                    expect_digest=staged["digest"])
+                                    expect_digest=staged_import["digest"])
         path.unlink(missing_ok=True)
         del request.session["staged_import"]
         if applied.errors:
-            return render(request, "ledger/import.html", {"form": ImportForm(), "result": applied})
+            return render(request, "ledger/import.html",
+                          {"form": ImportForm(), "result": applied, **_shown(applied)})
         messages.success(request, _(
             "Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged."
         ) % {"created": applied.created, "updated": applied.updated,
@@ -131,11 +133,7 @@ def import_ledger_view(request: HttpRequest) -> HttpResponse:
     token: str | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        token = secrets.token_hex(16)
-        path = _staging_dir() / token
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        token, path = stage(upload.chunks())
         with path.open("rb") as source:
             result = import_ledger(source, upload.name, actor=request.user,
                                    period=form.cleaned_data["period"], dry_run=True)
@@ -147,4 +145,19 @@ def import_ledger_view(request: HttpRequest) -> HttpResponse:
                 "token": token, "filename": upload.name, "digest": result.digest,
                 "period": str(result.period) if result.period else "",
             }
-    return render(request, "ledger/import.html", {"form": form, "result": result, "token": token})
+    return render(request, "ledger/import.html",
+                  {"form": form, "result": result, "token": token, **_shown(result)})
+
+
+def _shown(result: ImportResult | None) -> dict[str, Any]:
+    """The first TAIZHANG_IMPORT_PREVIEW_ROWS changes, errors and warnings, and how many
+    more are not shown: the page stays small whatever the sheet."""
+    if result is None:
+        return {}
+    limit = settings.TAIZHANG_IMPORT_PREVIEW_ROWS
+    return {
+        "changes": result.changes[:limit], "errors": result.errors[:limit],
+        "warnings": result.warnings[:limit], "preview_limit": limit,
+        "hidden": max(len(result.changes) - limit, 0)
+        + max(len(result.errors) - limit, 0) + max(len(result.warnings) - limit, 0),
+    }
