@@ -56,8 +56,8 @@ def assign_figures(b: _Builder, projects: list[ProjectSpec], august_owners: list
     for p in projects:
         start = p.start
         if p.kind == "continuing" and start:
-            months = (2022 - start.year) * 12 - start.month + 1
-            share = min(0.75, max(0.04, months / 36 * rng.uniform(0.6, 1.2)))
+            months_built = (2022 - start.year) * 12 - start.month + 1
+            share = min(0.75, max(0.04, months_built / 36 * rng.uniform(0.6, 1.2)))
         elif p.kind == "completed":
             share = rng.uniform(0.6, 0.85)
         elif p.kind == "hold_uc":

@@ -9,6 +9,7 @@ government). `works` picks the image-progress phrases of the monthly reports.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +33,8 @@ class Template:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def T(name, scale, ind, dd, ptype, nature, owner, units, total, count, **kw) -> Template:
+def T(name: str, scale: str, ind: str, dd: str, ptype: str, nature: str, owner: str,
+      units: Sequence[str], total: tuple[int, int], count: int, **kw: Any) -> Template:
     return Template(name, scale, ind, dd, ptype, nature, owner, tuple(units), total, count, **kw)
 
 
