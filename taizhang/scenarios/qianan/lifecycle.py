@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from taizhang.scenarios import qianan_data as D
+from taizhang.scenarios.qianan import data as D
 
 if TYPE_CHECKING:
-    from taizhang.scenarios.qianan_plan import ProjectSpec, _Builder
+    from taizhang.scenarios.qianan.plan import ProjectSpec, _Builder
 
 PRELIM, UC, DONE, HOLD = "preliminary", "under_construction", "completed", "on_hold"
 HOLD_REASONS = {

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 
 from taizhang.core.periods import Period
 from taizhang.ledger.choices import Stage
-from taizhang.scenarios import qianan_data as D
-from taizhang.scenarios.qianan_reports import PROBLEMS
-from taizhang.scenarios.qianan_templates import PHASES, Template, fill_values
-from taizhang.scenarios.synthetic_world import QIANAN, TEMPLATES, World
+from taizhang.scenarios.common.templates_industry import PHASES, Template, fill_values
+from taizhang.scenarios.qianan import data as D
+from taizhang.scenarios.qianan.reports import PROBLEMS
+from taizhang.scenarios.synthetic.world import QIANAN, TEMPLATES, World
 
 TZ = ZoneInfo("Asia/Shanghai")
 WAN = 100  # cents per 万元

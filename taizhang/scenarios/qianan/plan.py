@@ -14,9 +14,9 @@ from decimal import Decimal
 from itertools import product
 
 from taizhang.core.codes import USCC_ALPHABET, uscc_check_char
-from taizhang.scenarios import qianan_data as D
-from taizhang.scenarios.qianan_templates import INDUSTRY_TEMPLATES, Template, fill_values
-from taizhang.scenarios.qianan_templates2 import OTHER_TEMPLATES
+from taizhang.scenarios.common.templates_industry import INDUSTRY_TEMPLATES, Template, fill_values
+from taizhang.scenarios.common.templates_other import OTHER_TEMPLATES
+from taizhang.scenarios.qianan import data as D
 
 DIGITS = "0123456789"
 STAGE_COUNTS = {  # besides the six fixed projects below
@@ -263,9 +263,9 @@ class _Builder:
 
 def build_plan() -> Plan:
     """The whole scenario as data; deterministic."""
-    from taizhang.scenarios.qianan_figures import assign_figures
-    from taizhang.scenarios.qianan_lifecycle import assign_stages, august_owners
-    from taizhang.scenarios.qianan_people import assign_people, demo_users
+    from taizhang.scenarios.qianan.figures import assign_figures
+    from taizhang.scenarios.qianan.lifecycle import assign_stages, august_owners
+    from taizhang.scenarios.qianan.people import assign_people, demo_users
 
     b = _Builder()
     b.add_org("office", D.OFFICE, None)

@@ -19,9 +19,9 @@ from django.db.models import Model
 from taizhang.accounts.models import Division, OfficeSettings, Organization, Person
 from taizhang.core.codes import USCC_ALPHABET, uscc_check_char
 from taizhang.core.periods import Period
-from taizhang.scenarios import qianan_data as D
-from taizhang.scenarios.qianan_templates import INDUSTRY_TEMPLATES, Template
-from taizhang.scenarios.qianan_templates2 import OTHER_TEMPLATES
+from taizhang.scenarios.common.templates_industry import INDUSTRY_TEMPLATES, Template
+from taizhang.scenarios.common.templates_other import OTHER_TEMPLATES
+from taizhang.scenarios.qianan import data as D
 
 TEMPLATES: list[Template] = INDUSTRY_TEMPLATES + OTHER_TEMPLATES
 QIANAN = "迁安市"

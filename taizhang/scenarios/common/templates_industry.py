@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from taizhang.scenarios import qianan_data as D
+from taizhang.scenarios.qianan import data as D
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from taizhang.scenarios import qianan_data as D
+from taizhang.scenarios.qianan import data as D
 
 if TYPE_CHECKING:
-    from taizhang.scenarios.qianan_plan import PersonSpec, ProjectSpec, _Builder
+    from taizhang.scenarios.qianan.plan import PersonSpec, ProjectSpec, _Builder
 
 STEEL_DIVISIONS = {"31", "25", "08"}
 DOMAIN_LEADERS = {
@@ -59,7 +59,7 @@ def assign_people(b: _Builder, projects: list[ProjectSpec]) -> None:
 
 
 def _contact(b: _Builder, org: str, title: str) -> PersonSpec:
-    from taizhang.scenarios.qianan_plan import PersonSpec
+    from taizhang.scenarios.qianan.plan import PersonSpec
 
     cached = b.contacts.get(org)
     if cached is not None and b.rng.random() < 0.7:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from taizhang.scenarios import qianan_data as D
-from taizhang.scenarios.fitting import WAN, fit, nice_step, split
+from taizhang.scenarios.common.fitting import WAN, fit, nice_step, split
+from taizhang.scenarios.qianan import data as D
 
 if TYPE_CHECKING:
-    from taizhang.scenarios.qianan_plan import ProjectSpec, _Builder
+    from taizhang.scenarios.qianan.plan import ProjectSpec, _Builder
 
 # The article's figures, in cents.
 TOTAL = 14_101_000 * WAN

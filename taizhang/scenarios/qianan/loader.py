@@ -35,10 +35,10 @@ from taizhang.ledger.services.keylists import (
 from taizhang.ledger.services.plans import set_annual_plan
 from taizhang.ledger.services.projects import change_stage, create_project
 from taizhang.ledger.services.reports import approve_report, save_report, submit_report
-from taizhang.scenarios import qianan_data as D
-from taizhang.scenarios.fitting import wan
-from taizhang.scenarios.qianan_plan import Plan, ProjectSpec, build_plan
-from taizhang.scenarios.qianan_reports import report_data, sent_and_reviewed
+from taizhang.scenarios.common.fitting import wan
+from taizhang.scenarios.qianan import data as D
+from taizhang.scenarios.qianan.plan import Plan, ProjectSpec, build_plan
+from taizhang.scenarios.qianan.reports import report_data, sent_and_reviewed
 
 PENDING_APPLIED_ON = date(2022, 6, 15)
 

@@ -53,14 +53,14 @@ from taizhang.ledger.models import (
     Project,
     StageChange,
 )
-from taizhang.scenarios.synthetic_projects import (
+from taizhang.scenarios.synthetic.projects import (
     LIST_DATES,
     ProjectFactory,
     ProjectSpec,
     Window,
     stage_quota,
 )
-from taizhang.scenarios.synthetic_world import World, WorldBuilder, check_county_code, coordinate
+from taizhang.scenarios.synthetic.world import World, WorldBuilder, check_county_code, coordinate
 from taizhang.stats import version
 
 BATCH = 5000
