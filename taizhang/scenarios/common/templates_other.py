@@ -3,7 +3,7 @@ social undertakings, agriculture and tourism (see `templates_industry` for the p
 
 from __future__ import annotations
 
-from taizhang.scenarios.common.templates_industry import (
+from taizhang.scenarios.common.templates import (
     AGRI,
     FG,
     GX,

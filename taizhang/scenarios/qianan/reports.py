@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from taizhang.scenarios.common.fitting import wan
-from taizhang.scenarios.common.templates_industry import PHASES
+from taizhang.scenarios.common.templates import PHASES
 from taizhang.scenarios.qianan import data as D
 from taizhang.scenarios.qianan.plan import ProjectSpec
 
