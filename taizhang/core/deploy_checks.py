@@ -137,7 +137,7 @@ def check_login_policy(app_configs: AppConfigs, **kwargs: Any) -> Found:
 
 # Storage.
 
-@register(Tags.database, Tags.security, deploy=True)
+@register(Tags.security, deploy=True)
 def check_storage(app_configs: AppConfigs, **kwargs: Any) -> Found:
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         return [_warning("W007", "DATABASE_URL", "is SQLite; use PostgreSQL in production (a "
