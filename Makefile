@@ -48,9 +48,11 @@ test-prereqs:
 test-fast: $(VENV)/.installed
 	$(DEV) $(BIN)/python -m pytest -q -m "not browser"
 
+# Run by .ci/run before the tests: style, types of every package, system checks, and no model
+# change without its migration.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
-	$(DEV) $(BIN)/mypy taizhang/core taizhang/accounts taizhang/ledger taizhang/stats
+	$(DEV) $(BIN)/mypy taizhang
 	$(DEV) $(BIN)/taizhang check
 	$(DEV) $(BIN)/taizhang makemigrations --check --dry-run
 

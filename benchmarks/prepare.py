@@ -92,7 +92,7 @@ def template(db: str) -> None:
     call_command("migrate", verbosity=0)
     from taizhang.accounts.models import Organization
     from taizhang.core.periods import Period
-    from taizhang.scenarios.synthetic_world import WorldBuilder
+    from taizhang.scenarios.synthetic.world import WorldBuilder
 
     county, *_ = WorldBuilder(1, "130283", 0, Period(*PERIOD), set(), set()).divisions()
     Organization.objects.create(kind="office", name=f"{county.name}重点项目办", division=county)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from taizhang.core.deploy_policy import SILENCED_DJANGO_CHECKS
 from taizhang.env import (
     ConfigError,
     add_postgres_timeouts,
@@ -31,7 +32,8 @@ _LOCAL_SECRET = VAR_DIR / "secret_key"  # written by `make setup` for this insta
 if not SECRET_KEY and _LOCAL_SECRET.is_file():
     SECRET_KEY = _LOCAL_SECRET.read_text(encoding="utf-8").strip()
 # `taizhang check-deploy` must load without a secret so it can report that with the rest.
-_CHECKING_DEPLOY = sys.argv[1:2] == ["check-deploy"]
+_CHECKING_DEPLOY = (sys.argv[1:2] == ["check-deploy"]
+                    or (sys.argv[1:2] == ["check"] and "--deploy" in sys.argv))
 TAIZHANG_SECRET_MISSING = not SECRET_KEY
 if not SECRET_KEY:
     if TAIZHANG_PRODUCTION and not _CHECKING_DEPLOY:
@@ -230,6 +232,9 @@ SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 if TAIZHANG_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Django's deployment warnings that are errors here appear once, restated by
+# core/deploy_checks.py as taizhang.E1xx (the policy: core/deploy_policy.py).
+SILENCED_SYSTEM_CHECKS = SILENCED_DJANGO_CHECKS
 
 LOGGING = {
     "version": 1,

@@ -11,14 +11,14 @@ def _refuse_unsafe_production() -> None:
     """Production mode (DEBUG off, TAIZHANG_DEV unset) does not start with unsafe settings."""
     from django.conf import settings
 
-    from taizhang.core.deploy_checks import errors
+    from taizhang.core.deploy_checks import describe, errors
 
     if settings.TAIZHANG_PRODUCTION:
-        found = errors(settings)
+        found = errors()
         if found:
             raise ImproperlyConfigured(
                 "Refusing to start (run `taizhang check-deploy`):\n"
-                + "\n".join(str(p) for p in found)
+                + "\n".join(describe(m) for m in found)
             )
 
 

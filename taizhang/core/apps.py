@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from taizhang.core import deploy_checks  # noqa: F401  (registers the system checks)
         from taizhang.core.audit.protection import register_sqlite_function
 
         connection_created.connect(register_sqlite_function,

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.core.money import exceeds_cap, too_large_message, wan
+from taizhang.core.money import AMOUNT_VALIDATORS, too_large_message, wan
 from taizhang.core.sheets.errors import CellError
 from taizhang.core.sheets.normalize import parse_decimal
 
@@ -16,11 +16,12 @@ from taizhang.core.sheets.normalize import parse_decimal
 class MoneyField(forms.Field):
     """An amount in 万元 typed the way clerks type it: "1,234.56", "１２３４．５６", " 12 ".
 
-    Parsed by the same rules as imported sheets, never through float; two places at most,
-    not negative, not over the cap (core/money.py).
+    Parsed by the same rules as imported sheets, never through float; two places at most;
+    not negative and not over the cap by the validators of every money column (core/money.py).
     """
 
     widget = forms.TextInput
+    default_validators = AMOUNT_VALIDATORS
 
     def __init__(self, *args: Any, max_digits: int | None = None,
                  decimal_places: int | None = None, **kwargs: Any) -> None:
@@ -34,7 +35,7 @@ class MoneyField(forms.Field):
         text = str(value).strip() if value is not None else ""
         if not text:
             return None
-        if len(text) > 40:
+        if len(text) > 40:  # no parsing of arbitrarily long input
             raise forms.ValidationError(too_large_message(), code="too_large")
         try:
             amount = parse_decimal(text)
@@ -43,10 +44,6 @@ class MoneyField(forms.Field):
                                         code="invalid") from exc
         if amount is None:
             return None
-        if amount < 0:
-            raise forms.ValidationError(_("The amount cannot be negative."), code="negative")
-        if exceeds_cap(amount):
-            raise forms.ValidationError(too_large_message(), code="too_large")
         if amount != amount.quantize(Decimal("0.01")):
             raise forms.ValidationError(_("Use at most two decimals."), code="decimals")
         return wan(amount)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
@@ -47,6 +51,47 @@ def too_large_message(cap: Decimal = MAX_WAN) -> str:
     return _("The amount is too large: at most %(cap)s (10k yuan).") % {"cap": f"{cap:,}"}
 
 
+@deconstructible
+class MoneyCapValidator:
+    """Refuses an amount over the cap: the validator every money field and form carries."""
+
+    code = "too_large"
+
+    def __init__(self, cap: Decimal = MAX_WAN) -> None:
+        self.cap = cap
+
+    def __call__(self, value: Decimal | None) -> None:
+        if value is not None and exceeds_cap(value, self.cap):
+            raise ValidationError(too_large_message(self.cap), code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MoneyCapValidator) and other.cap == self.cap
+
+    def __hash__(self) -> int:
+        return hash((MoneyCapValidator, self.cap))
+
+
+@deconstructible
+class NonNegativeValidator:
+    """Refuses a negative amount (investment is never negative in the ledger)."""
+
+    code = "negative"
+
+    def __call__(self, value: Decimal | None) -> None:
+        if value is not None and value < 0:
+            raise ValidationError(_("The amount cannot be negative."), code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NonNegativeValidator)
+
+    def __hash__(self) -> int:
+        return hash(NonNegativeValidator)
+
+
+#: The rules of an amount of the ledger, for model fields and form fields alike.
+AMOUNT_VALIDATORS: list[Callable[[Any], None]] = [NonNegativeValidator(), MoneyCapValidator()]
+
+
 def wan_to_yi(amount: Decimal | None) -> Decimal:
     """万元 → 亿元, two places, for summaries and headlines."""
     return (wan(amount) / WAN_PER_YI).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -62,7 +107,9 @@ def ratio(numerator: Decimal | int | None, denominator: Decimal | int | None) ->
 
 
 def money_field(verbose_name: object, **kwargs: object) -> models.DecimalField:
-    """A 万元 amount column: the same precision everywhere money is stored."""
+    """A 万元 amount column: the same precision and rules (not negative, the cap) everywhere
+    money is stored; `full_clean`, model forms and the services run its validators."""
     kwargs.setdefault("max_digits", MAX_DIGITS)
     kwargs.setdefault("decimal_places", 2)
+    kwargs.setdefault("validators", AMOUNT_VALIDATORS)
     return models.DecimalField(verbose_name, **kwargs)  # type: ignore[arg-type]

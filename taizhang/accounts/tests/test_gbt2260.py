@@ -6,7 +6,7 @@ import pytest
 
 from taizhang.accounts import gbt2260
 from taizhang.accounts.gbt2260 import DivisionCodeError, office_chain
-from taizhang.scenarios import qianan_data
+from taizhang.scenarios.qianan import data as qianan_data
 
 
 def test_the_table_has_qianan_under_tangshan_under_hebei_with_its_townships():

@@ -94,3 +94,35 @@ def test_the_wsgi_application_refuses_to_start_with_unsafe_production_settings(t
     assert "SECURE_HSTS_SECONDS" in unsafe.stderr and "ALLOWED_HOSTS" in unsafe.stderr
     safe = _run(tmp_path, ["-c", code], **SAFE)
     assert safe.returncode == 0, safe.stderr
+
+
+def test_django_check_deploy_gives_the_same_verdict(tmp_path):
+    unsafe = _run(tmp_path, ["manage.py", "check", "--deploy"],
+                  **{**SAFE, "SECURE_SSL_REDIRECT": "0", "ALLOWED_HOSTS": "*"})
+    assert unsafe.returncode != 0
+    # Django's own W008 is restated once, as our error; the original is silenced.
+    assert "SECURE_SSL_REDIRECT: (taizhang.E108) is off" in unsafe.stderr
+    assert "ALLOWED_HOSTS: (taizhang.E004) contains a wildcard" in unsafe.stderr
+    assert "(security.W008)" not in unsafe.stderr
+    safe = _run(tmp_path, ["manage.py", "check", "--deploy"], **SAFE)
+    assert safe.returncode == 0, safe.stdout + safe.stderr
+    missing_secret = _run(tmp_path, ["manage.py", "check", "--deploy"],
+                          **{**SAFE, "SECRET_KEY": ""})
+    assert missing_secret.returncode != 0
+    assert "SECRET_KEY: (taizhang.E001) not set" in missing_secret.stderr
+
+
+def test_escalated_django_warnings_are_errors_in_the_verdict(settings):
+    from taizhang.core.deploy_checks import errors, verdict
+    from taizhang.core.deploy_policy import ESCALATED
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECRET_KEY = "django-insecure-" + "x" * 40
+    ids = [m.id for m in verdict()]
+    assert not set(ids) & set(ESCALATED), "Django's form of a restated check is silenced"
+    error_ids = {m.id for m in errors()}
+    assert {"taizhang.E108", "taizhang.E116", "taizhang.E109"} <= error_ids
+    assert ids.count("taizhang.E109") == 1
+    settings.SECURE_SSL_REDIRECT = True
+    assert "taizhang.E108" not in {m.id for m in errors()}

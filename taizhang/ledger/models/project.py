@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Division, Organization, Person
 from taizhang.core.codes import validate_project_code
-from taizhang.core.money import exceeds_cap, money_field, too_large_message
+from taizhang.core.money import money_field
 from taizhang.core.scoping import ScopedQuerySet
 from taizhang.ledger.choices import Industry, Nature, ProjectType, Stage
 from taizhang.ledger.models.scope import project_scope_q
@@ -123,12 +123,6 @@ class Project(models.Model):
                 _("The funding sources add up to %(sum)s, not to the planned total %(total)s.")
                 % {"sum": sum(parts), "total": self.planned_total}
             )
-        if self.planned_total is not None and self.planned_total < 0:
-            raise ValidationError({"planned_total": _("The planned total cannot be negative.")})
-        for name in ("planned_total", "completed_before", *FUNDING_FIELDS):
-            value = getattr(self, name)
-            if value is not None and exceeds_cap(value):
-                raise ValidationError({name: too_large_message()})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A project cannot be its own parent.")})
 

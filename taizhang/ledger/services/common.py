@@ -23,6 +23,17 @@ def require_office(user: Any) -> None:
         raise PermissionDenied
 
 
+def validate_field(model: type[models.Model], name: str, value: Any) -> None:
+    """The field's own validators (a money column: not negative, the cap) as a ServiceError
+    naming it, for a value set without a full model validation."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    try:
+        field.run_validators(value)
+    except ValidationError as exc:
+        raise ServiceError(exc.messages[0], field=name) from exc
+
+
 def clean_or_raise(obj: models.Model, exclude: list[str] | None = None) -> None:
     """Model validation as a ServiceError naming the first field at fault."""
     try:

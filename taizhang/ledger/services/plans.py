@@ -4,13 +4,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.audit.service import diff, record, snapshot
-from taizhang.core.money import exceeds_cap, too_large_message
-from taizhang.core.services import ConcurrentEdit, ServiceError, save_versioned
+from taizhang.core.services import ConcurrentEdit, save_versioned
 from taizhang.ledger.models import AnnualPlan, Project
-from taizhang.ledger.services.common import require_project
+from taizhang.ledger.services.common import require_project, validate_field
 
 _PLAN_FIELDS = ["planned_investment", "image_target", "planned_new_start"]
 
@@ -28,10 +26,7 @@ def set_annual_plan(
 ) -> AnnualPlan:
     """Create or change a project's plan for a year (the office's decision)."""
     require_project(actor, project, "change")
-    if planned_investment < 0:
-        raise ServiceError(_("The annual plan cannot be negative."), field="planned_investment")
-    if exceeds_cap(planned_investment):
-        raise ServiceError(too_large_message(), field="planned_investment")
+    validate_field(AnnualPlan, "planned_investment", planned_investment)
     plan = AnnualPlan.objects.filter(project=project, year=year).first()
     values = {
         "planned_investment": planned_investment,

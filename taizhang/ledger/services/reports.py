@@ -16,12 +16,11 @@ from PIL import Image, UnidentifiedImageError
 
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.audit.service import diff, record, snapshot
-from taizhang.core.money import exceeds_cap, too_large_message
 from taizhang.core.periods import Period
 from taizhang.core.services import ConcurrentEdit, ServiceError, save_versioned
 from taizhang.ledger.choices import ReportStatus, Stage
 from taizhang.ledger.models import MonthlyReport, Project, ReportPhoto
-from taizhang.ledger.services.common import require_project
+from taizhang.ledger.services.common import require_project, validate_field
 
 CONTENT_FIELDS = (
     "completed", "image_progress", "behind_schedule", "behind_reason", "problems", "next_steps",
@@ -36,10 +35,7 @@ def _check_content(data: dict[str, Any]) -> None:
         raise ServiceError(_("Enter the investment completed this month."), field="completed")
     if not isinstance(completed, Decimal) or not completed.is_finite():
         raise ServiceError(_("Enter an amount in 10k yuan."), field="completed")
-    if completed < 0:
-        raise ServiceError(_("The amount completed cannot be negative."), field="completed")
-    if exceeds_cap(completed):
-        raise ServiceError(too_large_message(), field="completed")
+    validate_field(MonthlyReport, "completed", completed)
     if data.get("behind_schedule") and not str(data.get("behind_reason", "")).strip():
         raise ServiceError(
             _("Say why the project is behind schedule."), field="behind_reason"

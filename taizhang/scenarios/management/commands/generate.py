@@ -15,7 +15,7 @@ from django.db import connection
 
 from taizhang.core.periods import Period, PeriodError
 from taizhang.env import envbool
-from taizhang.scenarios.synthetic import DEFAULT_END, Options, generate
+from taizhang.scenarios.synthetic.generator import DEFAULT_END, Options, generate
 
 
 def _period(text: str) -> Period:

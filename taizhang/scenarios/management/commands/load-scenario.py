@@ -13,12 +13,12 @@ from taizhang.core.periods import Period
 from taizhang.env import envbool
 from taizhang.ledger.filters import ProjectFilter
 from taizhang.ledger.models import Project
-from taizhang.scenarios import qianan_2022
+from taizhang.scenarios.qianan import loader as qianan_loader
 from taizhang.stats import version
 from taizhang.stats.service import compute
 
 SCENARIOS = {
-    "qianan-2022": (qianan_2022, "迁安市 2022: 284 key projects, figures of the article"),
+    "qianan-2022": (qianan_loader, "迁安市 2022: 284 key projects, figures of the article"),
 }
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from taizhang.scenarios import qianan_data as D
+from taizhang.scenarios.qianan import data as D
 
 if TYPE_CHECKING:
-    from taizhang.scenarios.qianan_plan import ProjectSpec, _Builder
+    from taizhang.scenarios.qianan.plan import ProjectSpec, _Builder
 
 PRELIM, UC, DONE, HOLD = "preliminary", "under_construction", "completed", "on_hold"
 HOLD_REASONS = {
@@ -94,7 +94,7 @@ def _dates(b: _Builder, p: ProjectSpec) -> None:
         p.moves.append((PRELIM, _day(b, date(2021, 3, 1), date(2021, 3, 31)), ""))
         p.moves.append((HOLD, _day(b, date(2021, 11, 1), date(2021, 11, 30)), HOLD_REASONS[kind]))
     # planned dates
-    start = p.start
+    started = p.start
     if kind == "planning":
         p.planned_start = _day(b, date(2022, 10, 1), date(2023, 6, 30))
     elif kind in ("prelim", "hold_prelim"):
@@ -104,15 +104,16 @@ def _dates(b: _Builder, p: ProjectSpec) -> None:
         else:
             p.planned_start = _day(b, date(2023, 3, 1), date(2023, 10, 31))
     else:
-        assert start is not None
-        p.planned_start = start + timedelta(days=rng.randint(-45, 20))
+        assert started is not None
+        p.planned_start = started + timedelta(days=rng.randint(-45, 20))
         p.planned_new_start = kind == "new"
     if kind == "completed":
         done = p.moves[-1][1]
         p.planned_completion = done + timedelta(days=rng.randint(-60, 20))
     elif kind == "continuing":
+        assert started is not None
         p.planned_completion = max(_day(b, date(2022, 9, 30), date(2024, 12, 31)),
-                                   _years(start, 1.2))
+                                   _years(started, 1.2))
     else:
         p.planned_completion = _years(p.planned_start, rng.uniform(1.0, 3.0))
 

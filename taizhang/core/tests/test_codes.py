@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -9,8 +7,6 @@ from taizhang.core.codes import (
     validate_division_code,
     validate_project_code,
 )
-from taizhang.core.money import ratio, wan, wan_to_yi
-from taizhang.core.periods import Period, PeriodError
 
 
 def test_uscc_check_character_catches_a_typo():
@@ -46,26 +42,3 @@ def test_division_codes():
     validate_division_code("130283100")
     with pytest.raises(ValidationError):
         validate_division_code("13028")
-
-
-def test_money_rounds_half_up_to_cents_and_refuses_non_finite():
-    assert wan("1.005") == Decimal("1.01")
-    assert wan_to_yi(Decimal("14101000")) == Decimal("1410.10")
-    assert ratio(Decimal("1572000"), Decimal("2676000")) == Decimal("0.5874")
-    assert ratio(1, 0) is None
-    with pytest.raises(ValueError):
-        wan("NaN")
-    with pytest.raises(ValueError):
-        wan("abc")
-
-
-def test_periods():
-    july = Period.parse("2022-07")
-    assert july.time_progress == Decimal("0.5833")
-    assert Period(2022, 3).time_progress == Decimal("0.2500")
-    assert str(july.previous()) == "2022-06"
-    assert str(Period(2022, 1).previous()) == "2021-12"
-    assert july.last_day.day == 31
-    for bad in ("2022-13", "2022-7x", "July"):
-        with pytest.raises(PeriodError):
-            Period.parse(bad)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from taizhang.scenarios import qianan_data as D
-from taizhang.scenarios.fitting import WAN, fit, nice_step, split
+from taizhang.scenarios.common.fitting import WAN, fit, nice_step, split
+from taizhang.scenarios.qianan import data as D
 
 if TYPE_CHECKING:
-    from taizhang.scenarios.qianan_plan import ProjectSpec, _Builder
+    from taizhang.scenarios.qianan.plan import ProjectSpec, _Builder
 
 # The article's figures, in cents.
 TOTAL = 14_101_000 * WAN
@@ -56,8 +56,8 @@ def assign_figures(b: _Builder, projects: list[ProjectSpec], august_owners: list
     for p in projects:
         start = p.start
         if p.kind == "continuing" and start:
-            months = (2022 - start.year) * 12 - start.month + 1
-            share = min(0.75, max(0.04, months / 36 * rng.uniform(0.6, 1.2)))
+            months_built = (2022 - start.year) * 12 - start.month + 1
+            share = min(0.75, max(0.04, months_built / 36 * rng.uniform(0.6, 1.2)))
         elif p.kind == "completed":
             share = rng.uniform(0.6, 0.85)
         elif p.kind == "hold_uc":

@@ -40,9 +40,9 @@ def fit(
     remainder handed out one step at a time to the items with most room left.
     """
     n = len(raw)
-    caps = list(caps) if caps is not None else [None] * n
-    steps = list(steps) if steps is not None else [1] * n
-    if sum(c if c is not None else target for c in caps) < target:
+    cap_of: list[int | None] = list(caps) if caps is not None else [None] * n
+    step_of: list[int] = list(steps) if steps is not None else [1] * n
+    if sum(c if c is not None else target for c in cap_of) < target:
         raise ValueError("the caps do not leave room for the target")
     capped: dict[int, int] = {}
     values = [0.0] * n
@@ -53,29 +53,31 @@ def fit(
         if not free or base <= 0:
             break
         scale = room / base
-        over = [i for i in free if caps[i] is not None and raw[i] * scale > caps[i]]
+        over = {i: c for i in free if (c := cap_of[i]) is not None and raw[i] * scale > c}
         if not over:
             for i in free:
                 values[i] = raw[i] * scale
             break
-        for i in over:
-            capped[i] = caps[i]  # type: ignore[assignment]
+        capped.update(over)
     for i, cap in capped.items():
         values[i] = cap
     out = []
     for i in range(n):
-        step = steps[i]
+        step, limit = step_of[i], cap_of[i]
         v = int(values[i]) // step * step
-        if caps[i] is not None:
-            v = min(v, caps[i])
+        if limit is not None:
+            v = min(v, limit)
         out.append(max(v, 0))
     rest = target - sum(out)
-    order = sorted(range(n), key=lambda i: -(caps[i] - out[i] if caps[i] is not None else 10**15))
+    def room_left(i: int) -> int:
+        cap = cap_of[i]
+        return cap - out[i] if cap is not None else rest
+
+    order = sorted(range(n), key=lambda i: -(room_left(i) if cap_of[i] is not None else 10**15))
     while rest > 0:
         moved = 0
         for i in order:
-            slack = caps[i] - out[i] if caps[i] is not None else rest
-            add = min(steps[i], rest, slack)
+            add = min(step_of[i], rest, room_left(i))
             if add > 0:
                 out[i] += add
                 rest -= add

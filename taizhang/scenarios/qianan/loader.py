@@ -35,10 +35,10 @@ from taizhang.ledger.services.keylists import (
 from taizhang.ledger.services.plans import set_annual_plan
 from taizhang.ledger.services.projects import change_stage, create_project
 from taizhang.ledger.services.reports import approve_report, save_report, submit_report
-from taizhang.scenarios import qianan_data as D
-from taizhang.scenarios.fitting import wan
-from taizhang.scenarios.qianan_plan import Plan, ProjectSpec, build_plan
-from taizhang.scenarios.qianan_reports import report_data, sent_and_reviewed
+from taizhang.scenarios.common.fitting import wan
+from taizhang.scenarios.qianan import data as D
+from taizhang.scenarios.qianan.plan import Plan, ProjectSpec, build_plan
+from taizhang.scenarios.qianan.reports import report_data, sent_and_reviewed
 
 PENDING_APPLIED_ON = date(2022, 6, 15)
 
@@ -139,11 +139,13 @@ class _Loader:
     def users(self) -> None:
         self.accounts: dict[str, User] = {}
         for username, spec in self.plan.users.items():
+            role, org, person = spec["role"], spec.get("org"), spec.get("person")
+            assert role is not None
             user = User(
-                username=username, role=spec["role"], division=self.county,
+                username=username, role=role, division=self.county,
                 first_name=spec.get("first") or "", last_name=spec.get("last") or "",
-                organization=self.orgs[spec["org"]] if spec.get("org") else None,
-                person=self.people[spec["person"]] if spec.get("person") else None,
+                organization=self.orgs[org] if org else None,
+                person=self.people[person] if person else None,
                 is_staff=username == "office",
             )
             user.set_password(D.PASSWORD)
@@ -158,7 +160,7 @@ class _Loader:
     def projects(self) -> None:
         self.project: dict[str, Project] = {}
         for p in self.plan.projects:
-            funding = {name: wan(v) for name, v in p.funding.items()}
+            funding: dict[str, Any] = {name: wan(v) for name, v in p.funding.items()}
             assert p.contact is not None
             self.project[p.name] = create_project(
                 actor=self.office, code=p.code, name=p.name, owner=self.orgs[p.owner],
@@ -198,6 +200,7 @@ class _Loader:
                 _name, applied, decided = D.LISTS[level, kind]
                 key_list = lists[level, kind]
                 if status == MembershipStatus.APPROVED:
+                    assert decided is not None
                     enlist(project, key_list, actor=self.office, applied_on=applied,
                            decided_on=decided)
                 elif status == MembershipStatus.APPLIED:  # still waiting for a decision
@@ -206,6 +209,7 @@ class _Loader:
                 else:
                     membership = apply_for_list(project, key_list, actor=self.office,
                                                 applied_on=applied)
+                    assert decided is not None
                     decide_membership(membership, status, actor=self.office, decided_on=decided)
 
     def reports(self) -> None:

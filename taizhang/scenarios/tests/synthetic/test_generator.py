@@ -30,8 +30,8 @@ from taizhang.ledger.models import (
     Project,
     StageChange,
 )
-from taizhang.scenarios.synthetic import Options, generate
-from taizhang.scenarios.synthetic_projects import NameBook
+from taizhang.scenarios.synthetic.generator import Options, generate
+from taizhang.scenarios.synthetic.projects import NameBook
 from taizhang.stats.service import compute
 
 pytestmark = pytest.mark.django_db

@@ -18,13 +18,14 @@ from zoneinfo import ZoneInfo
 
 from taizhang.core.periods import Period
 from taizhang.ledger.choices import Stage
-from taizhang.scenarios import qianan_data as D
-from taizhang.scenarios.qianan_reports import PROBLEMS
-from taizhang.scenarios.qianan_templates import PHASES, Template, fill_values
-from taizhang.scenarios.synthetic_world import QIANAN, TEMPLATES, World
+from taizhang.scenarios.common.catalogue import TEMPLATES
+from taizhang.scenarios.common.fitting import WAN
+from taizhang.scenarios.common.templates import PHASES, Template, fill_values
+from taizhang.scenarios.qianan import data as D
+from taizhang.scenarios.qianan.reports import PROBLEMS
+from taizhang.scenarios.synthetic.world import QIANAN, World
 
 TZ = ZoneInfo("Asia/Shanghai")
-WAN = 100  # cents per 万元
 MIN_TOTAL, MAX_TOTAL = 500 * WAN, 500_000 * WAN
 # planned totals: log-normal, median 1 亿元, cut to [500, 500,000] 万元
 TOTAL_MU, TOTAL_SIGMA = math.log(10_000), 1.3

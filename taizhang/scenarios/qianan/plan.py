@@ -11,12 +11,12 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from itertools import product
 
 from taizhang.core.codes import USCC_ALPHABET, uscc_check_char
-from taizhang.scenarios import qianan_data as D
-from taizhang.scenarios.qianan_templates import INDUSTRY_TEMPLATES, Template, fill_values
-from taizhang.scenarios.qianan_templates2 import OTHER_TEMPLATES
+from taizhang.scenarios.common import names
+from taizhang.scenarios.common.catalogue import TEMPLATES
+from taizhang.scenarios.common.templates import Template, fill_values
+from taizhang.scenarios.qianan import data as D
 
 DIGITS = "0123456789"
 STAGE_COUNTS = {  # besides the six fixed projects below
@@ -103,8 +103,7 @@ class _Builder:
     def __init__(self) -> None:
         self.rng = random.Random(D.SEED)
         rng = self.rng
-        brands = [a + b for a, b in product(D.BRAND_FIRST, D.BRAND_SECOND)
-                  if a != b and a + b not in D.BRAND_AVOID]
+        brands = names.brand_names()
         rng.shuffle(brands)
         self.brands = brands
         self.orgs: dict[str, OrgSpec] = {}
@@ -132,14 +131,10 @@ class _Builder:
                 return code
 
     def person_name(self) -> str:
-        while True:
-            name = self.rng.choice(D.SURNAMES) + self.rng.choice(D.GIVEN)
-            if name not in self.people:
-                self.people.add(name)
-                return name
+        return names.person_name(self.rng, self.people)
 
     def mobile(self) -> str:
-        return self.rng.choice(D.MOBILE_PREFIXES) + "".join(
+        return self.rng.choice(names.MOBILE_PREFIXES) + "".join(
             self.rng.choice("0123456789") for _ in range(8))
 
     def add_org(self, kind: str, name: str, head: str | None, township: str | None = None,
@@ -157,7 +152,7 @@ class _Builder:
         brand = self.brands.pop()
         prefixes, weights = zip(*D.COMPANY_PREFIX, strict=True)
         prefix = rng.choices(prefixes, weights)[0]
-        form = rng.choices(["有限公司", "股份有限公司", "有限责任公司"], [80, 8, 12])[0]
+        form = names.company_form(rng)
         name = f"{prefix}{brand}{suffix}{form}"
         area = "130200" if prefix == "唐山" and rng.random() < 0.4 else "130283"
         self.add_org("enterprise", name, "91", township, area)
@@ -252,7 +247,7 @@ class _Builder:
             ptype = "industry"
             spec = ProjectSpec(
                 name=name, owner=owner, industry=ind, gb_division=dd, ptype=ptype, nature=nature,
-                township=town, address=self.address(INDUSTRY_TEMPLATES[0], town, {}), scale=scale,
+                township=town, address=self.address(TEMPLATES[0], town, {}), scale=scale,
                 works="solar" if ind == "D" else "factory", kind=kind,
                 raw_total=float(total or (38_000 if ind == "C" else 7_600)),
                 fixed_total=total * 100 if total else None, unit="迁安市工信局",
@@ -263,9 +258,9 @@ class _Builder:
 
 def build_plan() -> Plan:
     """The whole scenario as data; deterministic."""
-    from taizhang.scenarios.qianan_figures import assign_figures
-    from taizhang.scenarios.qianan_lifecycle import assign_stages, august_owners
-    from taizhang.scenarios.qianan_people import assign_people, demo_users
+    from taizhang.scenarios.qianan.figures import assign_figures
+    from taizhang.scenarios.qianan.lifecycle import assign_stages, august_owners
+    from taizhang.scenarios.qianan.people import assign_people, demo_users
 
     b = _Builder()
     b.add_org("office", D.OFFICE, None)
@@ -276,7 +271,7 @@ def build_plan() -> Plan:
     for bank in D.BANKS:
         b.add_org("bank", bank, "91")
     projects = b.named()
-    for tpl in INDUSTRY_TEMPLATES + OTHER_TEMPLATES:
+    for tpl in TEMPLATES:
         for _ in range(tpl.count):
             projects.append(b.from_template(tpl))
     order = {t: i for i, t in enumerate(TYPE_ORDER)}

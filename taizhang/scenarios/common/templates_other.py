@@ -1,9 +1,9 @@
 """Templates of the Qian'an 2022 demo, second half: services, housing, infrastructure,
-social undertakings, agriculture and tourism (see `qianan_templates` for the placeholders)."""
+social undertakings, agriculture and tourism (see `templates_industry` for the placeholders)."""
 
 from __future__ import annotations
 
-from taizhang.scenarios.qianan_templates import (
+from taizhang.scenarios.common.templates import (
     AGRI,
     FG,
     GX,

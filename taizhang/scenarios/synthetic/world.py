@@ -12,18 +12,16 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import product
 
 from django.db.models import Model
 
 from taizhang.accounts.models import Division, OfficeSettings, Organization, Person
 from taizhang.core.codes import USCC_ALPHABET, uscc_check_char
 from taizhang.core.periods import Period
-from taizhang.scenarios import qianan_data as D
-from taizhang.scenarios.qianan_templates import INDUSTRY_TEMPLATES, Template
-from taizhang.scenarios.qianan_templates2 import OTHER_TEMPLATES
+from taizhang.scenarios.common import names
+from taizhang.scenarios.common.catalogue import TEMPLATES
+from taizhang.scenarios.qianan import data as D
 
-TEMPLATES: list[Template] = INDUSTRY_TEMPLATES + OTHER_TEMPLATES
 QIANAN = "迁安市"
 DEPARTMENT_SUFFIXES = [name.removeprefix(QIANAN) for name in D.DEPARTMENTS]
 PLATFORM_SUFFIXES = {key: name.removeprefix(QIANAN) for key, name in D.PLATFORMS.items()}
@@ -44,9 +42,6 @@ LEADER_TITLES = ["市委书记", "市委副书记、市长", "市委常委、常
                  "市委常委、纪委书记", "市人大常委会主任", "市政协主席"]
 LEADER_TITLES_MORE = ["市人大常委会副主任", "市政协副主席", "市政府党组成员", "市长助理",
                       "市委副秘书长", "市政府副秘书长"]
-GOV_TITLES = ["科长", "副局长", "办公室主任", "项目负责人", "股长"]
-TOWN_TITLES = ["副镇长", "经发办主任", "党委委员", "项目办主任"]
-FORMS = (["有限公司", "股份有限公司", "有限责任公司"], [80, 8, 12])
 DIGITS = "0123456789"
 
 
@@ -138,15 +133,10 @@ class WorldBuilder:
                 return code
 
     def person_name(self) -> str:
-        for _ in range(50):
-            name = self.rng.choice(D.SURNAMES) + self.rng.choice(D.GIVEN)
-            if name not in self.people:
-                break
-        self.people.add(name)  # with many people some names repeat, as in life
-        return name
+        return names.person_name(self.rng, self.people, tries=50)
 
     def mobile(self) -> str:
-        return self.rng.choice(D.MOBILE_PREFIXES) + "".join(self.rng.choices(DIGITS, k=8))
+        return self.rng.choice(names.MOBILE_PREFIXES) + "".join(self.rng.choices(DIGITS, k=8))
 
     # --- divisions -----------------------------------------------------------------------
     def divisions(self) -> tuple[Division, str, str, list[tuple[Division, str]]]:
@@ -206,9 +196,8 @@ class WorldBuilder:
         # enterprises: a trade suffix drawn as often as the templates ask for it
         suffixes = [(t.owner, t.count) for t in TEMPLATES if ":" not in t.owner
                     and t.owner != "township"]
-        names, weights = zip(*suffixes, strict=True)
-        brands = [a + b for a, b in product(D.BRAND_FIRST, D.BRAND_SECOND)
-                  if a != b and a + b not in D.BRAND_AVOID]
+        trade_suffixes, weights = zip(*suffixes, strict=True)
+        brands = names.brand_names()
         short = {"迁安市": cname, "迁安": cname[:-1] if len(cname) > 2 else cname,
                  "唐山": prefecture_name[:2], "河北": province_name[:2]}
         prefixes = [short.get(p, p) for p, _w in D.COMPANY_PREFIX]
@@ -216,13 +205,13 @@ class WorldBuilder:
         n_enterprises = max(1, round(self.n / 3))
         shells: list[tuple[Organization, str, str]] = []
         for _ in range(n_enterprises):
-            suffix = rng.choices(names, weights)[0]
+            suffix = rng.choices(trade_suffixes, weights)[0]
             for attempt in range(40):
                 brand = rng.choice(brands)
                 if attempt >= 20:  # the two-character names ran out: a third character
-                    brand += rng.choice(D.BRAND_SECOND)
+                    brand += rng.choice(names.BRAND_SECOND)
                 prefix = rng.choices(prefixes, pweights)[0]
-                form = rng.choices(*FORMS)[0]
+                form = names.company_form(rng)
                 name = f"{prefix}{brand}{suffix}{form}"
                 if name not in self.taken_names:
                     break
@@ -249,12 +238,7 @@ class WorldBuilder:
         owners += [o for o, _b, _s in shells]
         contacts = []
         for org in owners:
-            if org.kind == "department":
-                title = rng.choice(GOV_TITLES)
-            elif org.kind == "township":
-                title = rng.choice(TOWN_TITLES)
-            else:
-                title = rng.choice(D.CONTACT_TITLES)
+            title = names.contact_title(rng, org.kind)
             contacts.append(Person(name=self.person_name(), title=title, phone=self.mobile(),
                                    organization_id=org.pk))
         _bulk(Person, leaders + contacts)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from taizhang.scenarios import qianan_data as D
+from taizhang.scenarios.common import names
+from taizhang.scenarios.qianan import data as D
 
 if TYPE_CHECKING:
-    from taizhang.scenarios.qianan_plan import PersonSpec, ProjectSpec, _Builder
+    from taizhang.scenarios.qianan.plan import PersonSpec, ProjectSpec, _Builder
 
 STEEL_DIVISIONS = {"31", "25", "08"}
 DOMAIN_LEADERS = {
@@ -21,8 +22,6 @@ DOMAIN_LEADERS = {
     "agriculture": ["许明哲", "魏长青", "唐国栋", "罗春生"],
 }
 OTHER_LEADERS = ["谢文斌", "唐国栋", "罗春生"]
-GOV_TITLES = ["科长", "副局长", "办公室主任", "项目负责人", "股长"]
-TOWN_TITLES = ["副镇长", "经发办主任", "党委委员", "项目办主任"]
 
 
 def _domain(p: ProjectSpec) -> str:
@@ -45,13 +44,7 @@ def assign_people(b: _Builder, projects: list[ProjectSpec]) -> None:
             p.leader = rng.choice(DOMAIN_LEADERS[_domain(p)])
         if p.unit == "township":
             p.unit = p.township
-        owner = b.orgs[p.owner]
-        if owner.kind == "department":
-            title = rng.choice(GOV_TITLES)
-        elif owner.kind == "township":
-            title = rng.choice(TOWN_TITLES)
-        else:
-            title = rng.choice(D.CONTACT_TITLES)
+        title = names.contact_title(rng, b.orgs[p.owner].kind)
         p.contact = _contact(b, p.owner, title)
         lat, lon = b.centres[p.township]
         p.lat = Decimal(f"{lat + rng.uniform(-0.02, 0.02):.6f}")
@@ -59,7 +52,7 @@ def assign_people(b: _Builder, projects: list[ProjectSpec]) -> None:
 
 
 def _contact(b: _Builder, org: str, title: str) -> PersonSpec:
-    from taizhang.scenarios.qianan_plan import PersonSpec
+    from taizhang.scenarios.qianan.plan import PersonSpec
 
     cached = b.contacts.get(org)
     if cached is not None and b.rng.random() < 0.7:

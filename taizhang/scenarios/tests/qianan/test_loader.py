@@ -31,9 +31,9 @@ from taizhang.ledger.models import (
     Project,
     StageChange,
 )
-from taizhang.scenarios import qianan_data as D
-from taizhang.scenarios.qianan_2022 import is_loaded, load, reset
-from taizhang.scenarios.qianan_plan import build_plan
+from taizhang.scenarios.qianan import data as D
+from taizhang.scenarios.qianan.loader import is_loaded, load, reset
+from taizhang.scenarios.qianan.plan import build_plan
 from taizhang.stats.service import compute
 
 pytestmark = pytest.mark.django_db

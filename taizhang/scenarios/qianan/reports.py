@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from taizhang.scenarios import qianan_data as D
-from taizhang.scenarios.fitting import wan
-from taizhang.scenarios.qianan_plan import ProjectSpec
-from taizhang.scenarios.qianan_templates import PHASES
+from taizhang.scenarios.common.fitting import wan
+from taizhang.scenarios.common.templates import PHASES
+from taizhang.scenarios.qianan import data as D
+from taizhang.scenarios.qianan.plan import ProjectSpec
 
 TZ = ZoneInfo("Asia/Shanghai")
 PROBLEMS = [

@@ -34,7 +34,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
@@ -53,14 +52,15 @@ from taizhang.ledger.models import (
     Project,
     StageChange,
 )
-from taizhang.scenarios.synthetic_projects import (
+from taizhang.scenarios.common.fitting import wan
+from taizhang.scenarios.synthetic.projects import (
     LIST_DATES,
     ProjectFactory,
     ProjectSpec,
     Window,
     stage_quota,
 )
-from taizhang.scenarios.synthetic_world import World, WorldBuilder, check_county_code, coordinate
+from taizhang.scenarios.synthetic.world import World, WorldBuilder, check_county_code, coordinate
 from taizhang.stats import version
 
 BATCH = 5000
@@ -100,11 +100,6 @@ class GenerateResult:
     counts: dict[str, int]
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def wan(cents: int) -> Decimal:
-    """Integer cents → 万元 with exactly two places (no float on the way)."""
-    return Decimal(cents).scaleb(-2)
 
 
 class _Inserter:
