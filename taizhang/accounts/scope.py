@@ -32,6 +32,13 @@ def acts_for_office(user: Any) -> bool:
     return user.role == Role.OFFICE_ADMIN and user.division_id is not None
 
 
+def acting_for_office_q(prefix: str = "") -> Q:
+    """`acts_for_office` as a Q over users (through `prefix`)."""
+    return Q(**{f"{prefix}is_active": True}) & (
+        Q(**{f"{prefix}is_superuser": True})
+        | Q(**{f"{prefix}role": Role.OFFICE_ADMIN, f"{prefix}division__isnull": False}))
+
+
 def office_accounts_q(actor: Any, prefix: str = "") -> Q:
     """Accounts (users, through `prefix`) an office manages: its division and everything
     below (unlocking, resetting a second factor, reading the account's history)."""

@@ -11,7 +11,12 @@ from django.contrib.auth.models import AnonymousUser
 
 from taizhang.accounts.choices import DivisionLevel, Role
 from taizhang.accounts.models import Division, User
-from taizhang.accounts.scope import acts_for_office, manages_account, office_accounts_q
+from taizhang.accounts.scope import (
+    acting_for_office_q,
+    acts_for_office,
+    manages_account,
+    office_accounts_q,
+)
 
 PACKAGE = Path(__file__).resolve().parents[2]  # taizhang/
 
@@ -95,6 +100,9 @@ def test_who_acts_for_an_office(tree):
     assert not acts_for_office(AnonymousUser())
     assert not acts_for_office(None)
     assert User.objects.get(username="office").acts_for_office  # the same rule, for core
+    acting = set(User.objects.filter(acting_for_office_q()))
+    assert acting == {u for u in User.objects.all() if acts_for_office(u)} == {
+        User.objects.get(username="office"), User.objects.get(username="root")}
 
 
 def test_an_office_manages_the_accounts_of_its_subtree_only(tree):

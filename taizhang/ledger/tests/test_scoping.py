@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from importlib import import_module
 from io import BytesIO
 
 import pytest
@@ -105,6 +106,17 @@ def test_the_bank_has_a_rule_of_its_own(world, reports, monkeypatch):
         assert _project_ids(model, world.eve, "view") == {published}, model
         assert _project_ids(model, world.eve, "change") == set(), model
     assert _project_ids(Project, world.victor, "view") == {world.alice_project.pk, published}
+
+
+def test_the_import_command_acts_for_an_office_placed_in_a_division(world):
+    """Without --user, the first office administrator who acts for an office: one not yet
+    placed in a division (however old) would only be refused by the import."""
+    from taizhang.accounts.choices import Role
+    from taizhang.accounts.models import User
+
+    importer = import_module("taizhang.ledger.management.commands.import-ledger")
+    User.objects.create_user("stray", role=Role.OFFICE_ADMIN, id=0)  # the oldest account
+    assert importer.office_user(None).username == "office"
 
 
 def test_an_office_sees_only_its_division_and_below(world):
