@@ -125,10 +125,17 @@ def test_an_office_manages_the_accounts_of_its_subtree_only(tree):
 # --- the subtree rule is written once ----------------------------------------------------------
 
 def _subtree_lookups(tree: ast.AST) -> list[int]:
-    """Lines that spell a `path__startswith` lookup (a keyword or any string holding it)."""
+    """Lines that spell a `path__startswith` lookup (a keyword or any string holding it), or
+    test one path against another in Python (`x.path.startswith(...)`, not a request's)."""
     lines = []
     for node in ast.walk(tree):
         if isinstance(node, ast.keyword) and node.arg and "path__startswith" in node.arg:
+            lines.append(node.lineno)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr == "startswith" and isinstance(node.func.value, ast.Attribute)
+              and node.func.value.attr == "path"
+              and not (isinstance(node.func.value.value, ast.Name)
+                       and node.func.value.value.id in ("request", "os"))):
             lines.append(node.lineno)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and (
                 "path__startswith" in node.value):
@@ -144,7 +151,7 @@ def _modules():
         yield path
 
 
-def test_path_startswith_appears_only_in_division():
+def test_only_division_tests_a_path_prefix():
     found = []
     for path in _modules():
         module = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -156,7 +163,7 @@ def test_path_startswith_appears_only_in_division():
         found += [f"{path.relative_to(PACKAGE.parent)}:{line}"
                   for line in _subtree_lookups(module) if line not in allowed]
     assert not found, ("'this division and everything below' is Division.subtree_q / "
-                       f"Division.contains; found a path__startswith at {found}")
+                       f"Division.contains; found a path prefix test at {found}")
 
 
 def test_the_guard_sees_a_lookup_written_in_either_form():
@@ -164,5 +171,7 @@ def test_the_guard_sees_a_lookup_written_in_either_form():
     assert _subtree_lookups(ast.parse('Q(division__path__startswith=d.path)')) == [1]
     assert _subtree_lookups(ast.parse('Q(**{f"{p}path__startswith": d.path})')) == [1]
     assert _subtree_lookups(ast.parse('qs.filter(path__startswith="130283/")')) == [1]
+    assert _subtree_lookups(ast.parse('user.division.path.startswith(d.path)')) == [1]
     assert _subtree_lookups(ast.parse('Q(path=d.path)')) == []
+    assert _subtree_lookups(ast.parse('request.path.startswith("/admin/")')) == []
     assert any(PACKAGE.joinpath("ledger", "models", "scope.py") == p for p in _modules())
