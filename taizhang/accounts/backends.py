@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
-from taizhang.accounts.choices import Role
+from taizhang.accounts.scope import acts_for_office
 
 _OFFICE_PERMS = {
     "ledger.view_project", "ledger.change_project", "ledger.add_project",
@@ -25,8 +25,8 @@ _OFFICE_PERMS = {
 
 class OfficeAdminBackend(ModelBackend):
     def _is_office(self, user: Any) -> bool:
-        return bool(user.is_active and getattr(user, "role", None) == Role.OFFICE_ADMIN
-                    and getattr(user, "division_id", None))
+        # A superuser passes too, but Django's own backend grants it everything anyway.
+        return acts_for_office(user)
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
         if self._is_office(user_obj) and perm in _OFFICE_PERMS:

@@ -11,14 +11,20 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.accounts import identity
+from taizhang.accounts import identity, scope
 from taizhang.accounts.choices import DivisionLevel, OrganizationKind, Role
 from taizhang.core.codes import validate_division_code, validate_uscc
 from taizhang.core.periods import Period, PeriodError
 
 
 class Division(models.Model):
-    """A GB/T 2260 administrative division; `path` makes "this and below" one index scan."""
+    """A GB/T 2260 administrative division.
+
+    "This division and everything below" is asked here only: `subtree_q` (in SQL) and
+    `contains` (in Python). `path` ("130000/130200/130283/", codes from the top, each closed
+    by "/") makes it one index scan; the closing "/" keeps 130283 from reaching 130283118
+    placed beside it. Nothing outside this class asks `path` who is below whom.
+    """
 
     code = models.CharField(
         _("division code"), max_length=12, unique=True, validators=[validate_division_code]
@@ -48,6 +54,21 @@ class Division(models.Model):
             # Moved or recoded: everything below follows, or scoping would go wrong.
             for child in Division.objects.filter(parent=self):
                 child.save()
+
+    def subtree_q(self, prefix: str = "") -> models.Q:
+        """Q over objects reaching a division through `prefix` (e.g. "division__" for projects
+        and users, "" for divisions) that lie in this division or anywhere below it."""
+        if not self.path:  # unsaved: an empty prefix would match every division
+            raise ValueError("an unsaved division has no subtree")
+        return models.Q(**{f"{prefix}path__startswith": self.path})
+
+    def contains(self, other: Division | None) -> bool:
+        """Whether `other` is this division or lies anywhere below it."""
+        return bool(self.path) and other is not None and other.path.startswith(self.path)
+
+    def lineage_codes(self) -> list[str]:
+        """The codes from the top of the tree down to this division (itself last)."""
+        return [code for code in self.path.split("/") if code]
 
 
 class Organization(models.Model):
@@ -183,7 +204,15 @@ class User(AbstractUser):
 
     @property
     def is_office(self) -> bool:
+        """The office's role (or a superuser), placed or not: may open the office's pages.
+        Whether the account acts for an office is `acts_for_office`."""
         return self.is_superuser or self.role == Role.OFFICE_ADMIN
+
+    @property
+    def acts_for_office(self) -> bool:
+        """`accounts.scope.acts_for_office`, for code below accounts (core), which may not
+        import it."""
+        return scope.acts_for_office(self)
 
 
 class OfficeSettings(models.Model):
@@ -234,7 +263,7 @@ class OfficeSettings(models.Model):
         """The settings of the nearest division up the tree that has any, else defaults."""
         if division is None:
             return cls()
-        codes = [code for code in division.path.split("/") if code]
+        codes = division.lineage_codes()
         found = {
             s.division.code: s
             for s in cls.objects.select_related("division").filter(division__code__in=codes)

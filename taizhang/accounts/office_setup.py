@@ -22,6 +22,7 @@ from taizhang.accounts import gbt2260
 from taizhang.accounts.choices import DivisionLevel, OrganizationKind, Role
 from taizhang.accounts.identity import login_key
 from taizhang.accounts.models import Division, OfficeSettings, Organization, User
+from taizhang.accounts.scope import acts_for_office
 from taizhang.accounts.services import save_account_object
 from taizhang.core.context import acting
 
@@ -112,7 +113,7 @@ def _clean_username(raw: str) -> str:
 
 def _check_existing_admin(user: User, county: gbt2260.Entry) -> None:
     division = user.division
-    if not (user.is_active and user.role == Role.OFFICE_ADMIN
+    if not (acts_for_office(user) and user.role == Role.OFFICE_ADMIN
             and division is not None and division.code == county.code):
         raise SetupError(
             _("The account %(name)s already exists and is not an active office administrator "

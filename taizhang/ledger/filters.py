@@ -81,10 +81,9 @@ class ProjectFilter:
         if self.leaders:
             projects = projects.filter(leader__in=self.leaders)
         if self.divisions:
-            paths = Division.objects.filter(pk__in=self.divisions).values_list("path", flat=True)
             division_q = Q()
-            for path in paths:
-                division_q |= Q(division__path__startswith=path)
+            for division in Division.objects.filter(pk__in=self.divisions):
+                division_q |= division.subtree_q("division__")
             projects = projects.filter(division_q) if division_q else projects.none()
         if self.industries:
             projects = projects.filter(industry__in=self.industries)

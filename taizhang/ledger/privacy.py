@@ -18,12 +18,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.choices import Role
+from taizhang.accounts.scope import acts_for_office
 
 
 def sees_people(viewer: Any) -> bool:
     """Office admins (placed in a division) and the superuser read who did what."""
-    return bool(viewer is not None and getattr(viewer, "is_authenticated", False) and (
-        viewer.is_superuser or (viewer.role == Role.OFFICE_ADMIN and viewer.division_id)))
+    return acts_for_office(viewer)
 
 
 def sees_contact(viewer: Any, project: Any) -> bool:
@@ -59,5 +59,4 @@ def _of_division(viewer: Any, actor: Any) -> bool:
     """An office reads the names of its division's people (the superuser everyone's)."""
     if viewer.is_superuser:
         return True
-    division = actor.division
-    return division is not None and division.path.startswith(viewer.division.path)
+    return bool(viewer.division is not None and viewer.division.contains(actor.division))

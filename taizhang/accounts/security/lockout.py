@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from taizhang.accounts.identity import login_key
 from taizhang.accounts.models import LoginFailure, User
+from taizhang.accounts.scope import manages_account, office_accounts_q
 from taizhang.core.audit.service import record
 
 
@@ -127,24 +128,18 @@ def register_success(user: User) -> None:
 
 
 def _require_office_over(actor: Any, user: User | None = None) -> None:
+    # The office's pages open to its role (an unplaced office admin finds no account there);
+    # an account is reached only as `accounts.scope` says.
     if not (actor and actor.is_authenticated and actor.is_active and actor.is_office):
         raise PermissionDenied
-    if user is not None and not actor.is_superuser:
-        if actor.division is None or user.division is None:
-            raise PermissionDenied
-        if not user.division.path.startswith(actor.division.path):
-            raise PermissionDenied
+    if user is not None and not manages_account(actor, user):
+        raise PermissionDenied
 
 
 def users_for_office(actor: Any) -> Any:
     """Accounts an office may unlock: its division and everything below."""
     _require_office_over(actor)
-    users = User.objects.select_related("division", "person")
-    if actor.is_superuser:
-        return users
-    if actor.division is None:
-        return users.none()
-    return users.filter(division__path__startswith=actor.division.path)
+    return User.objects.select_related("division", "person").filter(office_accounts_q(actor))
 
 
 @transaction.atomic

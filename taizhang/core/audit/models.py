@@ -79,13 +79,13 @@ class AuditEvent(models.Model):
         """
         if user.is_superuser:
             return models.Q()
-        if action != "view" or not user.is_office or user.division_id is None:
+        if action != "view" or not user.acts_for_office:
             return NOTHING
-        in_division = {"division__path__startswith": user.division.path}
+        in_division = user.division.subtree_q("division__")
         # About its people's accounts (logins, failed logins, lockouts).
         q = models.Q(
             object_type="accounts.user",
-            object_id__in=get_user_model()._default_manager.filter(**in_division).annotate(
+            object_id__in=get_user_model()._default_manager.filter(in_division).annotate(
                 audit_object_id=Cast("pk", models.CharField())).values("audit_object_id"))
         scoped_types = []
         for model in apps.get_models():
@@ -99,7 +99,7 @@ class AuditEvent(models.Model):
         # Events by its people about anything that is not scoped (exports, key lists, imports):
         # never about a scoped object outside its scope, whoever acted (an owner of its
         # division may also own a project elsewhere).
-        q |= models.Q(actor__division__path__startswith=user.division.path) & ~models.Q(
+        q |= user.division.subtree_q("actor__division__") & ~models.Q(
             object_type__in=[*scoped_types, "accounts.user"])
         return q
 

@@ -81,7 +81,7 @@ class Planner(FigurePlanner):
         self.written_projects: set[int] = set()
         divisions = Division.objects.all()
         if self.division is not None:
-            divisions = divisions.filter(path__startswith=self.division.path)
+            divisions = divisions.filter(self.division.subtree_q())
         self.divisions: dict[str, list[Division]] = defaultdict(list)
         for division in divisions.order_by("path"):
             self.divisions[division.name].append(division)
@@ -96,7 +96,7 @@ class Planner(FigurePlanner):
         # project, code or owner is neither matched nor confirmed (same answer as for none).
         qs = Project.objects.select_related("owner", "division", "leader", "responsible_unit")
         if self.division is not None:
-            qs = qs.filter(division__path__startswith=self.division.path)
+            qs = qs.filter(self.division.subtree_q("division__"))
         return qs.select_for_update(of=("self",)) if self.lock else qs
 
     def _prefetch(self, rows: list[RowRecord]) -> None:
@@ -226,7 +226,7 @@ class Planner(FigurePlanner):
                 "Give the project code or the owner (建设单位) so the project can be found.")))
             return None, False
         if project is not None and self.division is not None and not (
-            project.division.path.startswith(self.division.path)
+            self.division.contains(project.division)
         ):
             # Not reached (only the division's projects are looked up); kept as a guard.
             self.plan.errors.append(record.error("code" if code else "name", _(

@@ -14,6 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang.accounts.scope import acts_for_office
 from taizhang.core.context import acting, current
 from taizhang.core.periods import PARSE_YEARS, Period
 from taizhang.core.sheets import SheetFormatError, SheetLimitError
@@ -146,9 +147,7 @@ def import_ledger(
     it would change is no longer what was previewed.  ``preview`` (default: ``dry_run``) fills
     ``result.changes`` with what each row changes.
     """
-    if not (actor is not None and actor.is_authenticated and actor.is_active and actor.is_office):
-        raise PermissionDenied
-    if not actor.is_superuser and actor.division_id is None:
+    if not acts_for_office(actor):
         raise PermissionDenied  # an office not placed in a division would reach every project
     try:
         return _import(source, filename, actor=actor, period=period, dry_run=dry_run,

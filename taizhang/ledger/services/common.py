@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 
+from taizhang.accounts.scope import acts_for_office
 from taizhang.core.services import ServiceError
 from taizhang.ledger.models import Project
 
@@ -17,9 +18,7 @@ def require_project(user: Any, project: Project, action: str) -> None:
 
 def require_office(user: Any) -> None:
     """An office user placed in a division (or a superuser); an unplaced account is nobody."""
-    if not (user and user.is_authenticated and user.is_active and user.is_office):
-        raise PermissionDenied
-    if not user.is_superuser and user.division_id is None:
+    if not acts_for_office(user):
         raise PermissionDenied
 
 

@@ -81,7 +81,7 @@ def _require_division(actor: Any, project: Project) -> None:
     require_office(actor)
     if actor.is_superuser:
         return
-    if actor.division is None or not project.division.path.startswith(actor.division.path):
+    if actor.division is None or not actor.division.contains(project.division):
         raise PermissionDenied
 
 

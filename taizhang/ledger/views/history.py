@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from taizhang.accounts.models import Division, OfficeSettings, Organization, Person, User
+from taizhang.accounts.scope import manages_account
 from taizhang.core.audit.history import entries
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.scoping import get_for_user
@@ -79,8 +80,7 @@ def _may_see_account(user: Any, obj: models.Model) -> bool:
     if isinstance(obj, User):
         if obj.pk == user.pk:
             return True
-        return bool(user.is_office and user.division_id and obj.division_id
-                    and obj.division.path.startswith(user.division.path))
+        return manages_account(user, obj)
     return bool(user.is_office) and bool(nameable_ids(user, type(obj), [obj.pk]))
 
 

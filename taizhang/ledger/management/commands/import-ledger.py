@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from taizhang.accounts.choices import Role
 from taizhang.accounts.identity import login_key
+from taizhang.accounts.scope import acting_for_office_q
 from taizhang.core.periods import Period, PeriodError
 from taizhang.ledger.importing import ImportResult, import_ledger
 
@@ -29,7 +30,7 @@ def office_user(username: str | None) -> Any:
         if user is None:
             raise CommandError(_("No active user %(name)s.") % {"name": username})
         return user
-    user = users.filter(role=Role.OFFICE_ADMIN).order_by("pk").first()
+    user = users.filter(acting_for_office_q(), role=Role.OFFICE_ADMIN).order_by("pk").first()
     if user is None:
         raise CommandError(_("There is no active office administrator; give --user."))
     return user
