@@ -22,7 +22,9 @@ _TOTAL = re.compile(r"(?:全[市县区省部]|总|共)?(?:合计|总计)")
 _SUBTOTAL = re.compile(r".{0,12}?(?:小计|合计|总计)")
 _BRACKET_TAIL = re.compile(r"(.+?)[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]")
 _CN_NUMERAL = "一二三四五六七八九十"
-_SECTION = re.compile(rf"[{_CN_NUMERAL}]+|[{_CN_NUMERAL}]+[、.].*|\([{_CN_NUMERAL}]+\).*")
+#: "一", "一、基础设施", "（一）交通", and sub-sections written "——铁路" (a dash before the name).
+_SECTION = re.compile(
+    rf"[{_CN_NUMERAL}]+|[{_CN_NUMERAL}]+[、.].*|\([{_CN_NUMERAL}]+\).*|[—–－\-―]{{1,3}}[^—–－\-―\d].*")
 _NOTE = re.compile(
     r"(?:注\d*|备注|说明|填表说明|填报说明|填报人|填表人|制表人?|审核人?|负责人|联系人|联系电话)[:].*"
 )

@@ -45,7 +45,6 @@ _MAX_LENGTH = {"code": 24, "name": 200, "owner": 128, "address": 200, "unit": 12
                "contact_name": 64, "contact_phone": 32, "township": 64}
 _PHONE = re.compile(r"(?:\+?86[- ]?)?(1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|\d{7,8})")
 _LEADER_BRACKET = re.compile(r"(.+?)\s*\((.*?)\)")
-_LEADER_SPACE = re.compile(r"(\S+)\s+(.+)")
 _LIST_SPLIT_OR_BRACKET = re.compile(r"[、,，;；/]+|[()]")
 _YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月(?!\d{1,2}[日号])")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
@@ -160,18 +159,74 @@ def parse_code(value: object) -> str:
     return re.sub(r"[—–－‐]", "-", text).upper()
 
 
+class UnclearLeaders(ValueError):
+    """A leader cell that cannot be split into names unambiguously."""
+
+
+def parse_leaders(value: object) -> list[tuple[str, str]]:
+    """The leaders of one cell as (name, title): "王建国（副市长）", "王建国 副市长", several
+    separated by line breaks, 、,; or runs of spaces ("张捍声    黄朝军"), two-character names
+    padded to line up ("任  远" is 任远).  UnclearLeaders when a part reads two ways."""
+    text = to_halfwidth(str(value)).replace("\r", "\n")
+    text = re.sub(r"[\u3000\xa0\t]", " ", text)
+    leaders: list[tuple[str, str]] = []
+    for line in text.split("\n"):
+        for part in _split_outside_brackets(line):
+            leaders += _leaders_of(part.strip())
+    return leaders
+
+
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
+_TITLE_WORD = re.compile(r".*(?:长|书记|主任|委员|常委|主席|巡视员|调研员|秘书|干部|指挥)")
+
+
+def _leaders_of(part: str) -> list[tuple[str, str]]:
+    if not part:
+        return []
+    if match := _LEADER_BRACKET.fullmatch(part):
+        return [(clean_text(match[1]).replace(" ", ""), clean_text(match[2]))]
+    tokens = part.split()
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in part):
+        return [(clean_text(part), "")]  # a name in Latin letters keeps its spaces
+    found: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if len(token) == 1:  # a padded name: "任  远", "欧 阳 明"
+            run = [token]
+            while i + len(run) < len(tokens) and len(tokens[i + len(run)]) == 1:
+                run.append(tokens[i + len(run)])
+            if len(run) not in (2, 3):
+                raise UnclearLeaders(part)
+            found.append(("".join(run), ""))
+            i += len(run)
+        elif found and _TITLE_WORD.fullmatch(token) and not found[-1][1]:
+            found[-1] = (found[-1][0], token)
+            i += 1
+        elif _CJK_NAME.fullmatch(token) and not _TITLE_WORD.fullmatch(token):
+            found.append((token, ""))
+            i += 1
+        else:
+            raise UnclearLeaders(part)
+    return found
+
+
 def parse_leader(value: object) -> tuple[str, str, int]:
     """"王建国（副市长）" / "王建国 副市长" → ("王建国", "副市长", number of other names)."""
-    text = re.sub(r"\s+", " ", to_halfwidth(str(value))).strip()
-    parts = [part.strip() for part in _split_outside_brackets(text) if part.strip()]
-    first = parts[0] if parts else ""
-    if match := _LEADER_BRACKET.fullmatch(first):
-        name, title = match[1], match[2]
-    elif match := _LEADER_SPACE.fullmatch(first):
-        name, title = match[1], match[2]
-    else:
-        name, title = first, ""
-    return clean_text(name), clean_text(title), max(len(parts) - 1, 0)
+    leaders = parse_leaders(value)
+    if not leaders:
+        return "", "", 0
+    name, title = leaders[0]
+    return name, title, len(leaders) - 1
+
+
+def parse_organizations(value: object) -> list[str]:
+    """An owner or unit cell → its names: "待定" and the like are none, "A、B" are two."""
+    text = line_text(value)
+    if text in C.PLACEHOLDERS:
+        return []
+    names = [name.strip() for name in _split_outside_brackets(text.replace("/", "、"))]
+    return [name for name in names if name and name not in C.PLACEHOLDERS]
 
 
 def _split_outside_brackets(text: str) -> list[str]:
@@ -249,11 +304,40 @@ def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> l
                     "Not a national project code of the form YYYY-AAAAAA-DD-TT-RRRRRC."))]
             values[name] = code
         elif name == "leader":
-            person, title, others = parse_leader(raw)
-            if len(person) > 64 or len(title) > 64:
+            try:
+                leaders = parse_leaders(raw)
+            except UnclearLeaders:
+                record.failed.add(name)
+                return [record.error(name, _(
+                    "The leaders in this cell cannot be told apart: write one name per line or "
+                    "separate them with 、."))]
+            if any(len(person) > 64 or len(title) > 64 for person, title in leaders):
                 return [record.error(name, _("The leader's name or title is too long."))]
-            if person:
-                values[name] = (person, title, others)
+            if leaders:
+                person, title = leaders[0]
+                values[name] = (person, title, len(leaders) - 1)
+                values["leader_others"] = [other for other, _title in leaders[1:]]
+        elif name in ("owner", "unit"):
+            names = parse_organizations(raw)
+            limit = _MAX_LENGTH[name]
+            if any(len(text) > limit for text in names):
+                return [record.error(name, _("Longer than %(n)d characters.") % {"n": limit})]
+            if names:
+                values[name] = names[0]
+                values[f"{name}_others"] = names[1:]
+        elif name == "nature" and C.word_key(raw) in C.NATURE_STAGE_WORDS:
+            nature, stage = C.NATURE_STAGE_WORDS[C.word_key(raw)]
+            if nature:
+                values["nature"] = nature
+            values["stage_from_nature"] = stage
+        elif name == "started":
+            word = C.word_key(raw).casefold()
+            if word in C.YES_WORDS:
+                values[name] = True
+            elif word in C.NO_WORDS:
+                values[name] = False
+            else:
+                raise _Unknown
         elif name == "contact":
             person, phone = parse_contact(raw)
             if person and "contact_name" not in values:
@@ -302,6 +386,7 @@ _UNKNOWN_REASONS = {
                               "现代服务业, 农业 or 其他)."),
     "industry": lambda: _("Unknown industry (use a GB/T 4754 section letter A–T or its name)."),
     "level": lambda: _("Unknown project level (use 省重点, 省重点前期, 市重点, 县重点…)."),
+    "started": lambda: _("Write 是 or 否."),
 }
 
 
