@@ -463,6 +463,10 @@ def read_header(sheet: SheetSource, ledger: ParsedLedger) -> LedgerSheet | None:
     for label in hmap.unmatched:
         ledger.warnings.append(RowError(sheet.name, None, label, "", "",
                                         _("This column is not imported.")))
+    for index in _unlabelled_columns(sheet, hmap):
+        ledger.warnings.append(RowError(
+            sheet.name, None, column_letter(index), column_letter(index), "",
+            _("A column without a header; it is not imported.")))
     for name, indices in hmap.duplicates.items():
         for index in indices:
             ledger.warnings.append(RowError(
@@ -473,6 +477,22 @@ def read_header(sheet: SheetSource, ledger: ParsedLedger) -> LedgerSheet | None:
     ledger.fields |= set(hmap.columns)
     _detect_period(sheet, hmap, ledger.detected)
     return LedgerSheet(sheet, hmap, columns)
+
+
+def _unlabelled_columns(sheet: SheetSource, hmap: HeaderMap) -> list[int]:
+    """Columns with values under the header (in the rows read ahead) but no header text: a
+    helper column, whatever it holds (numbers, #REF!), is said to be left out, not read."""
+    labelled = {index for r in hmap.header_rows for index, value in enumerate(sheet.head[r])
+                if clean_text(value)}
+    labelled |= set(hmap.columns.values())
+    for (top, left), (bottom, right) in sheet.merged:  # under a merged group header
+        if any(top <= r <= bottom for r in hmap.header_rows):
+            labelled.update(range(left, right + 1))
+    found: set[int] = set()
+    for row in sheet.head[hmap.data_start:]:
+        found.update(index for index, value in enumerate(row)
+                     if index not in labelled and clean_text(value))
+    return sorted(found)
 
 
 def _body(sheet: LedgerSheet) -> Iterator[DataRow]:

@@ -77,8 +77,10 @@ class Command(BaseCommand):
         verbose = getattr(self, "verbose", 1)
         for error in result.errors:
             self.stderr.write(str(error))
-        if verbose > 1:
-            for warning in result.warnings:
+        for warning in result.warnings:
+            # The sheet-wide ones (columns and sheets not imported) are always shown: the
+            # office must know what of its sheet was left out.
+            if verbose > 1 or warning.row is None:
                 out.write(_("warning: %(w)s") % {"w": warning})
         if result.period is None:
             return
