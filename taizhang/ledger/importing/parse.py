@@ -319,9 +319,9 @@ def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> l
                 values["leader_others"] = [other for other, _title in leaders[1:]]
         elif name in ("owner", "unit"):
             names = parse_organizations(raw)
-            limit = _MAX_LENGTH[name]
-            if any(len(text) > limit for text in names):
-                return [record.error(name, _("Longer than %(n)d characters.") % {"n": limit})]
+            most = _MAX_LENGTH[name]
+            if any(len(text) > most for text in names):
+                return [record.error(name, _("Longer than %(n)d characters.") % {"n": most})]
             if names:
                 values[name] = names[0]
                 values[f"{name}_others"] = names[1:]

@@ -21,7 +21,7 @@ from taizhang.accounts.choices import DivisionLevel, OrganizationKind
 from taizhang.accounts.models import Division, Organization, Person
 from taizhang.core.audit.service import plain
 from taizhang.core.periods import Period
-from taizhang.ledger.choices import STAGE_TRANSITIONS, Nature, ProjectType, Stage
+from taizhang.ledger.choices import STAGE_TRANSITIONS, Nature, ProjectType, ReportStatus, Stage
 from taizhang.ledger.importing.figures import FigurePlanner, chunks
 from taizhang.ledger.importing.ops import (
     ImportPlan,
@@ -33,7 +33,8 @@ from taizhang.ledger.importing.ops import (
 )
 from taizhang.ledger.importing.parse import RowRecord, line_text
 from taizhang.ledger.importing.preview import describe
-from taizhang.ledger.models import KeyList, Project
+from taizhang.ledger.importing.result import ApprovedChange
+from taizhang.ledger.models import KeyList, MonthlyReport, Project
 from taizhang.ledger.models.project import FUNDING_FIELDS
 from taizhang.ledger.models.scope import usable_organization_q, usable_person_q
 from taizhang.ledger.services.projects import OUTSIDE_DIVISION, move_stage
@@ -433,6 +434,23 @@ class Planner(FigurePlanner):
             return "planned_total"
         return _COLUMN_OF.get(name)
 
+    def _note_approved_changes(self, ops: list[ProjectOp]) -> None:
+        """Rows that change a report already approved, with who approved it (one query)."""
+        touched = [(op, report.report) for op in ops for report in op.reports
+                   if report.report is not None and report.values
+                   and report.report.status == ReportStatus.APPROVED]
+        if not touched:
+            return
+        reviewers = {pk: (user, at) for pk, user, at in MonthlyReport.objects.filter(
+            pk__in=[r.pk for _op, r in touched]).values_list(
+                "pk", "reviewed_by__username", "reviewed_at")}
+        for op, report in touched:
+            user, at = reviewers.get(report.pk, ("", None))
+            self.plan.approved_changes.append(ApprovedChange(
+                op.record.sheet, op.record.row, op.project.name if op.project else "",
+                str(Period.of(report.period)), user or "",
+                timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""))
+
     # ------------------------------------------------------------------ main
 
     def plan_rows(self, rows: list[RowRecord]) -> list[ProjectOp]:
@@ -465,6 +483,8 @@ class Planner(FigurePlanner):
         self._prefetch_figures([op.project.pk for op in ops if op.project])
         for op in ops:
             self._figures(op)
+        self._note_approved_changes(ops)
+        for op in ops:
             if op.values:
                 self._validate(op)
             if op.project is None:
