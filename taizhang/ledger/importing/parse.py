@@ -31,6 +31,7 @@ from taizhang.core.sheets import (
     locate_header,
     parse_date,
     parse_decimal,
+    section_level,
     to_halfwidth,
 )
 from taizhang.core.sheets.normalize import is_blank_text
@@ -444,6 +445,68 @@ def _check_totals(sheet_totals: SheetTotals, total: RowRecord, values: dict[str,
 
 
 @dataclass
+class _Section:
+    """A section row with its subtotals (一、… / （一）… / ——…), and the project rows so far
+    below it."""
+
+    level: int
+    record: RowRecord
+    values: dict[str, Decimal]
+    count: int | None
+    label: str = ""
+    projects: int = 0
+    sums: dict[str, Decimal] = field(default_factory=dict)
+
+
+def _open_section(data_row: DataRow, columns: dict[str, tuple[str, str]], sheet: str,
+                  hmap: HeaderMap, ledger: ParsedLedger) -> _Section | None:
+    """A section row that names its level; its amounts and count ("——铁路 | 2 | 402600": the
+    count sits in another column, the first whole number outside the money columns)."""
+    cells = data_row.cells
+    first = next((text for text in map(clean_text, cells[:3]) if text), "")
+    level = section_level(first)
+    if level is None:
+        return None
+    record = RowRecord(sheet, data_row.number, columns=columns)
+    values, errors = _total_values(record, cells, hmap)
+    ledger.errors += errors
+    money = {hmap.columns[name] for name in C.MONEY_FIELDS if name in hmap.columns}
+    count = None
+    for index, cell in enumerate(cells):
+        text = clean_text(cell)
+        whole = re.fullmatch(r"\d{1,6}", text) is not None
+        if index in money or not text or (index < 3 and not whole):
+            continue  # an amount, an empty cell, or the label ("（一） | 水利")
+        if whole:
+            count = int(text)
+        break  # only the first value after the label may be the count
+    return _Section(level, record, values, count, label=data_row.label)
+
+
+def _close_sections(sections: list[_Section], level: int, hmap: HeaderMap,
+                    ledger: ParsedLedger, failed: set[str]) -> None:
+    """Check and drop the open sections of ``level`` or below (a new one at ``level`` starts)."""
+    while sections and sections[-1].level >= level:
+        section = sections.pop()
+        if not section.values:
+            continue  # a heading only, nothing to check
+        for name in C.TOTAL_CHECKED:
+            if name not in section.values or name in failed:
+                continue
+            summed = section.sums.get(name, ZERO)
+            tolerance = CENT * hmap.units.get(name, Decimal(1)) * max(section.projects, 1)
+            if abs(section.values[name] - summed) > tolerance:
+                ledger.errors.append(section.record.error(name, _(
+                    "The subtotal %(total)s of this section does not match the sum of its "
+                    "project rows %(sum)s (万元).") % {"total": section.values[name],
+                                                     "sum": summed}))
+        if section.count is not None and section.count != section.projects:
+            ledger.errors.append(section.record.error(None, _(
+                "This section says %(count)d projects but %(found)d project rows follow it.")
+                % {"count": section.count, "found": section.projects}, value=section.label))
+
+
+@dataclass
 class LedgerSheet:
     """A sheet with a ledger header, its rows still to be read."""
 
@@ -519,7 +582,14 @@ def sheet_records(sheet: LedgerSheet, ledger: ParsedLedger) -> Iterator[RowRecor
     counts: dict[str, int] = {}
     failed: set[str] = set()
     total_rows: list[tuple[RowRecord, list[object]]] = []
+    sections: list[_Section] = []  # the open ones, outermost first
     for data_row in _body(sheet):
+        if data_row.kind == "section":
+            section = _open_section(data_row, columns, source.name, hmap, ledger)
+            if section is not None:
+                _close_sections(sections, section.level, hmap, ledger, failed)
+                sections.append(section)
+            continue
         if data_row.kind == "total":
             total_rows.append((RowRecord(source.name, data_row.number, columns=columns),
                                data_row.cells))
@@ -541,7 +611,12 @@ def sheet_records(sheet: LedgerSheet, ledger: ParsedLedger) -> Iterator[RowRecor
             if record.values.get(name) is not None:
                 totals.sums[name] = totals.sums.get(name, ZERO) + record.values[name]
                 counts[name] = counts.get(name, 0) + 1
+                for section in sections:
+                    section.sums[name] = section.sums.get(name, ZERO) + record.values[name]
+        for section in sections:
+            section.projects += 1
         yield record
+    _close_sections(sections, 1, hmap, ledger, failed)
     for name in C.MONEY_FIELDS:
         if name in hmap.columns:
             totals.sums.setdefault(name, ZERO)

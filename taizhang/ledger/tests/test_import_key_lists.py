@@ -106,6 +106,31 @@ def test_a_total_above_the_data_and_dash_sub_sections_with_counts_are_not_projec
     assert Project.objects.get(name="丙机场").owner is None
 
 
+@pytest.mark.parametrize(("cell", "value", "column"), [
+    ((4, 3), "301", "总投资"),  # the ——铁路 subtotal
+    ((4, 2), "3", ""),  # the ——铁路 count, in the 建设规模及内容 column
+    ((2, 3), "601", "总投资"),  # the 一、基础设施 subtotal
+])
+def test_section_subtotals_and_counts_are_checked(world, cell, value, column):
+    labels = ["序号", "项目名称", "建设规模及内容", "总投资", "项目业主"]
+    rows = [
+        labels,
+        [None, "合计", "3", "600", None],
+        [None, "一、基础设施", "3", "600", None],
+        [None, "（一）交通", "3", "600", None],
+        [None, "——铁路", "2", "300", None],
+        [1, "甲铁路", "新建铁路", "100", "甲公司"],
+        [2, "乙铁路", "新建铁路", "200", "乙公司"],
+        [None, "——航空", "1", "300", None],
+        [1, "丙机场", "通用机场", "300", "丙公司"],
+    ]
+    assert run(world, Grid("Sheet1", rows), dry_run=True).errors == []
+    row, col = cell
+    rows[row][col] = value
+    result = run(world, Grid("Sheet1", rows), dry_run=True)
+    assert [(e.row, e.column) for e in result.errors] == [(row + 1, column)]
+
+
 def test_a_total_above_the_data_is_still_checked(world):
     labels = ["序号", "项目名称", "总投资", "项目业主"]
     rows = [labels, [None, "合计", "999", None], [1, "甲项目", "100", "甲公司"]]
