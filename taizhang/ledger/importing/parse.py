@@ -178,7 +178,11 @@ def parse_leaders(value: object) -> list[tuple[str, str]]:
 
 
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
-_TITLE_WORD = re.compile(r".*(?:长|书记|主任|委员|常委|主席|巡视员|调研员|秘书|干部|指挥)")
+#: A title after a name ("副市长", "市委书记"): a 长 only after the body it heads, so a
+#: two-character name ending in 长 stays a name.
+_TITLE_WORD = re.compile(
+    r".*(?:[市县区镇乡局部处科所院校委厅组队社站行司挥书事]长|书记|主任|委员|常委|主席|巡视员"
+    r"|调研员|秘书|干部|经理)")
 
 
 def _leaders_of(part: str) -> list[tuple[str, str]]:

@@ -200,6 +200,8 @@ def test_two_owners_in_one_cell_keep_the_first_and_say_so(world):
     ("张捍声    \n明怀宇", ["张捍声", "明怀宇"]),
     ("王建国、李  斌", ["王建国", "李斌"]),
     ("王建国 副市长", ["王建国"]),
+    ("王建国 市委常委", ["王建国"]),
+    ("王建国 郑长", ["王建国", "郑长"]),
     ("严立新（市委常委、宣传部部长）", ["严立新"]),
 ])
 def test_several_leaders_and_padded_names_are_read(cell, names):
