@@ -32,10 +32,11 @@ class Entry:
 
 @dataclass(frozen=True)
 class OfficeChain:
-    """Province → … → the office's division, and the townships directly below it."""
+    """Province → … → the office's division, and the divisions directly below it (a county's
+    townships, a prefecture's counties)."""
 
     chain: list[Entry]
-    townships: list[Entry]
+    townships: list[Entry]  # the divisions below, whatever their level
 
     @property
     def division(self) -> Entry:
@@ -68,32 +69,40 @@ def dataset_version() -> str:
     return f"{fields.get('package', '?')} {fields.get('version', '?')}"
 
 
-def office_chain(code: str) -> OfficeChain:
-    """The chain down to the county-level division `code`, or DivisionCodeError.
+#: The levels an office may be set up at: a county-level office (县/区/县级市) or a
+#: prefecture-level key-project office (设区市/自治州/盟). A province or a township never is.
+OFFICE_LEVELS = (DivisionLevel.PREFECTURE, DivisionLevel.COUNTY)
 
-    County level: a county, county-level city or district, or a prefecture-level city that
-    has no counties and whose townships hang directly from it (东莞市 441900).
+
+def office_chain(code: str) -> OfficeChain:
+    """The chain down to the office's division `code`, or DivisionCodeError.
+
+    Accepted: a county-level division (county, county-level city, district) with its
+    townships below it, or a prefecture-level one (a 市 key-project office) with the divisions
+    directly below it: its counties, or its townships where it has no counties (东莞市 441900).
     """
     code = code.strip()
     entries = table()
     entry = entries.get(code)
     if entry is None and not _COUNTY_CODE.match(code):
         raise DivisionCodeError(
-            _("%(code)s is not a county-level division code: it has six digits, like 130283.")
+            _("%(code)s is not a division code of a county or a prefecture-level city: it has "
+              "six digits, like 130283 or 130200.")
             % {"code": code})
     if entry is None:
         raise DivisionCodeError(
             _("There is no division %(code)s in the GB/T 2260 table (%(version)s).")
             % {"code": code, "version": dataset_version()})
-    townships = [e for e in _children().get(code, []) if e.level == DivisionLevel.TOWNSHIP]
-    if entry.level != DivisionLevel.COUNTY and not (
-            entry.level == DivisionLevel.PREFECTURE and townships):
+    if entry.level not in OFFICE_LEVELS:
         raise DivisionCodeError(
             _("%(code)s is %(name)s, a %(level)s: give the code of a county-level division "
-              "(a county, county-level city or district), like 130283.")
+              "(a county, county-level city or district, like 130283) or of a prefecture-level "
+              "city (like 130200).")
             % {"code": code, "name": entry.name,
                "level": str(DivisionLevel(entry.level).label).lower()})
+    below = [e for e in _children().get(code, [])
+             if e.level in (DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP)]
     chain = [entry]
     while chain[0].parent:
         chain.insert(0, entries[chain[0].parent])
-    return OfficeChain(chain, sorted(townships, key=lambda e: e.code))
+    return OfficeChain(chain, sorted(below, key=lambda e: e.code))

@@ -154,7 +154,7 @@ def row_values(project: Project, seq: int) -> dict[str, Any]:
         "seq": seq,
         "code": p.code or "",
         "name": p.name,
-        "owner": p.owner.name,
+        "owner": p.owner.name if p.owner else "",
         "nature": sheet_word(NATURE_WORDS, p.nature),
         "township": p.division.name,
         "address": p.address,

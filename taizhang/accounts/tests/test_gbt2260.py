@@ -41,15 +41,21 @@ def test_a_prefecture_level_city_without_counties_is_an_office_division():
     assert [e.name for e in found.chain] == ["广东省", "东莞市"] and found.townships
 
 
+def test_a_prefecture_level_city_is_an_office_division_with_its_counties_below():
+    found = office_chain("450300")
+    assert [e.name for e in found.chain] == ["广西壮族自治区", "桂林市"]
+    assert found.townships and {e.level for e in found.townships} == {"county"}
+    assert "秀峰区" in {e.name for e in found.townships}
+
+
 @pytest.mark.parametrize(("code", "words"), [
     ("130000", "河北省"),         # a province
-    ("130200", "唐山市"),         # a prefecture
     ("130283001", "永顺街道"),    # a township
     ("139999", "139999"),          # unknown
     ("13028", "13028"),            # malformed
     ("13O283", "13O283"),
 ])
-def test_a_code_that_is_not_a_county_is_refused_with_a_reason(code, words):
+def test_a_code_that_is_not_a_county_or_prefecture_is_refused_with_a_reason(code, words):
     with pytest.raises(DivisionCodeError) as caught:
         office_chain(code)
     assert words in str(caught.value)

@@ -152,7 +152,7 @@ def test_the_prompt_asks_twice_and_refuses_two_different_passwords(monkeypatch):
     assert User.objects.get(username="clerk").check_password(PASSWORD)
 
 
-@pytest.mark.parametrize("code", ["130000", "130200", "999999", "1302", "abc"])
+@pytest.mark.parametrize("code", ["130000", "130283001", "999999", "1302", "abc"])
 def test_a_wrong_code_exits_2_with_one_line(tmp_path, password_file, code):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DEBUG": "1", "TAIZHANG_DEV": "1",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'untouched.sqlite3'}"}
@@ -180,3 +180,21 @@ def test_divisions_already_there_are_kept_and_their_differences_shown(password_f
     assert Division.objects.get(code="130283110").name == "蔡园镇"
     assert "130283110" in out.getvalue() and "沙河驿镇" in out.getvalue()
     assert Division.objects.get(code="130283108").name == "蔡园镇"  # the table's own code
+
+
+def test_a_prefecture_level_office_gets_its_chain_and_counties_and_a_second_run_changes_nothing(
+        password_file):
+    """A 市 key-project office (桂林市): province → prefecture, the prefecture's counties below
+    (not their townships); the office and its administrator sit at the prefecture."""
+    setup("--division", "450300", "--admin", "clerk", "--password-file", str(password_file))
+    city = Division.objects.get(code="450300")
+    assert (city.level, city.parent.code, city.parent.parent) == ("prefecture", "450000", None)
+    below = city.children.all()
+    assert below.exists() and set(below.values_list("level", flat=True)) == {"county"}
+    assert not Division.objects.filter(level="township").exists()
+    admin = User.objects.get(username="clerk")
+    assert (admin.role, admin.division) == (Role.OFFICE_ADMIN, city)
+    assert Organization.objects.get(kind=OrganizationKind.OFFICE).division == city
+    before = counts()
+    setup("--division", "450300", "--admin", "clerk", "--password-file", str(password_file))
+    assert counts() == before

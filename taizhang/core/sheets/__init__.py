@@ -26,6 +26,7 @@ from .rows import (
     is_blank_row,
     is_total_row,
     iter_data_rows,
+    section_level,
 )
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "is_blank_row",
     "is_total_row",
     "iter_data_rows",
+    "section_level",
     "locate_header",
     "parse_date",
     "parse_decimal",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .headers import HeaderMap
-from .normalize import clean_text, header_key
+from .normalize import clean_text, header_key, to_halfwidth
 from .reader import MergedRange
 
 RowKind = Literal["data", "total", "subtotal", "section", "note"]
@@ -22,7 +22,9 @@ _TOTAL = re.compile(r"(?:全[市县区省部]|总|共)?(?:合计|总计)")
 _SUBTOTAL = re.compile(r".{0,12}?(?:小计|合计|总计)")
 _BRACKET_TAIL = re.compile(r"(.+?)[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]")
 _CN_NUMERAL = "一二三四五六七八九十"
-_SECTION = re.compile(rf"[{_CN_NUMERAL}]+|[{_CN_NUMERAL}]+[、.].*|\([{_CN_NUMERAL}]+\).*")
+#: "一", "一、基础设施", "（一）交通", and sub-sections written "——铁路" (a dash before the name).
+_SECTION = re.compile(
+    rf"[{_CN_NUMERAL}]+|[{_CN_NUMERAL}]+[、.].*|\([{_CN_NUMERAL}]+\).*|[—–－\-―]{{1,3}}[^—–－\-―\d].*")
 _NOTE = re.compile(
     r"(?:注\d*|备注|说明|填表说明|填报说明|填报人|填表人|制表人?|审核人?|负责人|联系人|联系电话)[:].*"
 )
@@ -88,6 +90,23 @@ def classify_row(
     if _NOTE.fullmatch(key):
         return "note", first
     return "data", ""
+
+
+_SECTION_LEVELS = (
+    re.compile(rf"[{_CN_NUMERAL}]+(?:[、.\s].*)?"),  # 一、基础设施 / 一 农林水利
+    re.compile(rf"\([{_CN_NUMERAL}]+\).*"),  # （一）交通
+    re.compile(r"[—–－\-―]{1,3}.+"),  # ——铁路
+)
+
+
+def section_level(label: str) -> int | None:
+    """1 for 一、, 2 for （一）, 3 for a ——sub-section: a section holds the rows up to the next
+    section of its level or above.  None for a label of none of these forms."""
+    key = to_halfwidth(clean_text(label)).replace("（", "(").replace("）", ")")
+    for level, pattern in enumerate(_SECTION_LEVELS, start=1):
+        if pattern.fullmatch(key):
+            return level
+    return None
 
 
 def iter_data_rows(

@@ -14,6 +14,8 @@ from taizhang.ledger.choices import Industry, ListKind, ListLevel, Nature, Proje
 
 _CN_MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _RANGE_SEP = r"[-—–~～至到]"
+#: A format hint after a date header: "开工时间\n20XX.0X", "(YYYY.MM)", "（年月）".
+_DATE_HINT = r"\(?(?:20xx\.0x|20xx\.xx|yyyy\.mm|yyyy-mm|xxxx\.xx|年月|年\.月)\)?"
 #: "1-7月", "2022年1-7月", "1至7月份" …
 YTD_RANGE = re.compile(rf"(?:(\d{{4}})年(?:度)?)?(?:1|一)?{_RANGE_SEP}(\d{{1,2}})月(?:份|底)?")
 
@@ -22,6 +24,7 @@ FIELDS: dict[str, list[Synonym]] = {
     "code": [
         "项目编号", "项目代码", "项目统一代码", "统一项目代码", "国家项目代码", "项目编码",
         "投资项目代码", "投资项目统一代码", "备案代码", "项目代码(国家)",
+        "审批监管平台代码", "投资项目在线审批监管平台代码", "在线平台代码", "平台代码",
     ],
     "name": ["项目名称", "项目全称", "项目", "名称", "项目名"],
     "owner": [
@@ -41,7 +44,8 @@ FIELDS: dict[str, list[Synonym]] = {
     "project_type": ["项目类型", "项目类别", "项目分类"],
     "industry": ["所属行业", "行业", "行业类别", "行业分类", "国民经济行业"],
     "stage": ["建设阶段", "项目阶段", "项目状态", "建设状态", "项目进展阶段"],
-    "level": ["项目级别", "项目层级", "级别", "重点项目级别"],
+    "level": ["项目级别", "项目层级", "级别", "重点项目级别", "层次", "项目层次"],
+    "started": ["是否开工", "是否已开工", "开工与否"],
     "planned_total": ["总投资", "计划总投资", "项目总投资", "估算总投资", "总投资额"],
     "before_year": [
         "至上年底累计完成", "至上年底累计完成投资", "截至上年底累计完成投资", "截至上年底累计完成",
@@ -74,6 +78,8 @@ FIELDS: dict[str, list[Synonym]] = {
         "开工至今累计", "开工至今累计完成", "开工至今累计完成投资", "开工至报告期累计完成投资",
         "开工至报告期累计完成", "开工累计完成投资", "自开工累计完成投资", "开工以来累计完成投资",
         "自开工累计完成", "开工累计完成",
+        # Without a year in it, a key-project list's 累计完成投资 is since the start.
+        "累计完成投资", "累计完成", "累计完成投资额", "累计投资",
     ],
     "pct_total": ["占总投资", "占总投资比例", "完成总投资比例", "累计完成占总投资"],
     "image_progress": [
@@ -81,10 +87,12 @@ FIELDS: dict[str, list[Synonym]] = {
         "形象进度(本月)", "目前形象进度",
     ],
     "planned_start": ["计划开工时间", "计划开工日期", "计划开工", "预计开工时间"],
-    "actual_start": ["实际开工时间", "实际开工日期", "开工时间", "开工日期", "实际开工"],
+    "actual_start": ["实际开工时间", "实际开工日期", "开工时间", "开工日期", "实际开工",
+                     re.compile(r"开工(?:时间|日期)" + _DATE_HINT)],
     "planned_completion": [
         "计划竣工时间", "计划竣工日期", "计划竣工", "预计竣工时间", "竣工时间", "计划投产时间",
-        "计划竣工投产时间",
+        "计划竣工投产时间", "完工时间", "计划完工时间",
+        re.compile(r"(?:计划)?(?:竣工|完工)(?:时间|日期)" + _DATE_HINT),
     ],
     "actual_completion": [
         "实际竣工时间", "实际竣工日期", "实际竣工", "实际竣工投产时间", "实际投产时间",
@@ -98,7 +106,8 @@ FIELDS: dict[str, list[Synonym]] = {
         "责任单位", "挂钩责任单位", "包联单位", "牵头单位", "责任部门", "主责单位",
         "包保责任单位", "牵头责任单位",
     ],
-    "contact": ["联系人及电话", "联系人及联系方式", "联系人/电话", "联系人及手机"],
+    "contact": ["联系人及电话", "联系人及联系方式", "联系人/电话", "联系人及手机",
+                "负责人及联系电话", "负责人及电话"],
     "contact_name": ["联系人", "项目联系人", "企业联系人"],
     "contact_phone": ["联系电话", "电话", "联系方式", "手机", "手机号"],
     "problems": [
@@ -111,6 +120,10 @@ FIELDS: dict[str, list[Synonym]] = {
     ],
 }
 REQUIRED = ["name"]
+
+#: Words a sheet writes for an owner or unit not known yet: never an organization's name.
+PLACEHOLDERS = frozenset({"待定", "未定", "暂定", "暂无", "无", "不详", "未知", "待明确", "待确定",
+                          "-", "—", "/", "\\", "x", "X"})
 
 MONEY_FIELDS = ("planned_total", "before_year", "annual_plan", "ytd", "month", "since_start")
 DATE_FIELDS = ("planned_start", "actual_start", "planned_completion", "actual_completion")
@@ -209,6 +222,27 @@ def _index(table: dict, *, strip_suffix: str = "") -> dict[str, object]:
         index.setdefault(str(value).casefold(), value)
     return index
 
+
+#: 建设性质 as key-project lists use it: besides the nature of construction (新建, 扩建 …)
+#: they write where the project stands this year.  Those words set the stage (a 建设阶段
+#: column, if there is one, wins) and leave the nature to its default (新建) — except
+#: 新开工, which is both: a new project starting this year.
+NATURE_STAGE_WORDS: dict[str, tuple[str | None, str]] = {
+    "续建": (None, Stage.UNDER_CONSTRUCTION),
+    "续建项目": (None, Stage.UNDER_CONSTRUCTION),
+    "在建": (None, Stage.UNDER_CONSTRUCTION),
+    "新开工": (Nature.NEW, Stage.UNDER_CONSTRUCTION),
+    "新开工项目": (Nature.NEW, Stage.UNDER_CONSTRUCTION),
+    "竣工": (None, Stage.COMPLETED),
+    "竣工投产": (None, Stage.COMPLETED),
+    "建成投产": (None, Stage.COMPLETED),
+    "投产": (None, Stage.COMPLETED),
+    "前期": (None, Stage.PRELIMINARY),
+    "预备": (None, Stage.PRELIMINARY),
+    "预备项目": (None, Stage.PRELIMINARY),
+}
+YES_WORDS = frozenset({"是", "已开工", "开工", "y", "yes", "√", "✓"})
+NO_WORDS = frozenset({"否", "未开工", "n", "no", "×", "✗"})
 
 STAGE_INDEX = _index(STAGE_WORDS)
 NATURE_INDEX = _index(NATURE_WORDS)

@@ -14,7 +14,7 @@ from taizhang.accounts.models import Organization, Person
 from taizhang.core.periods import Period
 from taizhang.ledger.importing.columns import BLOCK_FIELDS
 from taizhang.ledger.importing.parse import RowRecord, block_text, line_text
-from taizhang.ledger.importing.result import ProjectChange, RowError
+from taizhang.ledger.importing.result import ApprovedChange, ProjectChange, RowError
 from taizhang.ledger.models import AnnualPlan, KeyList, KeyListMembership, MonthlyReport, Project
 
 
@@ -78,6 +78,7 @@ class ImportPlan:
     key_lists: dict[tuple[str, str], KeyList | None] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    approved_changes: list[ApprovedChange] = field(default_factory=list)
     _hash: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:

@@ -31,6 +31,7 @@ from taizhang.core.sheets import (
     locate_header,
     parse_date,
     parse_decimal,
+    section_level,
     to_halfwidth,
 )
 from taizhang.core.sheets.normalize import is_blank_text
@@ -45,7 +46,6 @@ _MAX_LENGTH = {"code": 24, "name": 200, "owner": 128, "address": 200, "unit": 12
                "contact_name": 64, "contact_phone": 32, "township": 64}
 _PHONE = re.compile(r"(?:\+?86[- ]?)?(1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|\d{7,8})")
 _LEADER_BRACKET = re.compile(r"(.+?)\s*\((.*?)\)")
-_LEADER_SPACE = re.compile(r"(\S+)\s+(.+)")
 _LIST_SPLIT_OR_BRACKET = re.compile(r"[、,，;；/]+|[()]")
 _YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月(?!\d{1,2}[日号])")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
@@ -160,18 +160,78 @@ def parse_code(value: object) -> str:
     return re.sub(r"[—–－‐]", "-", text).upper()
 
 
+class UnclearLeaders(ValueError):
+    """A leader cell that cannot be split into names unambiguously."""
+
+
+def parse_leaders(value: object) -> list[tuple[str, str]]:
+    """The leaders of one cell as (name, title): "王建国（副市长）", "王建国 副市长", several
+    separated by line breaks, 、,; or runs of spaces ("张捍声    黄朝军"), two-character names
+    padded to line up ("任  远" is 任远).  UnclearLeaders when a part reads two ways."""
+    text = to_halfwidth(str(value)).replace("\r", "\n")
+    text = re.sub(r"[\u3000\xa0\t]", " ", text)
+    leaders: list[tuple[str, str]] = []
+    for line in text.split("\n"):
+        for part in _split_outside_brackets(line):
+            leaders += _leaders_of(part.strip())
+    return leaders
+
+
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
+#: A title after a name ("副市长", "市委书记"): a 长 only after the body it heads, so a
+#: two-character name ending in 长 stays a name.
+_TITLE_WORD = re.compile(
+    r".*(?:[市县区镇乡局部处科所院校委厅组队社站行司挥书事]长|书记|主任|委员|常委|主席|巡视员"
+    r"|调研员|秘书|干部|经理)")
+
+
+def _leaders_of(part: str) -> list[tuple[str, str]]:
+    if not part:
+        return []
+    if match := _LEADER_BRACKET.fullmatch(part):
+        return [(clean_text(match[1]).replace(" ", ""), clean_text(match[2]))]
+    tokens = part.split()
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in part):
+        return [(clean_text(part), "")]  # a name in Latin letters keeps its spaces
+    found: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if len(token) == 1:  # a padded name: "任  远", "欧 阳 明"
+            run = [token]
+            while i + len(run) < len(tokens) and len(tokens[i + len(run)]) == 1:
+                run.append(tokens[i + len(run)])
+            if len(run) not in (2, 3):
+                raise UnclearLeaders(part)
+            found.append(("".join(run), ""))
+            i += len(run)
+        elif found and _TITLE_WORD.fullmatch(token) and not found[-1][1]:
+            found[-1] = (found[-1][0], token)
+            i += 1
+        elif _CJK_NAME.fullmatch(token) and not _TITLE_WORD.fullmatch(token):
+            found.append((token, ""))
+            i += 1
+        else:
+            raise UnclearLeaders(part)
+    return found
+
+
 def parse_leader(value: object) -> tuple[str, str, int]:
     """"王建国（副市长）" / "王建国 副市长" → ("王建国", "副市长", number of other names)."""
-    text = re.sub(r"\s+", " ", to_halfwidth(str(value))).strip()
-    parts = [part.strip() for part in _split_outside_brackets(text) if part.strip()]
-    first = parts[0] if parts else ""
-    if match := _LEADER_BRACKET.fullmatch(first):
-        name, title = match[1], match[2]
-    elif match := _LEADER_SPACE.fullmatch(first):
-        name, title = match[1], match[2]
-    else:
-        name, title = first, ""
-    return clean_text(name), clean_text(title), max(len(parts) - 1, 0)
+    leaders = parse_leaders(value)
+    if not leaders:
+        return "", "", 0
+    name, title = leaders[0]
+    return name, title, len(leaders) - 1
+
+
+def parse_organizations(value: object) -> list[str]:
+    """An owner or unit cell → its names: "待定" and the like are none, "A、B" are two."""
+    text = line_text(value)
+    if text in C.PLACEHOLDERS:
+        return []
+    names = [name.strip() for name in _split_outside_brackets(text.replace("/", "、"))]
+    return [name for name in names if name and name not in C.PLACEHOLDERS]
 
 
 def _split_outside_brackets(text: str) -> list[str]:
@@ -249,11 +309,40 @@ def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> l
                     "Not a national project code of the form YYYY-AAAAAA-DD-TT-RRRRRC."))]
             values[name] = code
         elif name == "leader":
-            person, title, others = parse_leader(raw)
-            if len(person) > 64 or len(title) > 64:
+            try:
+                leaders = parse_leaders(raw)
+            except UnclearLeaders:
+                record.failed.add(name)
+                return [record.error(name, _(
+                    "The leaders in this cell cannot be told apart: write one name per line or "
+                    "separate them with 、."))]
+            if any(len(person) > 64 or len(title) > 64 for person, title in leaders):
                 return [record.error(name, _("The leader's name or title is too long."))]
-            if person:
-                values[name] = (person, title, others)
+            if leaders:
+                person, title = leaders[0]
+                values[name] = (person, title, len(leaders) - 1)
+                values["leader_others"] = [other for other, _title in leaders[1:]]
+        elif name in ("owner", "unit"):
+            names = parse_organizations(raw)
+            most = _MAX_LENGTH[name]
+            if any(len(text) > most for text in names):
+                return [record.error(name, _("Longer than %(n)d characters.") % {"n": most})]
+            if names:
+                values[name] = names[0]
+                values[f"{name}_others"] = names[1:]
+        elif name == "nature" and C.word_key(raw) in C.NATURE_STAGE_WORDS:
+            nature, stage = C.NATURE_STAGE_WORDS[C.word_key(raw)]
+            if nature:
+                values["nature"] = nature
+            values["stage_from_nature"] = stage
+        elif name == "started":
+            word = C.word_key(raw).casefold()
+            if word in C.YES_WORDS:
+                values[name] = True
+            elif word in C.NO_WORDS:
+                values[name] = False
+            else:
+                raise _Unknown
         elif name == "contact":
             person, phone = parse_contact(raw)
             if person and "contact_name" not in values:
@@ -302,6 +391,7 @@ _UNKNOWN_REASONS = {
                               "现代服务业, 农业 or 其他)."),
     "industry": lambda: _("Unknown industry (use a GB/T 4754 section letter A–T or its name)."),
     "level": lambda: _("Unknown project level (use 省重点, 省重点前期, 市重点, 县重点…)."),
+    "started": lambda: _("Write 是 or 否."),
 }
 
 
@@ -359,6 +449,68 @@ def _check_totals(sheet_totals: SheetTotals, total: RowRecord, values: dict[str,
 
 
 @dataclass
+class _Section:
+    """A section row with its subtotals (一、… / （一）… / ——…), and the project rows so far
+    below it."""
+
+    level: int
+    record: RowRecord
+    values: dict[str, Decimal]
+    count: int | None
+    label: str = ""
+    projects: int = 0
+    sums: dict[str, Decimal] = field(default_factory=dict)
+
+
+def _open_section(data_row: DataRow, columns: dict[str, tuple[str, str]], sheet: str,
+                  hmap: HeaderMap, ledger: ParsedLedger) -> _Section | None:
+    """A section row that names its level; its amounts and count ("——铁路 | 2 | 402600": the
+    count sits in another column, the first whole number outside the money columns)."""
+    cells = data_row.cells
+    first = next((text for text in map(clean_text, cells[:3]) if text), "")
+    level = section_level(first)
+    if level is None:
+        return None
+    record = RowRecord(sheet, data_row.number, columns=columns)
+    values, errors = _total_values(record, cells, hmap)
+    ledger.errors += errors
+    money = {hmap.columns[name] for name in C.MONEY_FIELDS if name in hmap.columns}
+    count = None
+    for index, cell in enumerate(cells):
+        text = clean_text(cell)
+        whole = re.fullmatch(r"\d{1,6}", text) is not None
+        if index in money or not text or (index < 3 and not whole):
+            continue  # an amount, an empty cell, or the label ("（一） | 水利")
+        if whole:
+            count = int(text)
+        break  # only the first value after the label may be the count
+    return _Section(level, record, values, count, label=data_row.label)
+
+
+def _close_sections(sections: list[_Section], level: int, hmap: HeaderMap,
+                    ledger: ParsedLedger, failed: set[str]) -> None:
+    """Check and drop the open sections of ``level`` or below (a new one at ``level`` starts)."""
+    while sections and sections[-1].level >= level:
+        section = sections.pop()
+        if not section.values:
+            continue  # a heading only, nothing to check
+        for name in C.TOTAL_CHECKED:
+            if name not in section.values or name in failed:
+                continue
+            summed = section.sums.get(name, ZERO)
+            tolerance = CENT * hmap.units.get(name, Decimal(1)) * max(section.projects, 1)
+            if abs(section.values[name] - summed) > tolerance:
+                ledger.errors.append(section.record.error(name, _(
+                    "The subtotal %(total)s of this section does not match the sum of its "
+                    "project rows %(sum)s (万元).") % {"total": section.values[name],
+                                                     "sum": summed}))
+        if section.count is not None and section.count != section.projects:
+            ledger.errors.append(section.record.error(None, _(
+                "This section says %(count)d projects but %(found)d project rows follow it.")
+                % {"count": section.count, "found": section.projects}, value=section.label))
+
+
+@dataclass
 class LedgerSheet:
     """A sheet with a ledger header, its rows still to be read."""
 
@@ -378,6 +530,10 @@ def read_header(sheet: SheetSource, ledger: ParsedLedger) -> LedgerSheet | None:
     for label in hmap.unmatched:
         ledger.warnings.append(RowError(sheet.name, None, label, "", "",
                                         _("This column is not imported.")))
+    for index in _unlabelled_columns(sheet, hmap):
+        ledger.warnings.append(RowError(
+            sheet.name, None, column_letter(index), column_letter(index), "",
+            _("A column without a header; it is not imported.")))
     for name, indices in hmap.duplicates.items():
         for index in indices:
             ledger.warnings.append(RowError(
@@ -388,6 +544,22 @@ def read_header(sheet: SheetSource, ledger: ParsedLedger) -> LedgerSheet | None:
     ledger.fields |= set(hmap.columns)
     _detect_period(sheet, hmap, ledger.detected)
     return LedgerSheet(sheet, hmap, columns)
+
+
+def _unlabelled_columns(sheet: SheetSource, hmap: HeaderMap) -> list[int]:
+    """Columns with values under the header (in the rows read ahead) but no header text: a
+    helper column, whatever it holds (numbers, #REF!), is said to be left out, not read."""
+    labelled = {index for r in hmap.header_rows for index, value in enumerate(sheet.head[r])
+                if clean_text(value)}
+    labelled |= set(hmap.columns.values())
+    for (top, left), (bottom, right) in sheet.merged:  # under a merged group header
+        if any(top <= r <= bottom for r in hmap.header_rows):
+            labelled.update(range(left, right + 1))
+    found: set[int] = set()
+    for row in sheet.head[hmap.data_start:]:
+        found.update(index for index, value in enumerate(row)
+                     if index not in labelled and clean_text(value))
+    return sorted(found)
 
 
 def _body(sheet: LedgerSheet) -> Iterator[DataRow]:
@@ -414,7 +586,14 @@ def sheet_records(sheet: LedgerSheet, ledger: ParsedLedger) -> Iterator[RowRecor
     counts: dict[str, int] = {}
     failed: set[str] = set()
     total_rows: list[tuple[RowRecord, list[object]]] = []
+    sections: list[_Section] = []  # the open ones, outermost first
     for data_row in _body(sheet):
+        if data_row.kind == "section":
+            section = _open_section(data_row, columns, source.name, hmap, ledger)
+            if section is not None:
+                _close_sections(sections, section.level, hmap, ledger, failed)
+                sections.append(section)
+            continue
         if data_row.kind == "total":
             total_rows.append((RowRecord(source.name, data_row.number, columns=columns),
                                data_row.cells))
@@ -436,7 +615,12 @@ def sheet_records(sheet: LedgerSheet, ledger: ParsedLedger) -> Iterator[RowRecor
             if record.values.get(name) is not None:
                 totals.sums[name] = totals.sums.get(name, ZERO) + record.values[name]
                 counts[name] = counts.get(name, 0) + 1
+                for section in sections:
+                    section.sums[name] = section.sums.get(name, ZERO) + record.values[name]
+        for section in sections:
+            section.projects += 1
         yield record
+    _close_sections(sections, 1, hmap, ledger, failed)
     for name in C.MONEY_FIELDS:
         if name in hmap.columns:
             totals.sums.setdefault(name, ZERO)

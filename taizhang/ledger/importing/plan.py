@@ -21,7 +21,7 @@ from taizhang.accounts.choices import DivisionLevel, OrganizationKind
 from taizhang.accounts.models import Division, Organization, Person
 from taizhang.core.audit.service import plain
 from taizhang.core.periods import Period
-from taizhang.ledger.choices import STAGE_TRANSITIONS, Nature, ProjectType, Stage
+from taizhang.ledger.choices import STAGE_TRANSITIONS, Nature, ProjectType, ReportStatus, Stage
 from taizhang.ledger.importing.figures import FigurePlanner, chunks
 from taizhang.ledger.importing.ops import (
     ImportPlan,
@@ -33,7 +33,8 @@ from taizhang.ledger.importing.ops import (
 )
 from taizhang.ledger.importing.parse import RowRecord, line_text
 from taizhang.ledger.importing.preview import describe
-from taizhang.ledger.models import KeyList, Project
+from taizhang.ledger.importing.result import ApprovedChange
+from taizhang.ledger.models import KeyList, MonthlyReport, Project
 from taizhang.ledger.models.project import FUNDING_FIELDS
 from taizhang.ledger.models.scope import usable_organization_q, usable_person_q
 from taizhang.ledger.services.projects import OUTSIDE_DIVISION, move_stage
@@ -56,7 +57,7 @@ _COLUMN_OF = {
     "stage": "stage",
 }
 _UNIT_KINDS = (OrganizationKind.DEPARTMENT, OrganizationKind.TOWNSHIP, OrganizationKind.OFFICE)
-_TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "办事处")
+_TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "街办", "办事处")
 
 
 class Planner(FigurePlanner):
@@ -115,11 +116,13 @@ class Planner(FigurePlanner):
                 .exclude(code__in=list(self.by_code)).exclude(pk__in=self.written_projects)
                 .values_list("code", flat=True) if code)
         self.by_name: dict[tuple[str, str], list[Project]] = defaultdict(list)
+        self.by_name_only: dict[str, list[Project]] = defaultdict(list)
         for chunk in chunks(names):
             for project in self._projects().filter(name__in=chunk, pk__lte=top):
                 if project.pk not in self.written_projects:
-                    key = (line_text(project.name), line_text(project.owner.name))
-                    self.by_name[key].append(project)
+                    owner = line_text(project.owner.name) if project.owner else ""
+                    self.by_name[(line_text(project.name), owner)].append(project)
+                    self.by_name_only[line_text(project.name)].append(project)
         org_names = {r.values[n] for r in rows for n in ("owner", "unit") if r.get(n)}
         self.orgs: dict[str, list[Organization]] = defaultdict(list)
         self.usable: set[int] = set()
@@ -221,10 +224,16 @@ class Planner(FigurePlanner):
                         "The project with this name and owner has the code %(code)s.")
                         % {"code": project.code}))
                     return None, False
-        if project is None and not code and not owner:
-            self.plan.errors.append(record.error("owner", _(
-                "Give the project code or the owner (建设单位) so the project can be found.")))
-            return None, False
+        if project is None and name and not code:
+            # No code, and no owner or none matched: by name (and responsible unit), the only
+            # key a list without owner and code columns has.
+            candidates = self._by_name_and_unit(name, values.get("unit"), owner)
+            if len(candidates) > 1:
+                self.plan.errors.append(record.error("name", _(
+                    "Several projects have this name; give the project code or the owner "
+                    "(建设单位).")))
+                return None, False
+            project = candidates[0] if candidates else None
         if project is not None and self.division is not None and not (
             self.division.contains(project.division)
         ):
@@ -233,6 +242,18 @@ class Planner(FigurePlanner):
                 "This project code is already in use; check it.")))
             return None, False
         return project, True
+
+    def _by_name_and_unit(self, name: str, unit: str | None, owner: str | None
+                          ) -> list[Project]:
+        """Projects of this name whose owner is unknown (or, without an owner in the row, any
+        owner), narrowed to the row's responsible unit when it names one."""
+        found = self.by_name_only.get(name, [])
+        if owner:
+            found = [p for p in found if p.owner_id is None]
+        if unit:
+            found = [p for p in found if p.responsible_unit is None
+                     or line_text(p.responsible_unit.name) == unit]
+        return found
 
     # ------------------------------------------------------------------ fields
 
@@ -252,8 +273,14 @@ class Planner(FigurePlanner):
             named["leader"] = ("leader", self._leader(person, title))
             if others:
                 self.plan.warnings.append(record.error("leader", _(
-                    "Several leaders given; only the first (%(name)s) is kept.")
-                    % {"name": person}))
+                    "Several leaders given; only the first (%(name)s) is kept, not %(others)s.")
+                    % {"name": person, "others": "、".join(values.get("leader_others", []))}))
+        for column, label in (("owner", _("owners")), ("unit", _("responsible units"))):
+            if values.get(f"{column}_others"):
+                self.plan.warnings.append(record.error(column, _(
+                    "Several %(what)s given; only the first (%(name)s) is kept, not "
+                    "%(others)s.") % {"what": label, "name": values[column],
+                                     "others": "、".join(values[f"{column}_others"])}))
         target.update({name: found for name, (_column, found) in named.items()})
         if values.get("township"):
             division = self._township(record)
@@ -278,16 +305,13 @@ class Planner(FigurePlanner):
         if "planned_total" not in target and "planned_total" not in record.failed:
             self.plan.errors.append(record.error("planned_total", _(
                 "A new project needs its planned total investment (总投资).")))
-        if "owner" not in target:
-            self.plan.errors.append(record.error("owner", _(
-                "A new project needs its owner (建设单位).")))
         if "division" not in target and "township" not in record.failed:
             if self.division is None:
                 self.plan.errors.append(record.error("township", _(
                     "Give the township (所属区域) of a new project.")))
             else:
                 target["division"] = self.division
-        stage = record.get("stage") or Stage.PLANNING
+        stage = self._sheet_stage(record) or Stage.PLANNING
         target.setdefault("nature", Nature.NEW)
         target.setdefault("project_type", ProjectType.INDUSTRY)
         target["stage"] = stage
@@ -324,7 +348,7 @@ class Planner(FigurePlanner):
                 op.values[name] = value
                 op.before[name] = plain(getattr(project, _attname(name)))
         self._check_usable(record, op.values)
-        stage = record.get("stage")
+        stage = self._sheet_stage(record)
         if stage and stage != project.stage:
             if stage not in STAGE_TRANSITIONS[Stage(project.stage)]:
                 self.plan.errors.append(record.error("stage", _(
@@ -336,6 +360,19 @@ class Planner(FigurePlanner):
                     op.values.get("actual_completion", project.actual_completion))
                 op.stage_change = (project.stage, stage, when)
         return op
+
+    def _sheet_stage(self, record: RowRecord) -> str | None:
+        """The stage a row gives: its 建设阶段 column, else what 建设性质 says (续建 → 在建 …),
+        else 是否开工 (是 → 在建); a 否 beside a started stage is said, not guessed."""
+        stage = record.get("stage") or record.get("stage_from_nature")
+        started = record.get("started")
+        if stage is None and started:
+            return Stage.UNDER_CONSTRUCTION
+        if started is False and stage in (Stage.UNDER_CONSTRUCTION, Stage.COMPLETED):
+            self.plan.warnings.append(record.error("started", _(
+                "是否开工 says 否 but the row's stage is “%(stage)s”; the stage is kept.")
+                % {"stage": Stage(stage).label}))
+        return stage
 
     def _stage_date(self, stage: str, start: date | None, done: date | None) -> date:
         """When a stage move takes effect: the sheet's start/completion date, else the period's
@@ -349,7 +386,8 @@ class Planner(FigurePlanner):
     def _completion(self, record: RowRecord, project: Project | None,
                     target: dict[str, Any]) -> None:
         """An actual completion date only for a project that is (or becomes) completed."""
-        stage = record.get("stage") or (project.stage if project else Stage.PLANNING)
+        stage = (record.get("stage") or record.get("stage_from_nature")
+                 or (project.stage if project else Stage.PLANNING))
         if target.get("actual_completion") and stage != Stage.COMPLETED:
             del target["actual_completion"]
             self.plan.warnings.append(record.error("actual_completion", _(
@@ -396,6 +434,23 @@ class Planner(FigurePlanner):
             return "planned_total"
         return _COLUMN_OF.get(name)
 
+    def _note_approved_changes(self, ops: list[ProjectOp]) -> None:
+        """Rows that change a report already approved, with who approved it (one query)."""
+        touched = [(op, report.report) for op in ops for report in op.reports
+                   if report.report is not None and report.values
+                   and report.report.status == ReportStatus.APPROVED]
+        if not touched:
+            return
+        reviewers = {pk: (user, at) for pk, user, at in MonthlyReport.objects.filter(
+            pk__in=[r.pk for _op, r in touched]).values_list(
+                "pk", "reviewed_by__username", "reviewed_at")}
+        for op, report in touched:
+            user, at = reviewers.get(report.pk, ("", None))
+            self.plan.approved_changes.append(ApprovedChange(
+                op.record.sheet, op.record.row, op.project.name if op.project else "",
+                str(Period.of(report.period)), user or "",
+                timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""))
+
     # ------------------------------------------------------------------ main
 
     def plan_rows(self, rows: list[RowRecord]) -> list[ProjectOp]:
@@ -411,7 +466,9 @@ class Planner(FigurePlanner):
             if record.get("code"):
                 keys.append(("code", record.values["code"]))
             if not keys:
-                keys.append(("name", record.get("name"), record.get("owner")))
+                owner = record.get("owner")
+                keys.append(("name", record.get("name"), owner or "",
+                             "" if owner else record.get("unit") or ""))
             first = next((seen[key] for key in keys if key in seen), None)
             if first is not None:
                 self.plan.errors.append(record.error("name", _(
@@ -426,6 +483,8 @@ class Planner(FigurePlanner):
         self._prefetch_figures([op.project.pk for op in ops if op.project])
         for op in ops:
             self._figures(op)
+        self._note_approved_changes(ops)
+        for op in ops:
             if op.values:
                 self._validate(op)
             if op.project is None:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from django.utils.translation import gettext as _
+
 from taizhang.core.money import ZERO
 from taizhang.core.periods import Period
 
@@ -72,6 +74,26 @@ class ProjectChange:
     figures: list[FieldChange] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ApprovedChange:
+    """A row that changes a monthly report the office already approved: the import says so,
+    with who approved it, and writes it only when the office confirms."""
+
+    sheet: str
+    row: int
+    project: str
+    period: str
+    approved_by: str
+    approved_at: str
+
+    def __str__(self) -> str:
+        return _("%(sheet)s row %(row)d, %(project)s: the report of %(period)s approved by "
+                 "%(user)s on %(date)s") % {
+            "sheet": self.sheet, "row": self.row, "project": self.project,
+            "period": self.period, "user": self.approved_by or "?",
+            "date": self.approved_at or "?"}
+
+
 @dataclass
 class SheetTotals:
     """The sheet's own column sums (万元) and the values in its 合计 row, if it has one."""
@@ -126,6 +148,7 @@ class ImportResult:
     new_units: list[str] = field(default_factory=list)
     new_leaders: list[str] = field(default_factory=list)
     project_ids: list[int] = field(default_factory=list)  # every project of the sheet (applied)
+    approved_changes: list[ApprovedChange] = field(default_factory=list)
     digest: str = ""
 
     @property

@@ -138,6 +138,7 @@ def import_ledger(
     dry_run: bool = False,
     expect_digest: str | None = None,
     preview: bool | None = None,
+    confirm_approved_changes: bool = False,
 ) -> ImportResult:
     """Import a ledger sheet (xlsx/xls/csv) for ``period`` (or the period the sheet names).
 
@@ -145,13 +146,16 @@ def import_ledger(
     written.  If the result has errors nothing was written either, whatever ``dry_run`` says.
     ``expect_digest`` (the digest of a dry run shown to the user) refuses the real run if what
     it would change is no longer what was previewed.  ``preview`` (default: ``dry_run``) fills
-    ``result.changes`` with what each row changes.
+    ``result.changes`` with what each row changes.  A row that changes an approved report is
+    listed in ``result.approved_changes``; a real run writes it only with
+    ``confirm_approved_changes`` (else each is an error and nothing is written).
     """
     if not acts_for_office(actor):
         raise PermissionDenied  # an office not placed in a division would reach every project
     try:
         return _import(source, filename, actor=actor, period=period, dry_run=dry_run,
-                       expect_digest=expect_digest, preview=preview)
+                       expect_digest=expect_digest, preview=preview,
+                       confirm_approved_changes=confirm_approved_changes)
     except SheetFormatError as exc:  # some are found only as the rows are read
         # Raised out of the transaction, which rolled back whatever the import had written.
         result = ImportResult(period=period, dry_run=dry_run)
@@ -168,6 +172,7 @@ def _import(
     dry_run: bool,
     expect_digest: str | None,
     preview: bool | None,
+    confirm_approved_changes: bool,
 ) -> ImportResult:
     result = ImportResult(period=period, dry_run=dry_run)
     parsed = parse_ledger(open_sheets(source, filename))
@@ -185,14 +190,15 @@ def _import(
     atomic = contextlib.nullcontext() if dry_run else transaction.atomic()
     with acting("import", request_id=current().request_id or None), atomic:
         _run(parsed, result, actor=actor, filename=filename, expect_digest=expect_digest,
-             preview=dry_run if preview is None else preview)
+             preview=dry_run if preview is None else preview,
+             confirmed=confirm_approved_changes)
         if result.errors and not dry_run:
             transaction.set_rollback(True)  # undo the chunks written before the error
     return result
 
 
 def _run(parsed: ParsedLedger, result: ImportResult, *, actor: Any, filename: str,
-         expect_digest: str | None, preview: bool) -> None:
+         expect_digest: str | None, preview: bool, confirmed: bool = False) -> None:
     """Plan the rows chunk by chunk and, in a real run, write each chunk while no row so far
     has an error; fill ``result``."""
     assert result.period is not None
@@ -211,7 +217,8 @@ def _run(parsed: ParsedLedger, result: ImportResult, *, actor: Any, filename: st
                 result.changes.append(op.change)
             if op.project is not None:
                 matched.append(op.project.pk)
-        if not dry_run and not (parsed.errors or plan.errors):
+        if not dry_run and not (parsed.errors or plan.errors) and (
+                confirmed or not plan.approved_changes):
             written = apply_ops(plan, ops, actor=actor, reason=reason, now=now)
             planner.written_projects.update(written)
         ids += [op.project.pk for op in ops if op.project is not None and op.project.pk]
@@ -223,6 +230,13 @@ def _run(parsed: ParsedLedger, result: ImportResult, *, actor: Any, filename: st
     result.new_units = sorted(o.name for o in plan.new_orgs.values() if o.kind != "enterprise")
     result.new_leaders = sorted(str(p) for p in plan.new_people.values())
     result.digest = plan.digest
+    result.approved_changes = plan.approved_changes
+    if plan.approved_changes and not confirmed and not dry_run:
+        result.errors += [RowError(change.sheet, change.row, "", "", "", _(
+            "This row changes the report of %(period)s approved by %(user)s on %(date)s; "
+            "confirm the changes to approved reports to import it.")
+            % {"period": change.period, "user": change.approved_by or "?",
+               "date": change.approved_at or "?"}) for change in plan.approved_changes]
     if expect_digest and expect_digest != plan.digest and not result.errors:
         result.errors.append(RowError(filename, None, "", "", "", _(
             "The ledger changed since the preview; preview the import again.")))

@@ -32,7 +32,10 @@ class Project(models.Model):
     )
     name = models.CharField(_("project name"), max_length=200, db_index=True)
     owner = models.ForeignKey(
-        Organization, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="projects"
+        Organization, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="projects",
+        # Unknown in some published lists (a 前期 project's owner is 待定, or the list has no
+        # owner column): such a project is known by its name and responsible unit.
+        null=True, blank=True,
     )
     nature = models.CharField(
         _("nature"), max_length=16, choices=Nature.choices, default=Nature.NEW

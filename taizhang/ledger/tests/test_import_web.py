@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from taizhang.core.audit.models import AuditEvent
-from taizhang.ledger.models import Project
+from taizhang.core.periods import Period
+from taizhang.ledger.models import MonthlyReport, Project
+from taizhang.ledger.services.reports import approve_report, save_report, submit_report
 from taizhang.ledger.tests.sheets_factory import ledger_grid, messy_ledger, to_xlsx
 
 URL = reverse("ledger:import")
@@ -68,3 +72,33 @@ def test_owners_cannot_import(client, world):
     client.force_login(world.alice)
     assert client.get(URL).status_code == 403
     assert _upload(client, to_xlsx(messy_ledger())).status_code == 403
+
+
+def test_a_change_to_an_approved_report_needs_the_confirm_checkbox(client, world):
+    july = Period(2022, 7)
+    alice = world.alice_project
+    report = save_report(alice, july, actor=world.office, data={"completed": Decimal("100")})
+    approve_report(submit_report(report, actor=world.office), actor=world.office)
+    grid = ledger_grid([{"项目名称": alice.name, "建设单位": alice.owner.name,
+                         "本月完成投资": "250"}],
+                       labels=["项目名称", "建设单位", "本月完成投资"], total=False)
+    client.force_login(world.office)
+
+    def preview():
+        response = _upload(client, to_xlsx(grid), period="2022-07")
+        page = response.content.decode()
+        assert 'id="import-approved"' in page and "office" in page
+        assert 'name="confirm_approved_changes"' in page
+        return response.context["token"]
+
+    def july_figure():
+        return MonthlyReport.objects.get(project=alice, period=july.first_day).completed
+
+    response = client.post(URL, {"confirm": "1", "token": preview()})
+    assert response.status_code == 200 and response.context["result"].errors
+    assert july_figure() == 100
+
+    response = client.post(URL, {"confirm": "1", "token": preview(),
+                                 "confirm_approved_changes": "1"})
+    assert response.status_code == 302
+    assert july_figure() == 250

@@ -116,7 +116,9 @@ def import_ledger_view(request: HttpRequest) -> HttpResponse:
         with acting("import"), path.open("rb") as source:
             applied = import_ledger(source, staged_import["filename"], actor=request.user,
                                     period=period, dry_run=False,
-                                    expect_digest=staged_import["digest"])
+                                    expect_digest=staged_import["digest"],
+                                    confirm_approved_changes=request.POST.get(
+                                        "confirm_approved_changes") == "1")
         path.unlink(missing_ok=True)
         del request.session["staged_import"]
         if applied.errors:

@@ -19,18 +19,21 @@ USAGE_ERROR = 2
 
 
 class Command(BaseCommand):
-    help = ("Start a county: its division chain from the GB/T 2260 table, the office, office "
-            "settings and the first office administrator. A second run changes nothing.")
+    help = ("Start a county or a prefecture-level city: its division chain from the GB/T 2260 "
+            "table, the office, office settings and the first office administrator. A second "
+            "run changes nothing.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--division", required=True,
-                            help="six-digit code of a county-level division, e.g. 130283")
+                            help="six-digit code of a county-level division (e.g. 130283) or of a "
+                                 "prefecture-level city (e.g. 130200)")
         parser.add_argument("--admin", required=True, help="username of the office administrator")
         parser.add_argument("--password-file",
                             help="read the administrator's password from the first line of FILE "
                                  "(default: ask twice on the terminal)")
         parser.add_argument("--townships", action=argparse.BooleanOptionalAction, default=True,
-                            help="also create the county's townships and streets (default)")
+                            help="also create the divisions directly below: a county's "
+                                 "townships and streets, a prefecture's counties (default)")
         parser.add_argument("--office-name",
                             help="name of the office organization (default: 《county》重点项目办)")
 

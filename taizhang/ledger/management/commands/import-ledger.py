@@ -45,6 +45,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true",
                             help="show what would change, write nothing")
         parser.add_argument("--user", help="office user to act as (default: first office admin)")
+        parser.add_argument("--confirm-approved-changes", action="store_true",
+                            help="write rows that change reports already approved (they are "
+                                 "listed; without this flag such an import is refused)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -61,7 +64,8 @@ class Command(BaseCommand):
         try:
             result = import_ledger(path, path.name, actor=user, period=period,
                                    dry_run=options["dry_run"],
-                                   preview=options["dry_run"] or self.verbose > 1)
+                                   preview=options["dry_run"] or self.verbose > 1,
+                                   confirm_approved_changes=options["confirm_approved_changes"])
         except PermissionDenied as exc:
             raise CommandError(
                 _("%(user)s is not an office user and may not import.") % {"user": user}
@@ -78,9 +82,20 @@ class Command(BaseCommand):
         verbose = getattr(self, "verbose", 1)
         for error in result.errors:
             self.stderr.write(str(error))
-        if verbose > 1:
-            for warning in result.warnings:
+        for warning in result.warnings:
+            # The sheet-wide ones (columns and sheets not imported) are always shown: the
+            # office must know what of its sheet was left out.
+            if verbose > 1 or warning.row is None:
                 out.write(_("warning: %(w)s") % {"w": warning})
+        if result.approved_changes:
+            out.write(ngettext(
+                "%(n)d row changes a report already approved:",
+                "%(n)d rows change reports already approved:", len(result.approved_changes))
+                % {"n": len(result.approved_changes)})
+            for approved in result.approved_changes:
+                out.write(f"  {approved}")
+            if result.dry_run:
+                out.write(_("Importing them needs --confirm-approved-changes."))
         if result.period is None:
             return
         state = (_("dry run, nothing written") if result.dry_run
