@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_username_key_unique'),
-        ('ledger', '0003_report_indexes'),
+        ('ledger', '0004_money_validators'),
     ]
 
     operations = [
