@@ -10,7 +10,6 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
-from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Division, OfficeSettings, Organization, Person, User
@@ -21,6 +20,7 @@ from taizhang.accounts.services import (
     save_account_object,
     stored_state,
 )
+from taizhang.core.admin import history_redirect
 
 _M2M = ("groups", "user_permissions", "permissions")
 
@@ -37,7 +37,7 @@ class AuditedAdmin(admin.ModelAdmin):
         kind = HISTORY_KINDS.get(self.model)
         if kind is None:
             return super().history_view(request, object_id, extra_context)
-        return redirect("ledger:history", kind=kind, pk=object_id)
+        return history_redirect(kind, object_id)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

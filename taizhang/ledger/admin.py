@@ -6,10 +6,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from taizhang.core.admin import ReadOnlyAdminMixin
+from taizhang.core.admin import ReadOnlyAdminMixin, SafeAutocompleteMixin, history_redirect
+from taizhang.core.forms import VersionField
 from taizhang.core.services import ServiceError
 from taizhang.ledger.models import (
     AnnualPlan,
@@ -25,7 +25,7 @@ _HISTORY_KINDS = {Project: "project", AnnualPlan: "plan", MonthlyReport: "report
                   KeyListMembership: "membership"}
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class ScopedAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """The admin shows only what the office user's scope allows."""
 
     def get_queryset(self, request):
@@ -36,7 +36,7 @@ class ScopedAdmin(admin.ModelAdmin):
         kind = _HISTORY_KINDS.get(self.model)
         if kind is None:
             return super().history_view(request, object_id, extra_context)
-        return redirect("ledger:history", kind=kind, pk=object_id)
+        return history_redirect(kind, object_id)
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, ScopedAdmin):
@@ -55,7 +55,7 @@ class PlanInline(admin.TabularInline):
 
 class ProjectAdminForm(forms.ModelForm):
     # The version the form was opened at: a save after someone else's is refused.
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = VersionField()
 
     class Meta:
         model = Project

@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.audit.service import diff, record, snapshot
 from taizhang.core.money import MAX_WAN
-from taizhang.core.services import ConcurrentEdit, ServiceError, save_versioned
+from taizhang.core.services import (
+    UNCHECKED,
+    ConcurrentEdit,
+    ServiceError,
+    check_version,
+    save_versioned,
+)
 from taizhang.ledger.models import AnnualPlan, Project
 from taizhang.ledger.services.common import require_project
 
@@ -24,9 +30,10 @@ def set_annual_plan(
     planned_investment: Decimal,
     image_target: str = "",
     planned_new_start: bool = False,
-    expected_version: int | None = None,
+    expected_version: Any = UNCHECKED,
 ) -> AnnualPlan:
-    """Create or change a project's plan for a year (the office's decision)."""
+    """Create or change a project's plan for a year (the office's decision); the version as
+    in `save_report` (0: the form saw no plan for that year)."""
     require_project(actor, project, "change")
     if planned_investment < 0:
         raise ServiceError(_("The annual plan cannot be negative."), field="planned_investment")
@@ -39,6 +46,7 @@ def set_annual_plan(
         "planned_new_start": planned_new_start,
     }
     if plan is None:
+        check_version(expected_version, None)
         try:
             with transaction.atomic():  # a savepoint: two first saves at once → one wins
                 plan = AnnualPlan.objects.create(project=project, year=year, **values)
@@ -46,6 +54,7 @@ def set_annual_plan(
             raise ConcurrentEdit() from exc
         record("plan.created", plan, actor=actor, changes=snapshot(plan, _PLAN_FIELDS))
         return plan
+    check_version(expected_version, plan.version)
     before = snapshot(plan, _PLAN_FIELDS)
     for name, value in values.items():
         setattr(plan, name, value)

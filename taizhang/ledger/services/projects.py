@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.audit.service import diff, record, snapshot
-from taizhang.core.services import ConcurrentEdit, ServiceError, save_versioned
+from taizhang.core.services import (
+    UNCHECKED,
+    ServiceError,
+    check_version,
+    refuse_missing,
+    save_versioned,
+)
 from taizhang.ledger.choices import STAGE_TRANSITIONS, Stage
 from taizhang.ledger.models import Project, StageChange
 from taizhang.ledger.services.common import clean_or_raise, require_office, require_project
@@ -75,10 +81,12 @@ def create_project(*, actor: Any, stage: str = Stage.PLANNING, **fields: Any) ->
 
 @transaction.atomic
 def update_project(
-    project: Project, *, actor: Any, expected_version: int | None, changes: dict[str, Any]
+    project: Project, *, actor: Any, expected_version: Any, changes: dict[str, Any]
 ) -> Project:
-    """Edit the ledger card; refused if someone saved since `expected_version`."""
+    """Edit the ledger card; refused if someone saved since `expected_version` (or the
+    form did not say which version it was opened at)."""
     require_project(actor, project, "change")
+    refuse_missing(expected_version)  # a stale one: save_versioned's conditional UPDATE
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
@@ -122,13 +130,12 @@ def change_stage(
     actor: Any,
     effective_date: date,
     reason: str = "",
-    expected_version: int | None = None,
+    expected_version: Any = UNCHECKED,
 ) -> StageChange:
     """Move a project to another stage, setting the actual dates and keeping who/when/why."""
     require_project(actor, project, "change")
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if expected_version is not None and expected_version != project.version:
-        raise ConcurrentEdit()
+    check_version(expected_version, project.version)
     from_stage = project.stage
     if to_stage not in Stage.values:
         raise ServiceError(_("Unknown stage."), field="stage")

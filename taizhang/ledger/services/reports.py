@@ -18,7 +18,13 @@ from taizhang.accounts.models import OfficeSettings
 from taizhang.core.audit.service import diff, record, snapshot
 from taizhang.core.money import MAX_WAN
 from taizhang.core.periods import Period
-from taizhang.core.services import ConcurrentEdit, ServiceError, save_versioned
+from taizhang.core.services import (
+    UNCHECKED,
+    ConcurrentEdit,
+    ServiceError,
+    check_version,
+    save_versioned,
+)
 from taizhang.ledger.choices import ReportStatus, Stage
 from taizhang.ledger.models import MonthlyReport, Project, ReportPhoto
 from taizhang.ledger.services.common import require_project
@@ -54,10 +60,6 @@ def _locked(report: MonthlyReport) -> MonthlyReport:
     )
 
 
-def _check_version(report: MonthlyReport, expected_version: int | None) -> None:
-    """`expected_version` 0 means the caller saw no report yet; None skips the check."""
-    if expected_version is not None and expected_version != report.version:
-        raise ConcurrentEdit()
 
 
 def reporting_window(actor: Any, project: Project) -> tuple[Period, Period] | None:
@@ -79,9 +81,13 @@ def save_report(
     *,
     actor: Any,
     data: dict[str, Any],
-    expected_version: int | None = None,
+    expected_version: Any = UNCHECKED,
 ) -> MonthlyReport:
-    """Create or change the draft of a month's report (owner or office)."""
+    """Create or change the draft of a month's report (owner or office).
+
+    `expected_version`: the version the form was opened at, 0 if there was no report then (a
+    first save by someone else in between wins, this one is refused).
+    """
     require_project(actor, project, "report")
     unknown = set(data) - set(CONTENT_FIELDS)
     if unknown:
@@ -101,6 +107,7 @@ def save_report(
         )
     _check_content(data)
     if report is None:
+        check_version(expected_version, None)
         try:
             with transaction.atomic():  # a savepoint: two first saves at once → one wins
                 report = MonthlyReport.objects.create(
@@ -111,7 +118,7 @@ def save_report(
         record("report.created", report, actor=actor, changes=snapshot(report, CONTENT_FIELDS))
         return report
     report = _locked(report)
-    _check_version(report, expected_version)
+    check_version(expected_version, report.version)
     if report.status not in _EDITABLE:
         raise ServiceError(
             _("This report is %(status)s and can no longer be changed.")
@@ -136,10 +143,10 @@ def _transition(
     event: str,
     reason: str = "",
     extra: dict[str, Any] | None = None,
-    expected_version: int | None = None,
+    expected_version: Any = UNCHECKED,
 ) -> MonthlyReport:
     report = _locked(report)
-    _check_version(report, expected_version)
+    check_version(expected_version, report.version)
     if report.status not in allowed_from:
         raise ServiceError(
             _("This report is %(status)s; that action is not possible now.")
@@ -159,7 +166,7 @@ def _transition(
 
 @transaction.atomic
 def submit_report(
-    report: MonthlyReport, *, actor: Any, expected_version: int | None = None
+    report: MonthlyReport, *, actor: Any, expected_version: Any = UNCHECKED
 ) -> MonthlyReport:
     require_project(actor, report.project, "report")
     return _transition(
@@ -171,7 +178,7 @@ def submit_report(
 
 @transaction.atomic
 def approve_report(
-    report: MonthlyReport, *, actor: Any, expected_version: int | None = None
+    report: MonthlyReport, *, actor: Any, expected_version: Any = UNCHECKED
 ) -> MonthlyReport:
     require_project(actor, report.project, "review")
     return _transition(
@@ -183,7 +190,7 @@ def approve_report(
 
 @transaction.atomic
 def return_report(
-    report: MonthlyReport, *, actor: Any, reason: str, expected_version: int | None = None
+    report: MonthlyReport, *, actor: Any, reason: str, expected_version: Any = UNCHECKED
 ) -> MonthlyReport:
     require_project(actor, report.project, "review")
     if not reason.strip():
