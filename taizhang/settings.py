@@ -173,6 +173,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Audit events are kept at least this many months (never below 6: see core/audit/retention.py).
 TAIZHANG_AUDIT_RETENTION_MONTHS = envint("TAIZHANG_AUDIT_RETENTION_MONTHS", 6)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Input limits (hardening, core/limits.py): characters per long-text field — descriptions
+# (a report's progress, problems and plans; a project's scale) and reasons (stage changes,
+# returns, reverts); text columns keep their max_length. The audit keeps at most this many
+# characters of any one value, marked as cut (never fewer than the longest field takes).
+TAIZHANG_MAX_TEXT_CHARS = envint("TAIZHANG_MAX_TEXT_CHARS", 2000)
+TAIZHANG_MAX_REASON_CHARS = envint("TAIZHANG_MAX_REASON_CHARS", 500)
+TAIZHANG_MAX_AUDIT_VALUE_CHARS = envint("TAIZHANG_MAX_AUDIT_VALUE_CHARS", 4000)
 TAIZHANG_MAX_IMPORT_BYTES = envint("TAIZHANG_MAX_IMPORT_BYTES", 50 * 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True

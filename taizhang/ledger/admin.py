@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.core.admin import ReadOnlyAdminMixin, SafeAutocompleteMixin, history_redirect
 from taizhang.core.forms import VersionField
+from taizhang.core.limits import limit_form_fields
 from taizhang.core.services import ServiceError
 from taizhang.ledger.models import (
     AnnualPlan,
@@ -63,6 +64,7 @@ class ProjectAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_form_fields(self, Project)
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.version
 

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.forms import BoundedDateField, CalendarDateInput, MoneyField, VersionField
+from taizhang.core.limits import limit_form_fields
 from taizhang.core.parsing import parse_int
 from taizhang.ledger.choices import STAGE_TRANSITIONS, Stage
 from taizhang.ledger.filters import LIST_CHOICES
@@ -56,6 +57,7 @@ class MonthlyReportForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["image_progress"].required = True
+        limit_form_fields(self, MonthlyReport)
 
     def clean(self):
         data = super().clean()

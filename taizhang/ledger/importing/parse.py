@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from taizhang.core.codes import PROJECT_CODE_RE
+from taizhang.core.limits import first_too_long
 from taizhang.core.money import CENT, MAX_WAN, ZERO
 from taizhang.core.sheets import (
     CellError,
@@ -31,6 +32,7 @@ from taizhang.core.sheets.normalize import is_blank_text
 from taizhang.ledger.importing import columns as C
 from taizhang.ledger.importing.result import ImportTotals, RowError, SheetTotals
 from taizhang.ledger.importing.source import SheetSource
+from taizhang.ledger.models import MonthlyReport, Project
 
 #: Texts typed in a date column meaning "not known yet".
 _NO_DATE = frozenset({"待定", "未定", "暂定", "暂无", "无", "未开工"})
@@ -223,7 +225,12 @@ def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> l
                 return []
             values[name] = parse_date(raw)
         elif name in C.BLOCK_FIELDS:
-            values[name] = block_text(raw)
+            text = block_text(raw)
+            over = first_too_long(Project if name == "scale_content" else MonthlyReport,
+                                  {name: text})
+            if over:
+                return [record.error(name, over[1])]
+            values[name] = text
         elif name == "code":
             code = parse_code(raw)
             if not PROJECT_CODE_RE.match(code):

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.audit.service import diff, record, snapshot
+from taizhang.core.limits import first_too_long
 from taizhang.core.money import MAX_WAN
 from taizhang.core.services import (
     UNCHECKED,
@@ -45,6 +46,9 @@ def set_annual_plan(
         "image_target": image_target,
         "planned_new_start": planned_new_start,
     }
+    over = first_too_long(AnnualPlan, values)
+    if over:
+        raise ServiceError(over[1], field=over[0])
     if plan is None:
         check_version(expected_version, None)
         try:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.audit.service import diff, record, snapshot
+from taizhang.core.limits import first_too_long
 from taizhang.core.services import (
     UNCHECKED,
     ServiceError,
@@ -54,6 +55,13 @@ def _check_parent_visible(actor: Any, project: Project) -> None:
         raise ServiceError(_("Choose a parent project from your own ledger."), field="parent")
 
 
+def _check_lengths(values: dict[str, Any]) -> None:
+    """Text over its limit (core/limits.py), before anything else: SQLite would store it."""
+    over = first_too_long(Project, values)
+    if over:
+        raise ServiceError(over[1], field=over[0])
+
+
 def _require_division(actor: Any, project: Project) -> None:
     require_office(actor)
     if actor.is_superuser:
@@ -68,6 +76,7 @@ def create_project(*, actor: Any, stage: str = Stage.PLANNING, **fields: Any) ->
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"actual_start", "actual_completion"}
     if unknown:
         raise TypeError(f"unknown project fields: {sorted(unknown)}")
+    _check_lengths(fields)
     project = Project(stage=stage, **fields)
     _require_division(actor, project)
     _check_parent_visible(actor, project)
@@ -90,6 +99,7 @@ def update_project(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
+    _check_lengths(changes)
     before = snapshot(project, changes.keys())
     for name, value in changes.items():
         setattr(project, name, value)
@@ -150,6 +160,9 @@ def change_stage(
     )
     if (to_stage in _REASON_REQUIRED or backwards) and not reason.strip():
         raise ServiceError(_("Give a reason for this stage change."), field="reason")
+    over = first_too_long(StageChange, {"reason": reason.strip()})
+    if over:
+        raise ServiceError(over[1], field="reason")
     if effective_date > timezone.localdate():
         raise ServiceError(_("The effective date cannot be in the future."), field="effective_date")
     before = snapshot(project, ["stage", "actual_start", "actual_completion"])

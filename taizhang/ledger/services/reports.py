@@ -16,6 +16,7 @@ from PIL import Image, UnidentifiedImageError
 
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.audit.service import diff, record, snapshot
+from taizhang.core.limits import first_too_long
 from taizhang.core.money import MAX_WAN
 from taizhang.core.periods import Period
 from taizhang.core.services import (
@@ -37,6 +38,9 @@ _IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 def _check_content(data: dict[str, Any]) -> None:
+    over = first_too_long(MonthlyReport, data)
+    if over:
+        raise ServiceError(over[1], field=over[0])
     completed = data.get("completed")
     if completed is None:
         raise ServiceError(_("Enter the investment completed this month."), field="completed")
@@ -60,6 +64,12 @@ def _locked(report: MonthlyReport) -> MonthlyReport:
     )
 
 
+
+
+def _check_reason(reason: str) -> None:
+    over = first_too_long(MonthlyReport, {"return_reason": reason.strip()})
+    if over:
+        raise ServiceError(over[1], field="reason")
 
 
 def reporting_window(actor: Any, project: Project) -> tuple[Period, Period] | None:
@@ -195,6 +205,7 @@ def return_report(
     require_project(actor, report.project, "review")
     if not reason.strip():
         raise ServiceError(_("Say why the report is returned."), field="reason")
+    _check_reason(reason)
     return _transition(
         report, actor=actor, allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.RETURNED,
         event="report.returned", reason=reason.strip(), expected_version=expected_version,
@@ -209,6 +220,7 @@ def reopen_report(report: MonthlyReport, *, actor: Any, reason: str) -> MonthlyR
     require_project(actor, report.project, "review")
     if not reason.strip():
         raise ServiceError(_("Say why the approved report is reopened."), field="reason")
+    _check_reason(reason)
     return _transition(
         report, actor=actor, allowed_from=(ReportStatus.APPROVED,), to=ReportStatus.RETURNED,
         event="report.reopened", reason=reason.strip(),
