@@ -37,7 +37,7 @@ def test_a_9_mb_image_progress_is_refused_by_the_report_form(world):
                                  "version": "0"})
     assert response.status_code == 200
     message = " ".join(response.context["form"].errors["image_progress"])
-    assert "2000" in message and "形象进度" in message  # the field and the limit, in Chinese
+    assert "“形象进度”最多 2000 个字" in message  # the field and the limit, in Chinese
     assert not MonthlyReport.objects.exists()
     assert not AuditEvent.objects.filter(object_type="ledger.monthlyreport").exists()
     assert 'maxlength="2000"' in client.get(url).content.decode()
