@@ -62,12 +62,14 @@ def first_too_long(model: type[models.Model], values: Mapping[str, Any]
     return None
 
 
-def limit_form_fields(form: Any, model: type[models.Model]) -> None:
-    """Give a form's text fields their limit: the browser's maxlength and a clear error."""
+def limit_form_fields(form: Any, model: type[models.Model],
+                      columns: Mapping[str, str] | None = None) -> None:
+    """Give a form's text fields their limit: the browser's maxlength and a clear error.
+    `columns`: form field → model field, where the names differ."""
     from django.core.validators import MaxLengthValidator
 
     for name, field in form.fields.items():
-        limit = text_limit(model, name)
+        limit = text_limit(model, (columns or {}).get(name, name))
         if limit is None:
             continue
         field.max_length = limit

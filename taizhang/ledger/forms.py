@@ -11,7 +11,7 @@ from taizhang.core.limits import limit_form_fields
 from taizhang.core.parsing import parse_int
 from taizhang.ledger.choices import STAGE_TRANSITIONS, Stage
 from taizhang.ledger.filters import LIST_CHOICES
-from taizhang.ledger.models import AnnualPlan, MonthlyReport
+from taizhang.ledger.models import AnnualPlan, MonthlyReport, StageChange
 
 _PLANS_PREFIX = "plans:"
 
@@ -67,7 +67,11 @@ class MonthlyReportForm(forms.ModelForm):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for return"), max_length=500)
+    reason = forms.CharField(label=_("Reason for return"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_form_fields(self, MonthlyReport, {"reason": "return_reason"})
 
 
 class PhotoForm(forms.Form):
@@ -80,11 +84,12 @@ class StageChangeForm(forms.Form):
     effective_date = BoundedDateField(
         label=_("Effective date"), widget=CalendarDateInput()
     )
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    reason = forms.CharField(label=_("Reason"), required=False)
     version = VersionField()
 
     def __init__(self, *args: Any, current_stage: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        limit_form_fields(self, StageChange)
         allowed = STAGE_TRANSITIONS[Stage(current_stage)]
         field = self.fields["to_stage"]
         assert isinstance(field, forms.ChoiceField)
@@ -94,12 +99,15 @@ class StageChangeForm(forms.Form):
 class AnnualPlanForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     planned_investment = MoneyField(label=_("Planned investment (10k yuan)"))
-    image_target = forms.CharField(label=_("Image-progress target"), max_length=200,
-                                   required=False)
+    image_target = forms.CharField(label=_("Image-progress target"), required=False)
     planned_new_start = forms.BooleanField(label=_("Planned new start this year"),
                                            required=False)
     # The versions of the project's plans when the page was opened (`plan_versions`).
     versions = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_form_fields(self, AnnualPlan)
 
     def version_for(self, year: int) -> int | None:
         """The version of `year`'s plan the form saw (0: none); None if the form did not say."""

@@ -67,7 +67,8 @@ def planned_changes(obj: Model, version: AuditEvent) -> dict[str, Any]:
             "This record was changed outside its recorded history (%(fields)s); it cannot be "
             "reverted safely.") % {"fields": ", ".join(drifted)})
     changes = {name: target[name] for name in current if not same(current[name], target[name])}
-    cut = [name for name, value in changes.items() if truncated_length(value) is not None]
+    cut = [str(getattr(model_field(model, name), "verbose_name", name))
+           for name, value in changes.items() if truncated_length(value) is not None]
     if cut:
         raise ServiceError(_(
             "That version's %(fields)s was too long to keep whole in the history; it cannot be "

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.audit.service import record_event
-from taizhang.core.limits import truncated_length
+from taizhang.core.limits import capped, truncated_length
 from taizhang.core.periods import Period
 from taizhang.core.services import ServiceError
 from taizhang.ledger.importing import import_ledger
@@ -23,6 +23,7 @@ from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.services.plans import set_annual_plan
 from taizhang.ledger.services.projects import change_stage, update_project
 from taizhang.ledger.services.reports import return_report, save_report, submit_report
+from taizhang.ledger.services.revert import revert_to
 from taizhang.ledger.tests.sheets_factory import STANDARD_LABELS, ledger_grid, to_xlsx
 
 JULY = Period(2022, 7)
@@ -121,3 +122,21 @@ def test_the_importer_refuses_a_text_cell_over_its_limit_for_that_row(world, set
     errors = [e for e in result.errors if "30" in e.reason]
     assert errors and all(e.row == errors[0].row for e in errors)
     assert Project.objects.get(pk=world.alice_project.pk).scale_content == ""
+
+
+def test_a_revert_never_restores_a_value_the_audit_kept_cut(world):
+    """Defensive: within the limits every value is kept whole, but a cut one (an older,
+    longer limit) must not be written back as if it were the text."""
+    report = save_report(world.alice_project, JULY, actor=world.alice,
+                         data={"completed": Decimal("1"), "image_progress": "old"})
+    first = AuditEvent.objects.for_object(report).get()
+    MonthlyReport.objects.filter(pk=report.pk).update(image_progress="new")
+    AuditEvent.objects.create(
+        action="report.updated", object_type="ledger.monthlyreport", object_id=str(report.pk),
+        object_repr=str(report), source="web",
+        changes={"image_progress": [capped("长" * 500, 200), "new"]})
+    with pytest.raises(ServiceError) as refused:
+        revert_to(report, first, actor=world.office, reason="恢复",
+                  seen_latest=AuditEvent.objects.for_object(report).first().pk)
+    assert "形象进度" in str(refused.value)
+    assert MonthlyReport.objects.get(pk=report.pk).image_progress == "new"
