@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from taizhang.accounts.models import Division, Organization
 from taizhang.core.codes import PROJECT_CODE_RE
 from taizhang.core.limits import first_too_long
 from taizhang.core.money import CENT, MAX_WAN, ZERO
@@ -36,8 +38,13 @@ from taizhang.ledger.models import MonthlyReport, Project
 
 #: Texts typed in a date column meaning "not known yet".
 _NO_DATE = frozenset({"待定", "未定", "暂定", "暂无", "无", "未开工"})
-_MAX_LENGTH = {"code": 24, "name": 200, "owner": 128, "address": 200, "unit": 128,
-               "contact_name": 64, "contact_phone": 32, "township": 64}
+# The column each single-line cell ends up in: its limit is that column's (core/limits.py).
+_STORED_IN: dict[str, tuple[type[Model], str]] = {
+    "code": (Project, "code"), "name": (Project, "name"), "address": (Project, "address"),
+    "contact_name": (Project, "contact_name"), "contact_phone": (Project, "contact_phone"),
+    "owner": (Organization, "name"), "unit": (Organization, "name"),
+    "township": (Division, "name"),
+}
 _PHONE = re.compile(r"(?:\+?86[- ]?)?(1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|\d{7,8})")
 _LEADER_BRACKET = re.compile(r"(.+?)\s*\((.*?)\)")
 _LEADER_SPACE = re.compile(r"(\S+)\s+(.+)")
@@ -256,9 +263,11 @@ def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> l
             values[name] = choice
         else:
             text = line_text(raw)
-            limit = _MAX_LENGTH.get(name)
-            if limit and len(text) > limit:
-                return [record.error(name, _("Longer than %(n)d characters.") % {"n": limit})]
+            if name in _STORED_IN:
+                model, column = _STORED_IN[name]
+                over = first_too_long(model, {column: text})
+                if over:
+                    return [record.error(name, over[1])]
             values[name] = text
     except CellError as exc:
         values.pop(name, None)
