@@ -48,7 +48,7 @@ HOSTILE = [
 EXTREME = ["٣", "-1", "0", "99999999999999999999", "0001-01-01", "9999-12-31", "２０２２-０７",
            LONG, "\x00"]
 # One parameter at a time (every value goes into all parameters at once as well).
-SHARP = ["²", "①", "٣", "99999999999999999999", "0001-01-01", "9999-12-31", "2022-13", LONG]
+SHARP = ["²", "99999999999999999999", "0001-01-01", LONG]
 # In a path: what a converter may let through, and what it must turn away without a crash.
 PATH_VALUES = ["²", "٣", "１２", "-1", "0", "99999999999999999999", "1e309", "NaN", "2022-13",
                "２０２２-０７", "\x00", "../../etc/passwd", "' OR 1=1--", "<script>", "x" * 2000]
@@ -74,7 +74,9 @@ QUERY: dict[str, dict[str, str]] = {
 ADMIN_CHANGELIST = ["q", "o", "p", "e", "all", "_changelist_filters"]
 # The admin is Django's own, well-tested code (ours there: querysets, forms, widgets): each of
 # its parameters gets fewer values.
-ADMIN_VALUES = ["²", "99999999999999999999", LONG]
+ADMIN_VALUES = ["99999999999999999999", LONG]
+# Admin object URLs whose id is fuzzed: the others (delete, the bare id) share the lookup.
+ADMIN_OBJECT_FUZZED = ("/change/", "/history/")
 ADMIN_FILTERS: dict[str, list[str]] = {
     "ledger/project": ["stage__exact", "industry__exact", "nature__exact",
                        "project_type__exact"],
@@ -249,6 +251,20 @@ def client_as(m: Matrix, who: str | None) -> Client:
     return client
 
 
+class Clients:
+    """One signed-in client per persona, signed in again after a URL that may end it."""
+
+    def __init__(self, m: Matrix) -> None:
+        self.m = m
+        self.clients = {who: client_as(m, who) for who in PERSONAS}
+
+    def __call__(self, who: str | None) -> Client:
+        return self.clients[who]
+
+    def renew(self, who: str | None) -> None:
+        self.clients[who] = client_as(self.m, who)
+
+
 def _query_variants(valid: dict[str, str], values: list[str], one_by_one: bool
                     ) -> Iterator[tuple[str, Any, str]]:
     """(where, value, query string): each parameter alone (the others valid), all at once,
@@ -271,8 +287,9 @@ def _admin_query(pattern: str) -> dict[str, str] | None:
     return {name: "" for name in ADMIN_CHANGELIST + ADMIN_FILTERS.get(found[1], [])}
 
 
-def fuzz_get(m: Matrix, pattern: str, who: str | None, failures: Failures) -> None:
-    client = client_as(m, who)
+def fuzz_get(m: Matrix, pattern: str, who: str | None, failures: Failures,
+             clients: Clients) -> None:
+    client = clients(who)
     args = args_for(m, pattern)
     url = build(pattern, args)
     admin = pattern.startswith("admin/")
@@ -283,25 +300,25 @@ def fuzz_get(m: Matrix, pattern: str, who: str | None, failures: Failures) -> No
                                    one_by_one=who == "office")
         for where, value, query in variants:
             failures.check(client.get(f"{url}?{query}"), "GET", url, where, value)
+    if admin and "<path:object_id>" in pattern and not pattern.endswith(ADMIN_OBJECT_FUZZED):
+        return
     if who == "office":  # path parameters: their checks come before any scope
         for name in _params(pattern):
-            for value in ADMIN_VALUES if admin else PATH_VALUES:
+            for value in ["²", *ADMIN_VALUES] if admin else PATH_VALUES:
                 hostile = build(pattern, {**args, name: value})
                 failures.check(client.get(hostile), "GET", hostile, name, value)
 
 
 def fuzz_post(m: Matrix, pattern: str, who: str | None, failures: Failures,
-              fields: dict[str, list[str]]) -> None:
-    client = client_as(m, who)
+              fields: dict[str, list[str]], clients: Clients) -> None:
     url = build(pattern, args_for(m, pattern))
 
     def post(data: dict[str, Any], where: str, value: Any) -> None:
-        nonlocal client
         with rolled_back():
-            response = client.post(url, data)
+            response = clients(who).post(url, data)
         failures.check(response, "POST", url, where, value)
         if pattern in SESSION_CHANGING:
-            client = client_as(m, who)
+            clients.renew(who)
 
     names = [n for n in fields if n != "csrfmiddlewaretoken"]
     post(fields, "as shown", "")
@@ -315,7 +332,8 @@ def fuzz_post(m: Matrix, pattern: str, who: str | None, failures: Failures,
     for name in names:
         for value in ADMIN_VALUES if admin else EXTREME:
             post({**fields, name: value}, name, value)
-        post({**fields, name: REPEATED * 40}, name, "repeated")
+        if not admin:
+            post({**fields, name: REPEATED * 40}, name, "repeated")
     # A field the form does not know: ignored.
     post({**fields, "unknown": LONG}, "unknown", LONG)
 
@@ -326,15 +344,16 @@ def test_no_server_error_on_any_url(matrix, settings):  # noqa: F811
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
     m = matrix
     failures = Failures()
+    clients = Clients(m)
     office = client_as(m, "office")
     for pattern in ALL_PATTERNS:
         for who in PERSONAS:
-            fuzz_get(m, pattern, who, failures)
+            fuzz_get(m, pattern, who, failures, clients)
         if (pattern, "POST") in NOT_YET or pattern.startswith("admin/") and "/add/" not in (
                 pattern) and not pattern.endswith("/change/") and pattern != "admin/logout/":
             continue
         url = build(pattern, args_for(m, pattern))
         fields = baseline(office, m, pattern, url)
         for who in PERSONAS:
-            fuzz_post(m, pattern, who, failures, fields)
+            fuzz_post(m, pattern, who, failures, fields, clients)
     assert not failures.found, "server errors:\n" + "\n".join(failures.found)
