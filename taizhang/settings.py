@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "taizhang.core.middleware.LanguageMiddleware",
+    # Input hardening: TRACE/TRACK/CONNECT and NUL characters refused before any view.
+    "taizhang.core.middleware.RefuseInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -203,7 +205,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 TAIZHANG_AUDIT_RETENTION_MONTHS = envint("TAIZHANG_AUDIT_RETENTION_MONTHS", 6)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Limits of a spreadsheet import (issue 8: safe sheets). A file over one is refused before
+# Input limits (hardening, core/limits.py): characters per long-text field — descriptions
+# (a report's progress, problems and plans; a project's scale) and reasons (stage changes,
+# returns, reverts); text columns keep their max_length. The audit keeps at most this many
+# characters of any one value, marked as cut (never fewer than the longest field takes).
+TAIZHANG_MAX_TEXT_CHARS = envint("TAIZHANG_MAX_TEXT_CHARS", 2000)
+TAIZHANG_MAX_REASON_CHARS = envint("TAIZHANG_MAX_REASON_CHARS", 500)
+TAIZHANG_MAX_AUDIT_VALUE_CHARS = envint("TAIZHANG_MAX_AUDIT_VALUE_CHARS", 4000)
+# Limits of a spreadsheet import. A file over one is refused before
 # the work it would cost; see taizhang/core/sheets/limits.py for what each one counts. The
 # exporter's own 100,000-project sheet (the benchmarks import it: 31 columns) fits with room.
 TAIZHANG_MAX_IMPORT_BYTES = envint("TAIZHANG_MAX_IMPORT_BYTES", 50 * 1024 * 1024)

@@ -29,6 +29,7 @@ from taizhang.accounts.models import User
 from taizhang.accounts.security import lockout, second_factor
 from taizhang.accounts.security.passwords import change_own_password, must_change_password
 from taizhang.core.audit.service import record
+from taizhang.core.parsing import local_path
 
 _PENDING = "_tz_pending_login"
 _PENDING_SECONDS = 300
@@ -40,7 +41,8 @@ def _me(request: HttpRequest) -> User:
 
 
 def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    # A path only: anything else would reach redirect() as a view name to look up.
+    target = local_path(request.POST.get("next") or request.GET.get("next")) or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -1,6 +1,35 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 
 from taizhang.core.audit.models import AuditEvent
+from taizhang.core.parsing import parse_id
+
+
+def history_redirect(kind: str, object_id: str) -> HttpResponse:
+    """The admin's "History" button: to the audit history page, if the id is one."""
+    pk = parse_id(object_id)
+    if pk is None:
+        raise Http404
+    return redirect("ledger:history", kind=kind, pk=pk)
+
+
+class IdsOnlyAutocompleteSelect(AutocompleteSelect):
+    """Re-showing a refused form must not look up a typed "abc" as an id (a ValueError)."""
+
+    def optgroups(self, name, value, attrs=None):  # type: ignore[no-untyped-def]
+        return super().optgroups(name, [v for v in value if parse_id(v) is not None], attrs)
+
+
+class SafeAutocompleteMixin:
+    """Autocomplete fields with IdsOnlyAutocompleteSelect."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs["widget"] = IdsOnlyAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using"))  # type: ignore[attr-defined]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
 class ReadOnlyAdminMixin:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.money import AMOUNT_VALIDATORS, too_large_message, wan
+from taizhang.core.parsing import FIRST_DATE, LAST_DATE, parse_int
 from taizhang.core.sheets.errors import CellError
 from taizhang.core.sheets.normalize import parse_decimal
 
@@ -58,3 +59,33 @@ class CalendarDateInput(forms.DateInput):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
+
+
+class BoundedDateField(forms.DateField):
+    """A date between FIRST_DATE and LAST_DATE (core/parsing.py): "0001-01-01" or
+    "9999-12-31" would overflow once turned into a datetime or a reporting period."""
+
+    def to_python(self, value: Any) -> Any:
+        day = super().to_python(value)
+        if day is not None and not FIRST_DATE <= day <= LAST_DATE:
+            raise forms.ValidationError(
+                _("Enter a date between %(first)s and %(last)s."), code="out_of_range",
+                params={"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()})
+        return day
+
+
+class VersionField(forms.Field):
+    """The version of the record the form was opened at (0: there was none yet).
+
+    Never a form error of its own (a hidden field's error has nowhere to show): a missing or
+    malformed value is None, and the service refuses the write (core/services.py).
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        return parse_int(value, minimum=0)

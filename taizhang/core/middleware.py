@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from taizhang.core.context import acting, current
 from taizhang.core.dberrors import UNAVAILABLE, explain, first_line, kind_of
@@ -84,3 +85,48 @@ def database_unavailable(exception: BaseException, request: HttpRequest | None =
     response["Retry-After"] = "60"
     response._has_been_logged = True  # type: ignore[attr-defined]  # django.request: once
     return response
+
+
+# Methods no view answers: TRACE/TRACK echo the request (cookies included) back to a script,
+# CONNECT asks for a tunnel. OPTIONS stays: Django answers it with the Allow header only.
+REFUSED_METHODS = frozenset({"TRACE", "TRACK", "CONNECT"})
+
+
+class RefuseInputMiddleware:
+    """Refuses, before any view, what no view can handle: the methods above (405), and a NUL
+    character in the path, a query parameter or a form field (400, with a translated page).
+
+    PostgreSQL stores no NUL in text, so such a value would fail in whichever query first
+    used it; one refusal here, with a clear message, instead of a check in every view.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in REFUSED_METHODS:
+            response = _refused(405, _("Method not allowed"),
+                                _("This address does not answer that kind of request."))
+            response["Allow"] = "GET, HEAD, POST, OPTIONS"
+            return response
+        if _has_nul(request):
+            return _refused(400, _("The request was refused"), _(
+                "The request contains a NUL character (\\0), which cannot be stored. Remove it "
+                "(it often comes from copying text out of another program) and try again."))
+        return self.get_response(request)
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    sources = [request.GET]
+    if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        sources.append(request.POST)
+    return any("\x00" in key or any("\x00" in value for value in values)
+               for source in sources for key, values in source.lists())
+
+
+def _refused(status: int, title: str, message: str) -> HttpResponse:
+    html = render_to_string("core/refused_request.html", {"title": title, "message": message})
+    return HttpResponse(html, status=status)

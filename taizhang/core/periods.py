@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-_PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+_PERIOD_RE = re.compile(r"^([0-9]{4})-([0-9]{1,2})$", re.ASCII)  # not "２０２２-０７"
 # Periods people type: ledgers in this system start in 2000; a margin of a year each side
 # keeps previous()/next() of any parsed period valid.
 PARSE_YEARS = range(2000, 2100)

@@ -10,7 +10,10 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["ConcurrentEdit", "PermissionDenied", "ServiceError", "save_versioned"]
+__all__ = ["UNCHECKED", "ConcurrentEdit", "MissingVersion", "PermissionDenied", "ServiceError",
+           "check_version", "refuse_missing", "save_versioned"]
+
+_MAX_VERSION = 2**31 - 1
 
 
 class ServiceError(Exception):
@@ -33,14 +36,61 @@ class ConcurrentEdit(ServiceError):
         )
 
 
-def save_versioned(obj: models.Model, expected_version: int | None, fields: Iterable[str]) -> None:
+class MissingVersion(ServiceError):
+    """A write from a form that does not say which version it was opened at."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("This form does not say which version of the record it was opened at (it is "
+              "incomplete or out of date), so nothing was saved. Open the page again and enter "
+              "your change there.")
+        )
+
+
+class _Unchecked:
+    def __repr__(self) -> str:
+        return "UNCHECKED"
+
+
+# The default of `expected_version` in the services: for code that read the record itself in
+# the same transaction (imports, scenarios, commands). Every request passes what its form sent,
+# and there None (a missing field) or junk is refused: optimistic locking cannot be skipped
+# from outside.
+UNCHECKED: Any = _Unchecked()
+
+
+def refuse_missing(expected_version: Any) -> None:
+    """MissingVersion unless `expected_version` is a version (or UNCHECKED)."""
+    if expected_version is not UNCHECKED:
+        _version(expected_version)
+
+
+def _version(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_VERSION:
+        raise MissingVersion()
+    return value
+
+
+def check_version(expected_version: Any, current: int | None) -> None:
+    """Refuse the write unless `expected_version` is `current` (None: no record yet, which a
+    form says with version 0). Missing or malformed: MissingVersion; stale: ConcurrentEdit."""
+    if expected_version is UNCHECKED:
+        return
+    if _version(expected_version) != (current if current is not None else 0):
+        raise ConcurrentEdit()
+
+
+def save_versioned(obj: models.Model, expected_version: Any, fields: Iterable[str]) -> None:
     """UPDATE only if nobody saved since `expected_version` was read; bump the version.
 
     One conditional UPDATE, so it holds across processes and databases without locks.
     """
     concrete = {f.name: f for f in obj._meta.concrete_fields}
     values = {concrete[name].attname: getattr(obj, concrete[name].attname) for name in fields}
-    version = expected_version if expected_version is not None else obj.version  # type: ignore[attr-defined]
+    if expected_version is UNCHECKED:
+        version = obj.version  # type: ignore[attr-defined]
+    else:
+        version = _version(expected_version)
     manager = type(obj)._base_manager
     updated = manager.filter(pk=obj.pk, version=version).update(version=F("version") + 1, **values)
     if updated != 1:

@@ -6,11 +6,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from taizhang.core.admin import ReadOnlyAdminMixin
-from taizhang.core.forms import MoneyField
+from taizhang.core.admin import ReadOnlyAdminMixin, SafeAutocompleteMixin, history_redirect
+from taizhang.core.forms import MoneyField, VersionField
+from taizhang.core.limits import limit_form_fields
 from taizhang.core.services import ServiceError
 from taizhang.ledger.models import (
     AnnualPlan,
@@ -27,7 +27,7 @@ _HISTORY_KINDS = {Project: "project", AnnualPlan: "plan", MonthlyReport: "report
                   KeyListMembership: "membership"}
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class ScopedAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """The admin shows only what the office user's scope allows."""
 
     def get_queryset(self, request):
@@ -38,7 +38,7 @@ class ScopedAdmin(admin.ModelAdmin):
         kind = _HISTORY_KINDS.get(self.model)
         if kind is None:
             return super().history_view(request, object_id, extra_context)
-        return redirect("ledger:history", kind=kind, pk=object_id)
+        return history_redirect(kind, object_id)
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, ScopedAdmin):
@@ -57,7 +57,7 @@ class PlanInline(admin.TabularInline):
 
 class ProjectAdminForm(forms.ModelForm):
     # The version the form was opened at: a save after someone else's is refused.
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = VersionField()
 
     class Meta:
         model = Project
@@ -68,6 +68,7 @@ class ProjectAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_form_fields(self, Project)
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.version
 

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from taizhang.accounts.choices import DivisionLevel, OrganizationKind
 from taizhang.accounts.models import Division, Organization, Person
+from taizhang.core.parsing import parse_id
 from taizhang.ledger.choices import Industry, ListKind, ListLevel, MembershipStatus, Nature, Stage
 from taizhang.ledger.models import KeyListMembership, Project
 from taizhang.ledger.models.keylists import list_code, parse_list_code
@@ -25,7 +26,6 @@ LIST_CHOICES = [
     for level, level_label in ListLevel.choices
     for kind, kind_label in ListKind.choices
 ]
-_MAX_ID = 2**63 - 1
 
 
 class IdsField(forms.ModelMultipleChoiceField):
@@ -33,11 +33,10 @@ class IdsField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):  # type: ignore[no-untyped-def]
         for pk in value:
-            text = str(pk)
-            if not text.isdigit() or not 0 < int(text) <= _MAX_ID:
+            if parse_id(pk) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value",
-                    params={"pk": text[:20]},
+                    params={"pk": str(pk)[:20]},
                 )
         return super()._check_values(value)
 

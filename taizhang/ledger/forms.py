@@ -1,21 +1,45 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.core.forms import CalendarDateInput, MoneyField
+from taizhang.core.forms import BoundedDateField, CalendarDateInput, MoneyField, VersionField
+from taizhang.core.limits import limit_form_fields
+from taizhang.core.parsing import parse_int
 from taizhang.ledger.choices import STAGE_TRANSITIONS, Stage
 from taizhang.ledger.filters import LIST_CHOICES
-from taizhang.ledger.models import MonthlyReport
+from taizhang.ledger.models import AnnualPlan, MonthlyReport, StageChange
+
+_PLANS_PREFIX = "plans:"
+
+
+def plan_versions(plans: Iterable[AnnualPlan]) -> str:
+    """What the plan form carries: "plans:2022=3,2023=1" ("plans:" when there was none)."""
+    return _PLANS_PREFIX + ",".join(f"{plan.year}={plan.version}" for plan in plans)
+
+
+def parse_plan_versions(text: str) -> dict[int, int] | None:
+    """Year → version from `plan_versions`; None if missing or malformed."""
+    if not text.startswith(_PLANS_PREFIX):
+        return None
+    seen: dict[int, int] = {}
+    for item in filter(None, text[len(_PLANS_PREFIX):].split(",")[:500]):
+        year, _sep, version = item.partition("=")
+        y, v = parse_int(year), parse_int(version)
+        if y is None or v is None:
+            return None
+        seen[y] = v
+    return seen
 
 
 class MonthlyReportForm(forms.ModelForm):
     completed = MoneyField(label=_("completed this month (10k yuan)"),
                            help_text=_("In 10k yuan (万元), two decimals."))
     # 0 = "there was no report when I opened the form": a first save by someone else wins.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = MonthlyReport
@@ -33,6 +57,7 @@ class MonthlyReportForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["image_progress"].required = True
+        limit_form_fields(self, MonthlyReport)
 
     def clean(self):
         data = super().clean()
@@ -42,7 +67,11 @@ class MonthlyReportForm(forms.ModelForm):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for return"), max_length=500)
+    reason = forms.CharField(label=_("Reason for return"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_form_fields(self, MonthlyReport, {"reason": "return_reason"})
 
 
 class PhotoForm(forms.Form):
@@ -52,14 +81,15 @@ class PhotoForm(forms.Form):
 
 class StageChangeForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("New stage"))
-    effective_date = forms.DateField(
+    effective_date = BoundedDateField(
         label=_("Effective date"), widget=CalendarDateInput()
     )
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
-    version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False)
+    version = VersionField()
 
     def __init__(self, *args: Any, current_stage: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        limit_form_fields(self, StageChange)
         allowed = STAGE_TRANSITIONS[Stage(current_stage)]
         field = self.fields["to_stage"]
         assert isinstance(field, forms.ChoiceField)
@@ -69,16 +99,26 @@ class StageChangeForm(forms.Form):
 class AnnualPlanForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     planned_investment = MoneyField(label=_("Planned investment (10k yuan)"))
-    image_target = forms.CharField(label=_("Image-progress target"), max_length=200,
-                                   required=False)
+    image_target = forms.CharField(label=_("Image-progress target"), required=False)
     planned_new_start = forms.BooleanField(label=_("Planned new start this year"),
                                            required=False)
+    # The versions of the project's plans when the page was opened (`plan_versions`).
+    versions = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_form_fields(self, AnnualPlan)
+
+    def version_for(self, year: int) -> int | None:
+        """The version of `year`'s plan the form saw (0: none); None if the form did not say."""
+        seen = parse_plan_versions(self.cleaned_data.get("versions") or "")
+        return None if seen is None else seen.get(year, 0)
 
 
 class ListApplicationForm(forms.Form):
     key_list = forms.ChoiceField(label=_("Key list"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2099)
-    applied_on = forms.DateField(label=_("Applied on"),
+    applied_on = BoundedDateField(label=_("Applied on"),
                                  widget=CalendarDateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -90,5 +130,5 @@ class ListApplicationForm(forms.Form):
 
 class ListDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approved", _("Approve")), ("rejected", _("Reject"))])
-    decided_on = forms.DateField(label=_("Decided on"),
+    decided_on = BoundedDateField(label=_("Decided on"),
                                  widget=CalendarDateInput())

@@ -4,7 +4,7 @@ from taizhang.ledger.views import audit, history, office, projects, reports, rev
 
 
 class PeriodConverter:
-    regex = r"\d{4}-\d{2}"
+    regex = r"[0-9]{4}-[0-9]{2}"  # ASCII: \d also matches "２０２２"
 
     def to_python(self, value: str) -> str:
         return value

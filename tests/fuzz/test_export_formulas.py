@@ -18,6 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from python_calamine import CalamineWorkbook
 
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.exporting import write_ledger_xlsx
 from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.services.projects import update_project
@@ -53,7 +54,7 @@ def _assert_no_formulas(content: bytes) -> tuple[list[list[object]], list[list[o
 
 def _set_text(world, project, texts: dict[str, str]) -> Project:
     project = Project.objects.get(pk=project.pk)
-    return update_project(project, actor=world.office, expected_version=None, changes=texts)
+    return update_project(project, actor=world.office, expected_version=UNCHECKED, changes=texts)
 
 
 def test_the_classic_injections_come_back_as_the_same_text(world):

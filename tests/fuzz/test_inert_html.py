@@ -10,6 +10,7 @@ from hypothesis import given
 
 from taizhang.accounts.models import Organization, Person
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.services.plans import set_annual_plan
 from taizhang.ledger.services.projects import update_project
@@ -44,7 +45,7 @@ def _poison(world, payload: str) -> None:
     Organization.objects.filter(pk=world.unit.pk).update(name=f"发改{payload}"[:200])
     Person.objects.filter(pk=world.alice_project.leader_id).update(name=f"王{payload}"[:50])
     project = Project.objects.get(pk=world.alice_project.pk)
-    update_project(project, actor=world.office, expected_version=None, changes={
+    update_project(project, actor=world.office, expected_version=UNCHECKED, changes={
         "name": f"项目{payload}"[:200], "address": payload[:200], "scale_content": payload,
         "contact_name": payload[:50], "contact_phone": payload[:30],
     })

@@ -260,7 +260,8 @@ def project_stage(m: Matrix, who: str) -> None:
 def project_plan(m: Matrix, who: str) -> None:
     _post_check(
         m, who, CHANGE, lambda k: reverse("ledger:project-plan", args=[m.projects[k].pk]),
-        lambda k: {"year": 2024, "planned_investment": "10", "image_target": ""},
+        lambda k: {"year": 2024, "planned_investment": "10", "image_target": "",
+                   "versions": "plans:"},  # the page showed no plan for 2024
         lambda k: AnnualPlan.objects.filter(project=m.projects[k], year=2024).exists(),
         f"/ledger/projects/{MISSING}/plan/",
     )
@@ -340,7 +341,7 @@ def review_action(m: Matrix, who: str) -> None:
     _post_check(
         m, who, CHANGE,
         lambda k: reverse("ledger:review-action", args=[m.submitted[k].pk, "approve"]),
-        lambda k: {},
+        lambda k: {"version": m.submitted[k].version},
         lambda k: MonthlyReport.objects.get(pk=m.submitted[k].pk).status
         == ReportStatus.APPROVED,
         reverse("ledger:review-action", args=[MISSING, "approve"]),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from taizhang.accounts.security import lockout, second_factor
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.choices import MembershipStatus, Stage
 from taizhang.ledger.importing import import_ledger
 from taizhang.ledger.models import (
@@ -152,7 +153,7 @@ def _calls(m: Matrix) -> dict[str, tuple[dict[str, set[str]], Any]]:
     today = date(2022, 8, 1)
     return {
         "update_project": (CHANGE, lambda k, u: projects.update_project(
-            m.projects[k], actor=u, expected_version=None, changes={"address": "新址"})),
+            m.projects[k], actor=u, expected_version=UNCHECKED, changes={"address": "新址"})),
         "change_stage": (CHANGE, lambda k, u: projects.change_stage(
             m.projects[k], Stage.ON_HOLD, actor=u, effective_date=today, reason="停工")),
         "set_annual_plan": (CHANGE, lambda k, u: plans.set_annual_plan(
@@ -244,7 +245,7 @@ def test_a_parent_project_must_be_in_the_actors_scope(matrix):
     office2, office = matrix.users["office2"], matrix.users["office"]
     far, bob_project = matrix.projects["F"], matrix.projects["B"]
     with pytest.raises(ServiceError) as refused:
-        projects.update_project(_fresh(far), actor=office2, expected_version=None,
+        projects.update_project(_fresh(far), actor=office2, expected_version=UNCHECKED,
                                 changes={"parent": bob_project})
     assert refused.value.field == "parent"
     assert _fresh(far).parent_id == matrix.projects["A"].pk

@@ -18,6 +18,7 @@ from django.utils import timezone
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.context import current
 from taizhang.core.figures import announce_write
+from taizhang.core.limits import capped
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,9 @@ def record_event(
         actor=actor if getattr(actor, "pk", None) else None,
         source=ctx.source,
         request_id=ctx.request_id,
-        changes=dict(changes or {}),
-        **_revert_fields(reason),
+        # A value is kept up to a limit (core/limits.py), so no input fills the trail.
+        changes=capped(dict(changes or {})),
+        **_revert_fields(capped(reason)),
     )
 
 
@@ -139,7 +141,7 @@ def record_many(
     fields = [cast("models.Field[Any, Any]", AuditEvent._meta.get_field(name))
               for name in _BULK_FIELDS]
     connection = connections[router.db_for_write(AuditEvent)]
-    revert = _revert_fields(reason)  # the reason, and the event a revert restores
+    revert = _revert_fields(capped(reason))  # the reason, and the event a revert restores
     prep = {field.name: field.get_db_prep_save for field in fields}
     constant = [
         prep["at"](timezone.now(), connection),
@@ -167,7 +169,7 @@ def record_many(
             label = labels[type(obj)] = obj._meta.label_lower
         pk = obj.pk
         rows.append((*constant, label, str(pk), str(obj)[:200],
-                     encode(dict(changes.get(pk, {})))))
+                     encode(capped(dict(changes.get(pk, {}))))))
     if not rows:
         return 0
     table = connection.ops.quote_name(AuditEvent._meta.db_table)

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from taizhang.accounts.models import Division, Organization, Person
 from taizhang.core.codes import PROJECT_CODE_RE
+from taizhang.core.limits import first_too_long
 from taizhang.core.money import (
     CENT,
     MAX_TOTAL_WAN,
@@ -39,11 +42,17 @@ from taizhang.core.sheets.rows import MergeFiller
 from taizhang.ledger.importing import columns as C
 from taizhang.ledger.importing.result import ImportTotals, RowError, SheetTotals
 from taizhang.ledger.importing.source import SheetSource
+from taizhang.ledger.models import MonthlyReport, Project
 
 #: Texts typed in a date column meaning "not known yet".
 _NO_DATE = frozenset({"待定", "未定", "暂定", "暂无", "无", "未开工"})
-_MAX_LENGTH = {"code": 24, "name": 200, "owner": 128, "address": 200, "unit": 128,
-               "contact_name": 64, "contact_phone": 32, "township": 64}
+# The column each single-line cell ends up in: its limit is that column's (core/limits.py).
+_STORED_IN: dict[str, tuple[type[Model], str]] = {
+    "code": (Project, "code"), "name": (Project, "name"), "address": (Project, "address"),
+    "contact_name": (Project, "contact_name"), "contact_phone": (Project, "contact_phone"),
+    "owner": (Organization, "name"), "unit": (Organization, "name"),
+    "township": (Division, "name"),
+}
 _PHONE = re.compile(r"(?:\+?86[- ]?)?(1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|\d{7,8})")
 _LEADER_BRACKET = re.compile(r"(.+?)\s*\((.*?)\)")
 _LIST_SPLIT_OR_BRACKET = re.compile(r"[、,，;；/]+|[()]")
@@ -301,7 +310,12 @@ def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> l
                 return []
             values[name] = parse_date(raw)
         elif name in C.BLOCK_FIELDS:
-            values[name] = block_text(raw)
+            text = block_text(raw)
+            over = first_too_long(Project if name == "scale_content" else MonthlyReport,
+                                  {name: text})
+            if over:
+                return [record.error(name, over[1])]
+            values[name] = text
         elif name == "code":
             code = parse_code(raw)
             if not PROJECT_CODE_RE.match(code):
@@ -316,17 +330,21 @@ def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> l
                 return [record.error(name, _(
                     "The leaders in this cell cannot be told apart: write one name per line or "
                     "separate them with 、."))]
-            if any(len(person) > 64 or len(title) > 64 for person, title in leaders):
-                return [record.error(name, _("The leader's name or title is too long."))]
+            for person, title in leaders:
+                over = first_too_long(Person, {"name": person, "title": title})
+                if over:
+                    return [record.error(name, over[1])]
             if leaders:
                 person, title = leaders[0]
                 values[name] = (person, title, len(leaders) - 1)
                 values["leader_others"] = [other for other, _title in leaders[1:]]
         elif name in ("owner", "unit"):
             names = parse_organizations(raw)
-            most = _MAX_LENGTH[name]
-            if any(len(text) > most for text in names):
-                return [record.error(name, _("Longer than %(n)d characters.") % {"n": most})]
+            model, column = _STORED_IN[name]
+            for text in names:
+                over = first_too_long(model, {column: text})
+                if over:
+                    return [record.error(name, over[1])]
             if names:
                 values[name] = names[0]
                 values[f"{name}_others"] = names[1:]
@@ -356,9 +374,11 @@ def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> l
             values[name] = choice
         else:
             text = line_text(raw)
-            limit = _MAX_LENGTH.get(name)
-            if limit and len(text) > limit:
-                return [record.error(name, _("Longer than %(n)d characters.") % {"n": limit})]
+            if name in _STORED_IN:
+                model, column = _STORED_IN[name]
+                over = first_too_long(model, {column: text})
+                if over:
+                    return [record.error(name, over[1])]
             values[name] = text
     except CellError as exc:
         values.pop(name, None)

@@ -6,7 +6,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from taizhang.core.audit.service import diff, record, snapshot
-from taizhang.core.services import ConcurrentEdit, save_versioned
+from taizhang.core.limits import first_too_long
+from taizhang.core.services import (
+    UNCHECKED,
+    ConcurrentEdit,
+    ServiceError,
+    check_version,
+    save_versioned,
+)
 from taizhang.ledger.models import AnnualPlan, Project
 from taizhang.ledger.services.common import require_project, validate_field
 
@@ -22,9 +29,10 @@ def set_annual_plan(
     planned_investment: Decimal,
     image_target: str = "",
     planned_new_start: bool = False,
-    expected_version: int | None = None,
+    expected_version: Any = UNCHECKED,
 ) -> AnnualPlan:
-    """Create or change a project's plan for a year (the office's decision)."""
+    """Create or change a project's plan for a year (the office's decision); the version as
+    in `save_report` (0: the form saw no plan for that year)."""
     require_project(actor, project, "change")
     validate_field(AnnualPlan, "planned_investment", planned_investment)
     plan = AnnualPlan.objects.filter(project=project, year=year).first()
@@ -33,7 +41,11 @@ def set_annual_plan(
         "image_target": image_target,
         "planned_new_start": planned_new_start,
     }
+    over = first_too_long(AnnualPlan, values)
+    if over:
+        raise ServiceError(over[1], field=over[0])
     if plan is None:
+        check_version(expected_version, None)
         try:
             with transaction.atomic():  # a savepoint: two first saves at once → one wins
                 plan = AnnualPlan.objects.create(project=project, year=year, **values)
@@ -41,6 +53,7 @@ def set_annual_plan(
             raise ConcurrentEdit() from exc
         record("plan.created", plan, actor=actor, changes=snapshot(plan, _PLAN_FIELDS))
         return plan
+    check_version(expected_version, plan.version)
     before = snapshot(plan, _PLAN_FIELDS)
     for name, value in values.items():
         setattr(plan, name, value)

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Organization, Person
 from taizhang.core.audit.service import diff, record, snapshot
-from taizhang.core.services import ConcurrentEdit, ServiceError, save_versioned
+from taizhang.core.limits import first_too_long
+from taizhang.core.services import (
+    UNCHECKED,
+    ServiceError,
+    check_version,
+    refuse_missing,
+    save_versioned,
+)
 from taizhang.ledger.choices import STAGE_TRANSITIONS, Stage
 from taizhang.ledger.models import Project, StageChange
 from taizhang.ledger.models.scope import usable_organization_q, usable_person_q
@@ -75,6 +82,11 @@ def _check_references(actor: Any, project: Project, names: Iterable[str]) -> Non
             rule(actor), pk=value_id
         ).exists():
             raise ServiceError(OUTSIDE_DIVISION, field=name)
+def _check_lengths(values: dict[str, Any]) -> None:
+    """Text over its limit (core/limits.py), before anything else: SQLite would store it."""
+    over = first_too_long(Project, values)
+    if over:
+        raise ServiceError(over[1], field=over[0])
 
 
 def _require_division(actor: Any, project: Project) -> None:
@@ -91,6 +103,7 @@ def create_project(*, actor: Any, stage: str = Stage.PLANNING, **fields: Any) ->
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"actual_start", "actual_completion"}
     if unknown:
         raise TypeError(f"unknown project fields: {sorted(unknown)}")
+    _check_lengths(fields)
     project = Project(stage=stage, **fields)
     _require_division(actor, project)
     _check_parent_visible(actor, project)
@@ -105,13 +118,16 @@ def create_project(*, actor: Any, stage: str = Stage.PLANNING, **fields: Any) ->
 
 @transaction.atomic
 def update_project(
-    project: Project, *, actor: Any, expected_version: int | None, changes: dict[str, Any]
+    project: Project, *, actor: Any, expected_version: Any, changes: dict[str, Any]
 ) -> Project:
-    """Edit the ledger card; refused if someone saved since `expected_version`."""
+    """Edit the ledger card; refused if someone saved since `expected_version` (or the
+    form did not say which version it was opened at)."""
     require_project(actor, project, "change")
+    refuse_missing(expected_version)  # a stale one: save_versioned's conditional UPDATE
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
+    _check_lengths(changes)
     before = snapshot(project, changes.keys())
     for name, value in changes.items():
         setattr(project, name, value)
@@ -153,13 +169,12 @@ def change_stage(
     actor: Any,
     effective_date: date,
     reason: str = "",
-    expected_version: int | None = None,
+    expected_version: Any = UNCHECKED,
 ) -> StageChange:
     """Move a project to another stage, setting the actual dates and keeping who/when/why."""
     require_project(actor, project, "change")
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if expected_version is not None and expected_version != project.version:
-        raise ConcurrentEdit()
+    check_version(expected_version, project.version)
     from_stage = project.stage
     if to_stage not in Stage.values:
         raise ServiceError(_("Unknown stage."), field="stage")
@@ -174,6 +189,9 @@ def change_stage(
     )
     if (to_stage in _REASON_REQUIRED or backwards) and not reason.strip():
         raise ServiceError(_("Give a reason for this stage change."), field="reason")
+    over = first_too_long(StageChange, {"reason": reason.strip()})
+    if over:
+        raise ServiceError(over[1], field="reason")
     if effective_date > timezone.localdate():
         raise ServiceError(_("The effective date cannot be in the future."), field="effective_date")
     before = snapshot(project, ["stage", "actual_start", "actual_completion"])

@@ -16,8 +16,15 @@ from PIL import Image, UnidentifiedImageError
 
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.audit.service import diff, record, snapshot
+from taizhang.core.limits import first_too_long
 from taizhang.core.periods import Period
-from taizhang.core.services import ConcurrentEdit, ServiceError, save_versioned
+from taizhang.core.services import (
+    UNCHECKED,
+    ConcurrentEdit,
+    ServiceError,
+    check_version,
+    save_versioned,
+)
 from taizhang.ledger.choices import ReportStatus, Stage
 from taizhang.ledger.models import MonthlyReport, Project, ReportPhoto
 from taizhang.ledger.services.common import require_project, validate_field
@@ -30,6 +37,9 @@ _IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 def _check_content(data: dict[str, Any]) -> None:
+    over = first_too_long(MonthlyReport, data)
+    if over:
+        raise ServiceError(over[1], field=over[0])
     completed = data.get("completed")
     if completed is None:
         raise ServiceError(_("Enter the investment completed this month."), field="completed")
@@ -50,10 +60,12 @@ def _locked(report: MonthlyReport) -> MonthlyReport:
     )
 
 
-def _check_version(report: MonthlyReport, expected_version: int | None) -> None:
-    """`expected_version` 0 means the caller saw no report yet; None skips the check."""
-    if expected_version is not None and expected_version != report.version:
-        raise ConcurrentEdit()
+
+
+def _check_reason(reason: str) -> None:
+    over = first_too_long(MonthlyReport, {"return_reason": reason.strip()})
+    if over:
+        raise ServiceError(over[1], field="reason")
 
 
 def reporting_window(actor: Any, project: Project) -> tuple[Period, Period] | None:
@@ -75,9 +87,13 @@ def save_report(
     *,
     actor: Any,
     data: dict[str, Any],
-    expected_version: int | None = None,
+    expected_version: Any = UNCHECKED,
 ) -> MonthlyReport:
-    """Create or change the draft of a month's report (owner or office)."""
+    """Create or change the draft of a month's report (owner or office).
+
+    `expected_version`: the version the form was opened at, 0 if there was no report then (a
+    first save by someone else in between wins, this one is refused).
+    """
     require_project(actor, project, "report")
     unknown = set(data) - set(CONTENT_FIELDS)
     if unknown:
@@ -97,6 +113,7 @@ def save_report(
         )
     _check_content(data)
     if report is None:
+        check_version(expected_version, None)
         try:
             with transaction.atomic():  # a savepoint: two first saves at once → one wins
                 report = MonthlyReport.objects.create(
@@ -107,7 +124,7 @@ def save_report(
         record("report.created", report, actor=actor, changes=snapshot(report, CONTENT_FIELDS))
         return report
     report = _locked(report)
-    _check_version(report, expected_version)
+    check_version(expected_version, report.version)
     if report.status not in _EDITABLE:
         raise ServiceError(
             _("This report is %(status)s and can no longer be changed.")
@@ -132,10 +149,10 @@ def _transition(
     event: str,
     reason: str = "",
     extra: dict[str, Any] | None = None,
-    expected_version: int | None = None,
+    expected_version: Any = UNCHECKED,
 ) -> MonthlyReport:
     report = _locked(report)
-    _check_version(report, expected_version)
+    check_version(expected_version, report.version)
     if report.status not in allowed_from:
         raise ServiceError(
             _("This report is %(status)s; that action is not possible now.")
@@ -155,7 +172,7 @@ def _transition(
 
 @transaction.atomic
 def submit_report(
-    report: MonthlyReport, *, actor: Any, expected_version: int | None = None
+    report: MonthlyReport, *, actor: Any, expected_version: Any = UNCHECKED
 ) -> MonthlyReport:
     require_project(actor, report.project, "report")
     return _transition(
@@ -167,7 +184,7 @@ def submit_report(
 
 @transaction.atomic
 def approve_report(
-    report: MonthlyReport, *, actor: Any, expected_version: int | None = None
+    report: MonthlyReport, *, actor: Any, expected_version: Any = UNCHECKED
 ) -> MonthlyReport:
     require_project(actor, report.project, "review")
     return _transition(
@@ -179,11 +196,12 @@ def approve_report(
 
 @transaction.atomic
 def return_report(
-    report: MonthlyReport, *, actor: Any, reason: str, expected_version: int | None = None
+    report: MonthlyReport, *, actor: Any, reason: str, expected_version: Any = UNCHECKED
 ) -> MonthlyReport:
     require_project(actor, report.project, "review")
     if not reason.strip():
         raise ServiceError(_("Say why the report is returned."), field="reason")
+    _check_reason(reason)
     return _transition(
         report, actor=actor, allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.RETURNED,
         event="report.returned", reason=reason.strip(), expected_version=expected_version,
@@ -198,6 +216,7 @@ def reopen_report(report: MonthlyReport, *, actor: Any, reason: str) -> MonthlyR
     require_project(actor, report.project, "review")
     if not reason.strip():
         raise ServiceError(_("Say why the approved report is reopened."), field="reason")
+    _check_reason(reason)
     return _transition(
         report, actor=actor, allowed_from=(ReportStatus.APPROVED,), to=ReportStatus.RETURNED,
         event="report.reopened", reason=reason.strip(),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from taizhang.core.audit.history import last_values, model_field, same, values_after
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.audit.service import reverting, snapshot
+from taizhang.core.limits import first_too_long, truncated_length
 from taizhang.core.periods import Period
 from taizhang.core.services import ConcurrentEdit, ServiceError
 from taizhang.ledger.choices import ReportStatus
@@ -65,7 +66,14 @@ def planned_changes(obj: Model, version: AuditEvent) -> dict[str, Any]:
         raise ServiceError(_(
             "This record was changed outside its recorded history (%(fields)s); it cannot be "
             "reverted safely.") % {"fields": ", ".join(drifted)})
-    return {name: target[name] for name in current if not same(current[name], target[name])}
+    changes = {name: target[name] for name in current if not same(current[name], target[name])}
+    cut = [str(getattr(model_field(model, name), "verbose_name", name))
+           for name, value in changes.items() if truncated_length(value) is not None]
+    if cut:
+        raise ServiceError(_(
+            "That version's %(fields)s was too long to keep whole in the history; it cannot be "
+            "restored.") % {"fields": ", ".join(cut)})
+    return changes
 
 
 @transaction.atomic
@@ -78,6 +86,9 @@ def revert_to(obj: Model, version: AuditEvent, *, actor: Any, reason: str,
         raise ServiceError(_("This kind of record cannot be reverted."))
     if not reason.strip():
         raise ServiceError(_("Give a reason for the revert."), field="reason")
+    over = first_too_long(AuditEvent, {"reason": reason.strip()})
+    if over:
+        raise ServiceError(over[1], field="reason")
     obj = model._base_manager.select_for_update().get(pk=obj.pk)
     project = obj if isinstance(obj, Project) else obj.project  # type: ignore[attr-defined]
     require_project(actor, project, "change")

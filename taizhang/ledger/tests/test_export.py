@@ -16,6 +16,7 @@ from django.utils import translation
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.money import wan
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.choices import ListKind, ListLevel, Stage
 from taizhang.ledger.exporting import annotated, row_values, write_ledger_xlsx
 from taizhang.ledger.importing import import_ledger
@@ -62,7 +63,7 @@ def ledger(world):
         _report(alice, Period(2022, month), "50.25", office,
                 image_progress="主体封顶" if month == 7 else "",
                 problems="用电指标不足\n需协调供电公司" if month == 7 else "")
-    update_project(alice, actor=office, expected_version=None, changes={
+    update_project(alice, actor=office, expected_version=UNCHECKED, changes={
         "completed_before": Decimal("300"), "address": "迁安市经济开发区", "contact_name": "赵六",
         "contact_phone": "13900000000", "planned_start": date(2022, 2, 1),
         "code": "2022-130283-07-01-000777"})

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.choices import Stage
 from taizhang.ledger.importing import import_ledger
 from taizhang.ledger.models import MonthlyReport, Project, StageChange
@@ -160,7 +161,7 @@ def test_new_projects_get_their_stage_history_and_dates(world):
 
 def test_planned_total_must_keep_the_funding_split_adding_up(world):
     alice = world.alice_project
-    update_project(alice, actor=world.office, expected_version=None, changes={
+    update_project(alice, actor=world.office, expected_version=UNCHECKED, changes={
         "fund_enterprise": Decimal("30000"), "fund_bank_loans": Decimal("20000")})
     grid = ledger_grid([{**ALICE, "总投资（万元）": "52000"}],
                        labels=["项目名称", "建设单位", "总投资（万元）"], total=False)

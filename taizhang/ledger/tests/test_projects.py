@@ -11,7 +11,7 @@ from PIL import Image
 
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.periods import Period
-from taizhang.core.services import ConcurrentEdit, ServiceError
+from taizhang.core.services import UNCHECKED, ConcurrentEdit, ServiceError
 from taizhang.ledger.choices import Stage
 from taizhang.ledger.services.projects import change_stage, create_project, update_project
 from taizhang.ledger.services.reports import add_photo, save_report, submit_report
@@ -74,7 +74,7 @@ def test_owner_cannot_create_or_edit_projects(world):
         create_project(actor=world.alice, name="私建", owner=world.alice_org,
                        division=world.town, planned_total=Decimal("1"))
     with pytest.raises(PermissionDenied):
-        update_project(world.alice_project, actor=world.alice, expected_version=None,
+        update_project(world.alice_project, actor=world.alice, expected_version=UNCHECKED,
                        changes={"name": "改名"})
 
 

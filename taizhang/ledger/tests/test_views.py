@@ -77,7 +77,7 @@ def test_report_form_rejects_bad_amount_with_a_message(client, world):
 def test_stale_report_form_is_refused(client, world):
     url = reverse("ledger:report-form", args=[world.alice_project.pk, "2022-07"])
     _login(client, world.alice)
-    client.post(url, {"completed": "10", "image_progress": "a", "save": "1"})
+    client.post(url, {"completed": "10", "image_progress": "a", "save": "1", "version": "0"})
     report = world.alice_project.reports.get()
     stale = report.version
     client.post(url, {"completed": "20", "image_progress": "b", "save": "1", "version": stale})
@@ -212,7 +212,8 @@ def test_office_changes_stage_and_plan_from_the_project_page(client, world):
     project.refresh_from_db()
     assert project.stage == "preliminary"
     client.post(reverse("ledger:project-plan", args=[project.pk]),
-                {"year": 2022, "planned_investment": "120.50", "planned_new_start": "on"})
+                {"year": 2022, "planned_investment": "120.50", "planned_new_start": "on",
+                 "versions": "plans:"})
     plan = project.plans.get(year=2022)
     assert plan.planned_investment == Decimal("120.50") and plan.planned_new_start
     response = client.post(reverse("ledger:project-plan", args=[project.pk]),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from taizhang.core.audit.export import EventFilter, write
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.audit.service import record_event
-from taizhang.core.forms import CalendarDateInput
+from taizhang.core.forms import BoundedDateField, CalendarDateInput
 
 _CONTENT = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "csv": "text/csv; charset=utf-8"}
@@ -36,9 +36,9 @@ OBJECT_TYPES = [
 
 
 class AuditExportForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False,
+    start = BoundedDateField(label=_("From"), required=False,
                             widget=CalendarDateInput())
-    end = forms.DateField(label=_("To"), required=False,
+    end = BoundedDateField(label=_("To"), required=False,
                           widget=CalendarDateInput())
     actor = forms.CharField(label=_("Username"), required=False, max_length=150)
     object_type = forms.ChoiceField(label=_("Object type"), choices=OBJECT_TYPES,

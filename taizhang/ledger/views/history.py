@@ -20,6 +20,7 @@ from taizhang.accounts.models import Division, OfficeSettings, Organization, Per
 from taizhang.accounts.scope import manages_account
 from taizhang.core.audit.history import entries
 from taizhang.core.audit.models import AuditEvent
+from taizhang.core.parsing import parse_id
 from taizhang.core.scoping import get_for_user
 from taizhang.core.services import ServiceError
 from taizhang.ledger import privacy
@@ -151,10 +152,7 @@ def revert(request: HttpRequest, kind: str, pk: int, event: int) -> HttpResponse
     version = AuditEvent.objects.for_object(obj).filter(pk=event).first()
     if version is None:
         raise Http404
-    try:
-        seen = int(request.POST.get("latest", ""))
-    except ValueError:
-        seen = None
+    seen = parse_id(request.POST.get("latest"))  # the newest event shown; None: refused
     try:
         revert_to(obj, version, actor=request.user, reason=request.POST.get("reason", ""),
                   seen_latest=seen)

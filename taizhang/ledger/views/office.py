@@ -77,12 +77,14 @@ def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_plan(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_for_user(Project.objects.all(), request.user, "change", pk=pk)
+    form = AnnualPlanForm(request.POST)
     return _submit(
-        request, AnnualPlanForm(request.POST), project,
+        request, form, project,
         lambda data: set_annual_plan(
             project, data["year"], actor=request.user,
             planned_investment=data["planned_investment"], image_target=data["image_target"],
             planned_new_start=data["planned_new_start"],
+            expected_version=form.version_for(data["year"]),
         ),
         _("The annual plan was saved."),
     )

@@ -14,7 +14,12 @@ from taizhang.core.audit.models import AuditEvent
 from taizhang.core.scoping import get_for_user
 from taizhang.ledger.choices import MembershipStatus, ReportStatus
 from taizhang.ledger.filters import ProjectFilterForm, choice_ids_of
-from taizhang.ledger.forms import AnnualPlanForm, ListApplicationForm, StageChangeForm
+from taizhang.ledger.forms import (
+    AnnualPlanForm,
+    ListApplicationForm,
+    StageChangeForm,
+    plan_versions,
+)
 from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.queries import descendant_ids, with_figures
 from taizhang.ledger.views.common import period_from_request
@@ -143,7 +148,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 current_stage=project.stage,
                 initial={"version": project.version, "effective_date": timezone.localdate()},
             ),
-            "plan_form": AnnualPlanForm(initial={"year": timezone.localdate().year}),
+            "plan_form": AnnualPlanForm(initial={
+                "year": timezone.localdate().year,
+                "versions": plan_versions(project.plans.all())}),
             "list_form": ListApplicationForm(initial={"year": timezone.localdate().year,
                                                       "applied_on": timezone.localdate()}),
             "today": timezone.localdate(),

@@ -85,7 +85,8 @@ def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version"),
             )
             if "submit" in request.POST:
-                report_service.submit_report(report, actor=request.user)
+                report_service.submit_report(report, actor=request.user,
+                                             expected_version=report.version)
                 messages.success(request, _("The report was submitted for review."))
                 return redirect("ledger:my-reports")
             messages.success(request, _("The draft was saved."))

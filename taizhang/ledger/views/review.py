@@ -12,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from taizhang.core.forms import VersionField
+from taizhang.core.parsing import local_path
 from taizhang.core.scoping import get_for_user
 from taizhang.core.services import ServiceError
 from taizhang.ledger.choices import ReportStatus
@@ -44,14 +46,19 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     report = get_for_user(
         MonthlyReport.objects.select_related("project"), request.user, "review", pk=pk
     )
+    # The version the reviewer read: a report returned, changed and submitted again since
+    # is not approved unseen; a missing one is refused (core/services.py).
+    seen = VersionField().clean(request.POST.get("version"))
     try:
         if action == "approve":
-            report = report_service.approve_report(report, actor=request.user)
+            report = report_service.approve_report(report, actor=request.user,
+                                                   expected_version=seen)
             note = _("Approved: %(name)s %(period)s")
         elif action == "return":
             form = ReturnForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            report = report_service.return_report(report, actor=request.user, reason=reason)
+            report = report_service.return_report(report, actor=request.user, reason=reason,
+                                                  expected_version=seen)
             note = _("Returned: %(name)s %(period)s")
         elif action == "reopen":
             report = report_service.reopen_report(
@@ -69,7 +76,7 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "report": report, "done": ok, "note": text,
         })
     (messages.success if ok else messages.error)(request, text)
-    target = request.POST.get("next", "")
+    target = local_path(request.POST.get("next")) or ""
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         target = "ledger:review-queue"
