@@ -23,6 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 
+from taizhang.core.testing_env import child_env
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
@@ -46,7 +48,7 @@ class Scratch:
 
     @property
     def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+        env = child_env()
         env.update(DATABASE_URL=self.url, MEDIA_ROOT=str(self.media), TAIZHANG_DEV="1",
                    DEBUG="0", DJANGO_SETTINGS_MODULE="taizhang.settings", **self.extra_env)
         return env

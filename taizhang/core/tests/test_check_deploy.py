@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from taizhang.core.testing_env import child_env
 
 ROOT = Path(__file__).resolve().parents[3]
 SAFE = {
@@ -23,7 +24,7 @@ _CONFIG = ("SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "TAIZHANG_DEV", "ALLOWED_HO
 
 
 def _run(tmp_path, args, **env_vars):
-    env = {k: v for k, v in os.environ.items() if k not in _CONFIG}
+    env = {k: v for k, v in child_env().items() if k not in _CONFIG}
     env["TAIZHANG_VAR_DIR"] = str(tmp_path)  # no var/secret_key there
     env.update(env_vars)
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
