@@ -1,14 +1,16 @@
 """The one statistics service: every page, export and bulletin takes its numbers from here.
 
-One SQL statement whatever the number of projects (stats/query.py): aggregates over the
-projects, their annual plans and their approved monthly reports, each grouped by stage and
-batch flags. Pages that show figures on every request take them through stats/cache.py.
+One SQL statement whatever the number of projects (figures/aggregate.py): aggregates over
+the projects, their annual plans and their approved monthly reports, each grouped by stage
+and batch flags; the figure rules themselves live in taizhang/figures. Cancelled projects
+(终止) leave the figures here, unless the caller's stage filter asks for them. Pages that show
+figures on every request take them through stats/cache.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
@@ -16,11 +18,11 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.money import ZERO, ratio, wan, wan_to_yi
 from taizhang.core.periods import Period
+from taizhang.figures import rates
+from taizhang.figures.aggregate import FLAGS, aggregate_rows
+from taizhang.figures.per_project import counted
 from taizhang.ledger.choices import Batch, Stage
 from taizhang.ledger.models import Project
-from taizhang.stats.query import FLAGS, aggregate_rows
-
-PERCENT = Decimal(100)
 
 
 def batch_conditions(period: Period) -> dict[str, Q]:
@@ -72,20 +74,16 @@ class LedgerStats:
     # The bulletin's formulas, in one place.
     @property
     def completion_rate(self) -> Decimal | None:
-        return ratio(self.total.ytd_completed, self.total.annual_plan)
+        return rates.completion_rate(self.total.ytd_completed, self.total.annual_plan)
 
     @property
     def time_progress(self) -> Decimal:
-        return self.period.time_progress
+        return rates.time_progress(self.period)
 
     @property
     def points_vs_time(self) -> Decimal | None:
         """超/慢序时进度 in percentage points (positive = ahead)."""
-        rate = self.completion_rate
-        if rate is None:
-            return None
-        points = (rate - self.time_progress) * PERCENT
-        return points.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return rates.points_vs_time(self.completion_rate, self.period)
 
     @property
     def since_start_share(self) -> Decimal | None:
@@ -149,8 +147,12 @@ def compute(
     period: Period,
     *,
     start_rate_basis: str = OfficeSettings.StartRateBasis.PLANNED,
+    include_cancelled: bool = False,
 ) -> LedgerStats:
     """Statistics of `projects` (already scoped and filtered) for `period`.
+
+    Cancelled projects (终止) are left out unless `include_cancelled` (a stage filter that
+    asks for them): a roll-up or a loader passing every project counts none of them.
 
     One SQL statement (stats/query.py) gives the sums per stage and batch flags (at most 48
     groups per part), exact on every database, and the segments are added up here from those
@@ -159,6 +161,7 @@ def compute(
     names = ["all", *(f"stage:{s}" for s in Stage.values),
              *(f"batch:{b}" for b in Batch.values)]
     segments = {name: Segment() for name in names}
+    projects = counted(projects, include_cancelled=include_cancelled)
     new_starts = planned_new = planned_started = 0
     for part, stage, *flag_values, a, b, c in aggregate_rows(projects, period, _flags(period)):
         row = dict(zip(FLAGS, flag_values, strict=True))

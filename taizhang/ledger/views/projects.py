@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.scoping import get_for_user
-from taizhang.ledger.choices import MembershipStatus, ReportStatus
+from taizhang.figures.per_project import with_figures
+from taizhang.figures.reports import since_start_series
+from taizhang.ledger.choices import MembershipStatus, Stage
 from taizhang.ledger.filters import ProjectFilterForm, choice_ids_of
 from taizhang.ledger.forms import AnnualPlanForm, ListApplicationForm, StageChangeForm
 from taizhang.ledger.models import MonthlyReport, Project
-from taizhang.ledger.queries import descendant_ids, with_figures
+from taizhang.ledger.queries import descendant_ids
 from taizhang.ledger.views.common import period_from_request
 from taizhang.stats.cache import cached, cached_compute, data_version
 from taizhang.stats.service import compute
@@ -67,9 +69,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
     choice_ids = cached(visible, "choices", lambda: choice_ids_of(visible), [],
                         data_version=version)
     form = ProjectFilterForm(request.GET or None, visible=visible, choice_ids=choice_ids)
-    filtered = form.to_filter().apply(visible, period.year)
+    chosen = form.to_filter()
+    filtered = chosen.apply(visible, period.year)
     stats = cached_compute(filtered, period, start_rate_basis=office.start_rate_basis,
-                           data_version=version)
+                           data_version=version,
+                           include_cancelled=Stage.CANCELLED in chosen.stages)
     sort = request.GET.get("sort", "seq")
     if sort.lstrip("-") in FIGURE_SORTS:
         # Ordering by a figure needs it for every row; other orders page first.
@@ -110,11 +114,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("photos")
         .order_by("period")
     )
-    approved = [r for r in reports if r.status == ReportStatus.APPROVED]
-    cumulative, running = [], project.completed_before
-    for report in approved:
-        running += report.completed
-        cumulative.append(str(running))
+    approved, since_start = since_start_series(project.completed_before, reports)
+    cumulative = [str(amount) for amount in since_start]
     chart = {
         "periods": [r.period_label for r in approved],
         "monthly": [str(r.completed) for r in approved],

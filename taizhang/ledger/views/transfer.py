@@ -22,6 +22,7 @@ from taizhang.accounts.models import User
 from taizhang.core.audit.service import record
 from taizhang.core.context import acting
 from taizhang.core.periods import Period, PeriodError
+from taizhang.ledger.choices import Stage
 from taizhang.ledger.exporting import write_ledger_xlsx
 from taizhang.ledger.filters import ProjectFilterForm
 from taizhang.ledger.importing import ImportResult, import_ledger
@@ -37,9 +38,11 @@ def export_projects(request: HttpRequest) -> HttpResponse:
     visible = Project.objects.restrict(request.user, "view")
     period = period_from_request(request, visible)
     form = ProjectFilterForm(request.GET or None, visible=visible)
-    projects = form.to_filter().apply(visible, period.year)
+    chosen = form.to_filter()
+    projects = chosen.apply(visible, period.year)
     buffer = io.BytesIO()
-    stats = write_ledger_xlsx(projects, period, buffer)
+    stats = write_ledger_xlsx(projects, period, buffer,
+                              include_cancelled=Stage.CANCELLED in chosen.stages)
     record("ledger.exported", cast(User, request.user), actor=request.user,
            changes=export_details(period, form, stats.total.projects,
                                   request.GET.urlencode()))

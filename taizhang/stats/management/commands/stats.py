@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from taizhang.accounts.models import OfficeSettings, Organization, Person
 from taizhang.core.periods import Period, PeriodError
 from taizhang.core.routers import replica_reads
+from taizhang.ledger.choices import Stage
 from taizhang.ledger.filters import LIST_CHOICES, ProjectFilter
 from taizhang.ledger.models import Project
 from taizhang.stats.service import compute
@@ -69,7 +70,8 @@ class Command(BaseCommand):
         basis = options["start_rate_basis"] or _office_basis()
         with replica_reads():  # a report: the replica's lag of a second does not matter
             stats = compute(flt.apply(Project.objects.all(), period.year), period,
-                            start_rate_basis=basis)
+                            start_rate_basis=basis,
+                            include_cancelled=Stage.CANCELLED in flt.stages)
         data = stats.as_dict()
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))

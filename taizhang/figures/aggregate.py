@@ -1,6 +1,6 @@
 # ruff: noqa: S608 - the SQL is fixed fragments, quoted table names and the ORM's compiled
 # query; every value is a parameter.
-"""The statistics' one SQL statement over the filtered projects.
+"""The statistics' one SQL statement over the filtered projects (stats/service.py adds it up).
 
 The projects (already scoped and filtered by the caller) are compiled by the ORM into a
 derived table ``p`` carrying, per project, its stage and the three batch flags that are not a
@@ -37,14 +37,15 @@ from django.db.models import ExpressionWrapper, F, QuerySet
 
 from taizhang.core.money_sql import cents_sql, from_db, sum_sql
 from taizhang.core.periods import Period
-from taizhang.ledger.choices import Batch, ReportStatus
+from taizhang.figures import reports as rules
+from taizhang.ledger.choices import Batch
 from taizhang.ledger.models import AnnualPlan, MonthlyReport, Project
 
 FLAGS = [f"f_{b}" for b in (Batch.STARTING, Batch.BUILDING, Batch.PRODUCING)]
 
 Row = tuple[Any, ...]
 
-_APPROVED = "r.project_id = p.pid AND r.status = %s AND r.period <= %s"
+_APPROVED, _APPROVED_PARAMS = rules.sql_approved_through("p.pid")
 
 
 def aggregate_rows(projects: QuerySet[Project], period: Period,
@@ -106,9 +107,8 @@ class _Names:
         """Year-to-date, month and since start of the approved reports ``r`` (named
         ``aliases`` if given)."""
         completed = self.cents("r.completed")
-        sums = [f"SUM(CASE WHEN r.period >= %s THEN {completed} END)",
-                # A lump (covers_from set) holds several months with no known split.
-                f"SUM(CASE WHEN r.period = %s AND r.covers_from IS NULL THEN {completed} END)",
+        sums = [f"SUM(CASE WHEN {rules.sql_year_to_date()} THEN {completed} END)",
+                f"SUM(CASE WHEN {rules.sql_month_figure()} THEN {completed} END)",
                 f"SUM({completed})"]
         if aliases:
             sums = [f"{sql} AS {alias}" for sql, alias in zip(sums, aliases, strict=True)]
@@ -133,7 +133,7 @@ def _union_of_three(names: _Names, p: str, inner_params: list[Any],
     )
     params = [*inner_params, *inner_params, period.year,
               period.year_start, period.first_day, *inner_params,
-              ReportStatus.APPROVED, period.first_day]
+              *_APPROVED_PARAMS, *rules.sql_period_params(period)]
     return sql, params
 
 
@@ -156,5 +156,5 @@ def _sqlite_one_pass(names: _Names, p: str, inner_params: list[Any],
            f"SUM(x.plan), SUM(x.planned_new), SUM(x.ytd), SUM(x.month), SUM(x.since) "
            f"FROM ({per_project}) x GROUP BY {keys}")
     params = [period.year_start, period.first_day, *inner_params, period.year,
-              ReportStatus.APPROVED, period.first_day]
+              *_APPROVED_PARAMS, *rules.sql_period_params(period)]
     return sql, params
