@@ -50,7 +50,8 @@ test-fast: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
-	$(DEV) $(BIN)/mypy taizhang/core taizhang/accounts taizhang/ledger taizhang/stats
+	$(DEV) $(BIN)/mypy taizhang/core taizhang/accounts taizhang/ledger taizhang/stats taizhang/figures
+	$(DEV) $(BIN)/python -m pytest -q -p no:cacheprovider tests/architecture
 	$(DEV) $(BIN)/taizhang check
 	$(DEV) $(BIN)/taizhang makemigrations --check --dry-run
 
