@@ -36,9 +36,20 @@ def behind_threshold() -> Decimal:
     return Decimal(str(settings.FIGURES_BEHIND_POINTS))
 
 
-def is_behind(points: Decimal | None, threshold: Decimal | None = None) -> bool:
-    """Behind schedule: more than ``threshold`` points behind time progress."""
-    if points is None:
-        return False
+def behind_factor(period: Period, threshold: Decimal | None = None) -> Decimal:
+    """100 × month − 12 × N: see ``is_behind``."""
     limit = behind_threshold() if threshold is None else threshold
-    return points < -limit
+    return 100 * period.month - 12 * limit
+
+
+def is_behind(ytd_completed: Decimal, annual_plan: Decimal | None, period: Period,
+              threshold: Decimal | None = None) -> bool:
+    """滞后: the completion rate is more than N points (``threshold``, default the setting)
+    below time progress; never without a plan of the year.
+
+    Exact, on the amounts themselves (not the rounded rate): ytd/plan − month/12 < −N/100,
+    i.e. 1200 × ytd < (100 × month − 12 × N) × plan. per_project.py asks SQL the same.
+    """
+    if not annual_plan or annual_plan <= 0:
+        return False
+    return 1200 * ytd_completed < behind_factor(period, threshold) * annual_plan

@@ -56,6 +56,8 @@ class ProjectFilter:
     owners: list[int] = field(default_factory=list)
     owner_name: str = ""
     search: str = ""
+    # 滞后: applied by the caller, who knows the period (figures.per_project.behind_schedule).
+    behind: bool = False
 
     def apply(self, projects: QuerySet[Project], year: int) -> QuerySet[Project]:
         """Narrow `projects`; key lists are those of `year` (the period's year).
@@ -130,6 +132,7 @@ class ProjectFilterForm(forms.Form):
 
     # Owners run into thousands: typed, not picked from a list (`owner` ids still work in links).
     owner_name = forms.CharField(label=_("Owner"), required=False, max_length=100)
+    behind = forms.BooleanField(label=_("Behind schedule only"), required=False)
 
     def __init__(self, *args: Any, visible: QuerySet[Project] | None = None,
                  choice_ids: Mapping[str, Collection[int]] | None = None, **kwargs: Any):
@@ -164,6 +167,7 @@ class ProjectFilterForm(forms.Form):
             owners=[o.pk for o in data.get("owner") or []],
             owner_name=(data.get("owner_name") or "").strip(),
             search=(data.get("q") or "").strip(),
+            behind=bool(data.get("behind")),
         )
 
 

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.scoping import get_for_user
-from taizhang.figures.per_project import with_figures
+from taizhang.figures.per_project import behind_schedule, rates_of, with_figures, with_share
+from taizhang.figures.rates import behind_threshold
 from taizhang.figures.reports import since_start_series
 from taizhang.ledger.choices import MembershipStatus, Stage
 from taizhang.ledger.filters import ProjectFilterForm, choice_ids_of
@@ -24,7 +25,7 @@ from taizhang.stats.cache import cached, cached_compute, data_version
 from taizhang.stats.service import compute
 
 PAGE_SIZE = 50
-FIGURE_SORTS = {"plan", "ytd", "month"}
+FIGURE_SORTS = {"plan", "ytd", "month", "rate", "points"}
 SORTS = {
     "seq": "pk",
     "name": "name",
@@ -32,6 +33,9 @@ SORTS = {
     "plan": "annual_plan",
     "ytd": "ytd_completed",
     "month": "month_completed",
+    # 占年度计划 and points against time progress: the same order (points = 100 × rate − c).
+    "rate": "completion_share",
+    "points": "completion_share",
     "stage": "stage",
     "start": "actual_start",
 }
@@ -71,13 +75,15 @@ def project_list(request: HttpRequest) -> HttpResponse:
     form = ProjectFilterForm(request.GET or None, visible=visible, choice_ids=choice_ids)
     chosen = form.to_filter()
     filtered = chosen.apply(visible, period.year)
+    if chosen.behind:
+        filtered = behind_schedule(filtered, period)
     stats = cached_compute(filtered, period, start_rate_basis=office.start_rate_basis,
                            data_version=version,
                            include_cancelled=Stage.CANCELLED in chosen.stages)
     sort = request.GET.get("sort", "seq")
     if sort.lstrip("-") in FIGURE_SORTS:
         # Ordering by a figure needs it for every row; other orders page first.
-        rows = _sorted(with_figures(filtered, period), sort)
+        rows = _sorted(with_share(with_figures(filtered, period)), sort)
     else:
         rows = _sorted(filtered.only("pk"), sort)
     page = _CountedPaginator(rows, PAGE_SIZE, stats.total.projects).get_page(
@@ -86,6 +92,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     by_id = with_figures(Project.objects.filter(pk__in=ids), period).select_related(
         "owner", "division", "leader", "responsible_unit").in_bulk()
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    for project in page.object_list:
+        project.rates = rates_of(project, period)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -98,6 +106,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
+        "behind_points": behind_threshold(),
         "has_any": form.is_bound or stats.total.projects > 0 or visible.exists(),
     })
 

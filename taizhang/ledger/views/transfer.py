@@ -22,6 +22,7 @@ from taizhang.accounts.models import User
 from taizhang.core.audit.service import record
 from taizhang.core.context import acting
 from taizhang.core.periods import Period, PeriodError
+from taizhang.figures.per_project import behind_schedule
 from taizhang.ledger.choices import Stage
 from taizhang.ledger.exporting import write_ledger_xlsx
 from taizhang.ledger.filters import ProjectFilterForm
@@ -40,6 +41,8 @@ def export_projects(request: HttpRequest) -> HttpResponse:
     form = ProjectFilterForm(request.GET or None, visible=visible)
     chosen = form.to_filter()
     projects = chosen.apply(visible, period.year)
+    if chosen.behind:
+        projects = behind_schedule(projects, period)
     buffer = io.BytesIO()
     stats = write_ledger_xlsx(projects, period, buffer,
                               include_cancelled=Stage.CANCELLED in chosen.stages)
