@@ -77,7 +77,7 @@ class _Behind(Func):
     arity = 3
     output_field = BooleanField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
         (ytd, ytd_params), (plan, plan_params), (factor, factor_params) = (
             compiler.compile(e) for e in self.get_source_expressions())
         return (f"({plan} > 0 AND {ytd} * 1200 < {factor} * {plan})",
