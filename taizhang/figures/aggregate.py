@@ -3,9 +3,9 @@
 """The statistics' one SQL statement over the filtered projects (stats/service.py adds it up).
 
 The projects (already scoped and filtered by the caller) are compiled by the ORM into a
-derived table ``p`` carrying, per project, its stage and the three batch flags that are not a
-plain stage. `aggregate_rows` returns rows ``(part, stage, f_starting, f_building,
-f_producing, a, b, c)`` grouped by stage and flags:
+derived table ``p`` carrying, per project, its stage as of the period (figures/stages.py)
+and the three batch flags that are not a plain stage. `aggregate_rows` returns rows
+``(part, stage, f_starting, f_building, f_producing, a, b, c)`` grouped by stage and flags:
 
 - ``p`` (projects): count, planned total, completed before the ledger began;
 - ``a`` (annual plans of the year): planned investment, planned new starts;
@@ -38,6 +38,7 @@ from django.db.models import ExpressionWrapper, F, QuerySet
 from taizhang.core.money_sql import cents_sql, from_db, sum_sql
 from taizhang.core.periods import Period
 from taizhang.figures import reports as rules
+from taizhang.figures.stages import PERIOD_STAGE, stage_as_of
 from taizhang.ledger.choices import Batch
 from taizhang.ledger.models import AnnualPlan, MonthlyReport, Project
 
@@ -55,8 +56,10 @@ def aggregate_rows(projects: QuerySet[Project], period: Period,
     Every amount is summed exactly (core/money_sql.py) and comes back as a Decimal in 万元
     (None where nothing was summed); the counts as integers.
     """
-    table = (projects.order_by().annotate(**flags, pid=F("pk"))
-             .values("pid", "stage", *FLAGS, "planned_total", "completed_before"))
+    # Grouped by the stage each project had at the end of the period (figures/stages.py).
+    table = (projects.order_by().annotate(**{PERIOD_STAGE: stage_as_of(period)})
+             .annotate(**flags, pid=F("pk"))
+             .values("pid", PERIOD_STAGE, *FLAGS, "planned_total", "completed_before"))
     connection = connections[projects.db]
     try:
         inner, inner_params = table.query.get_compiler(connection=connection).as_sql()
@@ -95,7 +98,7 @@ class _Names:
         self.vendor = connection.vendor
 
     def keys(self, alias: str) -> str:
-        return ", ".join([f"{alias}.stage", *(f"{alias}.{flag}" for flag in self.flags)])
+        return ", ".join([f"{alias}.{PERIOD_STAGE}", *(f"{alias}.{flag}" for flag in self.flags)])
 
     def cents(self, sql: str) -> str:
         return cents_sql(self.vendor, sql)

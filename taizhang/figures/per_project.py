@@ -13,19 +13,25 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import BooleanField, F, FloatField, Func, Q, QuerySet, Subquery, Value
+from django.db.models.lookups import Exact
 
 from taizhang.core.money_sql import Cents, MoneyAdd, MoneySum, SummedMoney, money_or_zero
 from taizhang.core.periods import Period
 from taizhang.figures import rates
 from taizhang.figures import reports as rules
+from taizhang.figures.stages import stage_as_of
 from taizhang.ledger.choices import Stage
 from taizhang.ledger.models import MonthlyReport, Project
 
 
-def counted(projects: QuerySet[Project], *, include_cancelled: bool = False) -> QuerySet[Project]:
-    """The projects whose figures count: cancelled ones (终止) leave every figure unless a
-    stage filter asks for them (``include_cancelled``)."""
-    return projects if include_cancelled else projects.exclude(stage=Stage.CANCELLED)
+def counted(projects: QuerySet[Project], period: Period, *,
+            include_cancelled: bool = False) -> QuerySet[Project]:
+    """The projects whose figures for ``period`` count: the ones cancelled (终止) by the end
+    of the period leave every figure, unless a stage filter asks for them
+    (``include_cancelled``)."""
+    if include_cancelled:
+        return projects
+    return projects.exclude(Exact(stage_as_of(period), Value(Stage.CANCELLED)))
 
 
 def _approved_sum(reports: QuerySet[MonthlyReport]) -> Subquery:

@@ -249,7 +249,7 @@ def write_ledger_xlsx(
 
     Returns the statistics the 合计 row was taken from.
     """
-    projects = counted(projects, include_cancelled=include_cancelled)
+    projects = counted(projects, period, include_cancelled=include_cancelled)
     columns = columns_for(period)
     wb = Workbook()
     ws = wb.active

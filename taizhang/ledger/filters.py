@@ -14,6 +14,8 @@ from django.utils.translation import pgettext_lazy
 
 from taizhang.accounts.choices import DivisionLevel, OrganizationKind
 from taizhang.accounts.models import Division, Organization, Person
+from taizhang.core.periods import Period
+from taizhang.figures.stages import PERIOD_STAGE, with_period_stage
 from taizhang.ledger.choices import Industry, ListKind, ListLevel, MembershipStatus, Nature, Stage
 from taizhang.ledger.models import KeyListMembership, Project
 from taizhang.ledger.models.keylists import list_code, parse_list_code
@@ -59,15 +61,20 @@ class ProjectFilter:
     # 滞后: applied by the caller, who knows the period (figures.per_project.behind_schedule).
     behind: bool = False
 
-    def apply(self, projects: QuerySet[Project], year: int) -> QuerySet[Project]:
-        """Narrow `projects`; key lists are those of `year` (the period's year).
+    def apply(self, projects: QuerySet[Project], year: int, *,
+              period: Period | None = None) -> QuerySet[Project]:
+        """Narrow `projects`; key lists are those of `year` (the period's year). With
+        `period`, the stages are those at its end (figures/stages.py), as in the figures.
 
         Cancelled projects (终止) leave the ledger's figures unless asked for by stage.
         """
+        stage = "stage"
+        if period is not None:
+            projects, stage = with_period_stage(projects, period), PERIOD_STAGE
         if self.stages:
-            projects = projects.filter(stage__in=self.stages)
+            projects = projects.filter(**{f"{stage}__in": self.stages})
         else:
-            projects = projects.exclude(stage=Stage.CANCELLED)
+            projects = projects.exclude(**{stage: Stage.CANCELLED})
         if self.key_lists:
             lists_q = Q()
             for code in self.key_lists:

@@ -21,17 +21,20 @@ from taizhang.core.periods import Period
 from taizhang.figures import rates
 from taizhang.figures.aggregate import FLAGS, aggregate_rows
 from taizhang.figures.per_project import counted
+from taizhang.figures.stages import PERIOD_STAGE
 from taizhang.ledger.choices import Batch, Stage
 from taizhang.ledger.models import Project
 
 
-def batch_conditions(period: Period) -> dict[str, Q]:
-    """The four batches as conditions on a project (they may overlap, as in the article)."""
+def batch_conditions(period: Period, stage: str = "stage") -> dict[str, Q]:
+    """The four batches as conditions on a project (they may overlap, as in the article);
+    ``stage`` names the stage to test (the statistics use the stage as of the period)."""
     started_this_year = Q(actual_start__gte=period.year_start, actual_start__lte=period.last_day)
     return {
-        Batch.PLANNING: Q(stage__in=[Stage.PLANNING, Stage.PRELIMINARY]),
+        Batch.PLANNING: Q(**{f"{stage}__in": [Stage.PLANNING, Stage.PRELIMINARY]}),
         Batch.STARTING: started_this_year,
-        Batch.BUILDING: Q(stage=Stage.UNDER_CONSTRUCTION, actual_start__lt=period.year_start),
+        Batch.BUILDING: Q(**{stage: Stage.UNDER_CONSTRUCTION},
+                          actual_start__lt=period.year_start),
         Batch.PRODUCING: Q(
             actual_completion__gte=period.year_start, actual_completion__lte=period.last_day
         ),
@@ -125,7 +128,7 @@ class LedgerStats:
 
 def _flags(period: Period) -> dict[str, ExpressionWrapper]:
     """The batch conditions that are not a plain stage, as boolean columns to group by."""
-    conditions = batch_conditions(period)
+    conditions = batch_conditions(period, PERIOD_STAGE)
     return {
         f"f_{batch}": ExpressionWrapper(conditions[batch], output_field=BooleanField())
         for batch in (Batch.STARTING, Batch.BUILDING, Batch.PRODUCING)
@@ -161,7 +164,7 @@ def compute(
     names = ["all", *(f"stage:{s}" for s in Stage.values),
              *(f"batch:{b}" for b in Batch.values)]
     segments = {name: Segment() for name in names}
-    projects = counted(projects, include_cancelled=include_cancelled)
+    projects = counted(projects, period, include_cancelled=include_cancelled)
     new_starts = planned_new = planned_started = 0
     for part, stage, *flag_values, a, b, c in aggregate_rows(projects, period, _flags(period)):
         row = dict(zip(FLAGS, flag_values, strict=True))

@@ -74,7 +74,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
                         data_version=version)
     form = ProjectFilterForm(request.GET or None, visible=visible, choice_ids=choice_ids)
     chosen = form.to_filter()
-    filtered = chosen.apply(visible, period.year)
+    filtered = chosen.apply(visible, period.year, period=period)
     if chosen.behind:
         filtered = behind_schedule(filtered, period)
     stats = cached_compute(filtered, period, start_rate_basis=office.start_rate_basis,

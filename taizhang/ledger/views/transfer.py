@@ -40,7 +40,7 @@ def export_projects(request: HttpRequest) -> HttpResponse:
     period = period_from_request(request, visible)
     form = ProjectFilterForm(request.GET or None, visible=visible)
     chosen = form.to_filter()
-    projects = chosen.apply(visible, period.year)
+    projects = chosen.apply(visible, period.year, period=period)
     if chosen.behind:
         projects = behind_schedule(projects, period)
     buffer = io.BytesIO()

@@ -69,7 +69,7 @@ class Command(BaseCommand):
         )
         basis = options["start_rate_basis"] or _office_basis()
         with replica_reads():  # a report: the replica's lag of a second does not matter
-            stats = compute(flt.apply(Project.objects.all(), period.year), period,
+            stats = compute(flt.apply(Project.objects.all(), period.year, period=period), period,
                             start_rate_basis=basis,
                             include_cancelled=Stage.CANCELLED in flt.stages)
         data = stats.as_dict()
