@@ -50,16 +50,22 @@ _APPROVED, _APPROVED_PARAMS = rules.sql_approved_through("p.pid")
 
 
 def aggregate_rows(projects: QuerySet[Project], period: Period,
-                   flags: dict[str, ExpressionWrapper]) -> list[Row]:
+                   flags: dict[str, ExpressionWrapper], group: Any = None) -> list[Row]:
     """The rows of the three aggregates (see the module's docstring); [] for no projects.
 
     Every amount is summed exactly (core/money_sql.py) and comes back as a Decimal in 万元
-    (None where nothing was summed); the counts as integers.
+    (None where nothing was summed); the counts as integers. With ``group`` (an expression
+    on a project, figures/groups.py) every row starts ``(part, group, stage, …)``: a project
+    whose expression has several values (several key lists) is in each of their groups.
     """
     # Grouped by the stage each project had at the end of the period (figures/stages.py).
+    columns = ["pid", PERIOD_STAGE, *FLAGS, "planned_total", "completed_before"]
     table = (projects.order_by().annotate(**{PERIOD_STAGE: stage_as_of(period)})
-             .annotate(**flags, pid=F("pk"))
-             .values("pid", PERIOD_STAGE, *FLAGS, "planned_total", "completed_before"))
+             .annotate(**flags, pid=F("pk")))
+    if group is not None:
+        table = table.annotate(grp=group)
+        columns.insert(1, "grp")
+    table = table.values(*columns)
     connection = connections[projects.db]
     try:
         inner, inner_params = table.query.get_compiler(connection=connection).as_sql()
@@ -67,7 +73,8 @@ def aggregate_rows(projects: QuerySet[Project], period: Period,
         return []
     vendor = connection.vendor
     statement = _sqlite_one_pass if vendor == "sqlite" else _union_of_three
-    sql, params = statement(_Names(connection), f"({inner}) p", list(inner_params), period)
+    names = _Names(connection, grouped=group is not None)
+    sql, params = statement(names, f"({inner}) p", list(inner_params), period)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -79,8 +86,10 @@ def aggregate_rows(projects: QuerySet[Project], period: Period,
         return [(part, *head, a if part == "p" else money(a), b if part == "a" else money(b),
                  money(c)) for part, *head, a, b, c in rows]
     out: list[Row] = []
-    for stage, f_start, f_build, f_prod, n, total, opening, plan, new, ytd, month, since in rows:
-        head = (stage, f_start, f_build, f_prod)
+    width = len(names.keys("p").split(", "))
+    for row in rows:
+        head = tuple(row[:width])
+        n, total, opening, plan, new, ytd, month, since = row[width:]
         out += [("p", *head, n, money(total), money(opening)),
                 ("a", *head, money(plan), new, None),
                 ("r", *head, money(ytd), money(month), money(since))]
@@ -90,7 +99,8 @@ def aggregate_rows(projects: QuerySet[Project], period: Period,
 class _Names:
     """Quoted table and column names of one connection, and its money sums."""
 
-    def __init__(self, connection: Any) -> None:
+    def __init__(self, connection: Any, *, grouped: bool = False) -> None:
+        self.grouped = grouped
         q = connection.ops.quote_name
         self.plans = q(AnnualPlan._meta.db_table)
         self.reports = q(MonthlyReport._meta.db_table)
@@ -98,7 +108,13 @@ class _Names:
         self.vendor = connection.vendor
 
     def keys(self, alias: str) -> str:
-        return ", ".join([f"{alias}.{PERIOD_STAGE}", *(f"{alias}.{flag}" for flag in self.flags)])
+        group = [f"{alias}.grp"] if self.grouped else []
+        return ", ".join([*group, f"{alias}.{PERIOD_STAGE}",
+                          *(f"{alias}.{flag}" for flag in self.flags)])
+
+    def row_key(self, alias: str) -> str:
+        """One row of the derived table: a project (in each of its groups)."""
+        return f"{alias}.pid, {alias}.grp" if self.grouped else f"{alias}.pid"
 
     def cents(self, sql: str) -> str:
         return cents_sql(self.vendor, sql)
@@ -151,7 +167,7 @@ def _sqlite_one_pass(names: _Names, p: str, inner_params: list[Any],
         f"CASE WHEN a.planned_new_start THEN 1 ELSE 0 END AS planned_new, "
         f"{names.report_sums('ytd', 'month', 'since')} "
         f"FROM {p} LEFT JOIN {names.plans} a ON a.project_id = p.pid AND a.year = %s "
-        f"LEFT JOIN {names.reports} r ON {_APPROVED} GROUP BY p.pid"
+        f"LEFT JOIN {names.reports} r ON {_APPROVED} GROUP BY {names.row_key('p')}"
     )
     keys = names.keys("x")
     sql = (f"SELECT {keys}, COUNT(*), {names.sum('x.planned_total')}, "

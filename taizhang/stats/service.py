@@ -19,7 +19,8 @@ from taizhang.accounts.models import OfficeSettings
 from taizhang.core.money import ZERO, ratio, wan, wan_to_yi
 from taizhang.core.periods import Period
 from taizhang.figures import rates
-from taizhang.figures.aggregate import FLAGS, aggregate_rows
+from taizhang.figures.aggregate import FLAGS, Row, aggregate_rows
+from taizhang.figures.groups import GROUPINGS
 from taizhang.figures.per_project import counted
 from taizhang.figures.stages import PERIOD_STAGE
 from taizhang.ledger.choices import Batch, Stage
@@ -154,19 +155,68 @@ def compute(
 ) -> LedgerStats:
     """Statistics of `projects` (already scoped and filtered) for `period`.
 
-    Cancelled projects (终止) are left out unless `include_cancelled` (a stage filter that
-    asks for them): a roll-up or a loader passing every project counts none of them.
+    Cancelled projects (终止 by the end of the period) are left out unless
+    `include_cancelled` (a stage filter that asks for them): a roll-up or a loader passing
+    every project counts none of them. Stages are those at the end of the period
+    (figures/stages.py).
 
-    One SQL statement (stats/query.py) gives the sums per stage and batch flags (at most 48
-    groups per part), exact on every database, and the segments are added up here from those
-    groups, exactly, in Decimal.
+    One SQL statement (figures/aggregate.py) gives the sums per stage and batch flags (at
+    most 48 groups per part), exact on every database, and the segments are added up here
+    from those groups, exactly, in Decimal.
     """
+    projects = counted(projects, period, include_cancelled=include_cancelled)
+    return _add_up(aggregate_rows(projects, period, _flags(period)), period, start_rate_basis)
+
+
+@dataclass
+class GroupedStats:
+    """The statistics of every group of one grouping (figures/groups.py), and the total."""
+
+    by: str
+    total: LedgerStats
+    groups: dict[Any, LedgerStats]
+    names: dict[Any, str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.total.as_dict(),
+            "group_by": self.by,
+            "groups": [{"key": key, "name": self.names.get(key, ""), **stats.as_dict()}
+                       for key, stats in self.groups.items()],
+        }
+
+
+def compute_grouped(
+    projects: QuerySet[Project],
+    period: Period,
+    by: str,
+    *,
+    start_rate_basis: str = OfficeSettings.StartRateBasis.PLANNED,
+    include_cancelled: bool = False,
+) -> GroupedStats:
+    """`compute`, and the same statistics per group of `by` (a name in figures/groups.py):
+    one more SQL statement and one for the groups' names. Every group's figures add up to
+    the total, except key lists' (a project on several lists is in each of their groups)."""
+    grouping, names_of = GROUPINGS[by]
+    total = compute(projects, period, start_rate_basis=start_rate_basis,
+                    include_cancelled=include_cancelled)
+    counted_projects, group = grouping(
+        counted(projects, period, include_cancelled=include_cancelled), period)
+    buckets: dict[Any, list[Row]] = {}
+    for part, key, *rest in aggregate_rows(counted_projects, period, _flags(period), group):
+        buckets.setdefault(key, []).append((part, *rest))
+    ordered = sorted(buckets, key=lambda k: (k is None, str(k)))
+    groups = {key: _add_up(buckets[key], period, start_rate_basis) for key in ordered}
+    return GroupedStats(by, total, groups, names_of(groups))
+
+
+def _add_up(rows: list[Row], period: Period, start_rate_basis: str) -> LedgerStats:
+    """The segments of one set of aggregate rows, added up exactly in Decimal."""
     names = ["all", *(f"stage:{s}" for s in Stage.values),
              *(f"batch:{b}" for b in Batch.values)]
     segments = {name: Segment() for name in names}
-    projects = counted(projects, period, include_cancelled=include_cancelled)
     new_starts = planned_new = planned_started = 0
-    for part, stage, *flag_values, a, b, c in aggregate_rows(projects, period, _flags(period)):
+    for part, stage, *flag_values, a, b, c in rows:
         row = dict(zip(FLAGS, flag_values, strict=True))
         in_segments = [segments[name] for name in _segments_of(stage, row)]
         starting = bool(row[f"f_{Batch.STARTING}"])
