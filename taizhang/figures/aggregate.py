@@ -39,7 +39,7 @@ from taizhang.core.money_sql import cents_sql, from_db, sum_sql
 from taizhang.core.periods import Period
 from taizhang.figures import reports as rules
 from taizhang.figures.stages import PERIOD_STAGE, stage_as_of
-from taizhang.ledger.choices import Batch
+from taizhang.ledger.choices import Batch, Stage
 from taizhang.ledger.models import AnnualPlan, MonthlyReport, Project
 
 FLAGS = [f"f_{b}" for b in (Batch.STARTING, Batch.BUILDING, Batch.PRODUCING)]
@@ -50,13 +50,17 @@ _APPROVED, _APPROVED_PARAMS = rules.sql_approved_through("p.pid")
 
 
 def aggregate_rows(projects: QuerySet[Project], period: Period,
-                   flags: dict[str, ExpressionWrapper], group: Any = None) -> list[Row]:
+                   flags: dict[str, ExpressionWrapper], group: Any = None, *,
+                   drop_cancelled: bool = False) -> list[Row]:
     """The rows of the three aggregates (see the module's docstring); [] for no projects.
 
     Every amount is summed exactly (core/money_sql.py) and comes back as a Decimal in 万元
     (None where nothing was summed); the counts as integers. With ``group`` (an expression
     on a project, figures/groups.py) every row starts ``(part, group, stage, …)``: a project
     whose expression has several values (several key lists) is in each of their groups.
+    ``drop_cancelled``: leave out the projects cancelled by the end of the period (the rule
+    of ``per_project.counted``, here on the stage column already computed, so the stage
+    subquery runs once per project).
     """
     # Grouped by the stage each project had at the end of the period (figures/stages.py).
     columns = ["pid", PERIOD_STAGE, *FLAGS, "planned_total", "completed_before"]
@@ -74,7 +78,11 @@ def aggregate_rows(projects: QuerySet[Project], period: Period,
     vendor = connection.vendor
     statement = _sqlite_one_pass if vendor == "sqlite" else _union_of_three
     names = _Names(connection, grouped=group is not None)
-    sql, params = statement(names, f"({inner}) p", list(inner_params), period)
+    derived, derived_params = f"({inner}) p", list(inner_params)
+    if drop_cancelled:
+        derived = f"(SELECT * FROM ({inner}) q WHERE q.{PERIOD_STAGE} <> %s) p"
+        derived_params = [*inner_params, Stage.CANCELLED]
+    sql, params = statement(names, derived, derived_params, period)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

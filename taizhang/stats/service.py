@@ -21,7 +21,6 @@ from taizhang.core.periods import Period
 from taizhang.figures import rates
 from taizhang.figures.aggregate import FLAGS, Row, aggregate_rows
 from taizhang.figures.groups import GROUPINGS
-from taizhang.figures.per_project import counted
 from taizhang.figures.stages import PERIOD_STAGE
 from taizhang.ledger.choices import Batch, Stage
 from taizhang.ledger.models import Project
@@ -155,17 +154,18 @@ def compute(
 ) -> LedgerStats:
     """Statistics of `projects` (already scoped and filtered) for `period`.
 
-    Cancelled projects (终止 by the end of the period) are left out unless
-    `include_cancelled` (a stage filter that asks for them): a roll-up or a loader passing
-    every project counts none of them. Stages are those at the end of the period
-    (figures/stages.py).
+    Cancelled projects (终止 by the end of the period: `figures.per_project.counted`'s rule,
+    applied inside the statement) are left out unless `include_cancelled` (a stage filter
+    that asks for them): a roll-up or a loader passing every project counts none of them.
+    Stages are those at the end of the period (figures/stages.py).
 
     One SQL statement (figures/aggregate.py) gives the sums per stage and batch flags (at
     most 48 groups per part), exact on every database, and the segments are added up here
     from those groups, exactly, in Decimal.
     """
-    projects = counted(projects, period, include_cancelled=include_cancelled)
-    return _add_up(aggregate_rows(projects, period, _flags(period)), period, start_rate_basis)
+    rows = aggregate_rows(projects, period, _flags(period),
+                          drop_cancelled=not include_cancelled)
+    return _add_up(rows, period, start_rate_basis)
 
 
 @dataclass
@@ -200,10 +200,10 @@ def compute_grouped(
     grouping, names_of = GROUPINGS[by]
     total = compute(projects, period, start_rate_basis=start_rate_basis,
                     include_cancelled=include_cancelled)
-    counted_projects, group = grouping(
-        counted(projects, period, include_cancelled=include_cancelled), period)
+    grouped, group = grouping(projects, period)
     buckets: dict[Any, list[Row]] = {}
-    for part, key, *rest in aggregate_rows(counted_projects, period, _flags(period), group):
+    for part, key, *rest in aggregate_rows(grouped, period, _flags(period), group,
+                                           drop_cancelled=not include_cancelled):
         buckets.setdefault(key, []).append((part, *rest))
     ordered = sorted(buckets, key=lambda k: (k is None, str(k)))
     groups = {key: _add_up(buckets[key], period, start_rate_basis) for key in ordered}
