@@ -1,13 +1,16 @@
 """A project's stage as of a period: the statistics of a past month use the stages of then.
 
-From the stage history (``StageChange``), in SQL, per project:
+From the stage history (``StageChange``), in SQL, per project: the current stage, unless a
+change took effect after the period's last day — then the stage that first such change
+(earliest effective date, then the earliest recorded) moved the project *from*. Every change
+records the stage it left (``change_stage`` and the importer take it from the project), so
+walking back from the present over the later changes gives the stage at the period's end;
+a project with no history, or none since the period, has had its current stage all along.
 
-1. the last change effective on or before the period's last day (latest effective date,
-   then the latest recorded) → its ``to_stage``;
-2. else, when every recorded change is later, the stage before the first of them
-   (its ``from_stage``);
-3. else — no history at all (a project created in its stage, e.g. by an import with no
-   move) — the current stage: nothing says it was ever different.
+One correlated subquery that usually finds nothing (recent periods, projects that stay put):
+one index probe per project. (Taking the last change on or before the period's end instead
+needs a second subquery for projects whose history starts later, and sorts every project's
+changes: it doubled the statistics' time on SQLite at 20,000 projects.)
 
 So the March 2022 figures printed today are the ones printed in April 2022, whatever stage
 the projects moved to since (a project cancelled in November still counts in March).
@@ -27,14 +30,11 @@ PERIOD_STAGE = "period_stage"
 
 def stage_as_of(period: Period, outer: str = "pk") -> Coalesce:
     """The outer project's stage at the end of ``period`` (module docstring)."""
-    changes = StageChange.objects.filter(project=OuterRef(outer)).order_by()
-    last = changes.filter(effective_date__lte=period.last_day).order_by(
-        "-effective_date", "-changed_at", "-id").values("to_stage")[:1]
-    before_first = changes.order_by("effective_date", "changed_at", "id").values(
-        before=NullIf("from_stage", Value("")))[:1]
-    return Coalesce(Subquery(last), Subquery(before_first), F("stage"),
-                    output_field=CharField())
-
+    first_later = (StageChange.objects.filter(project=OuterRef(outer),
+                                              effective_date__gt=period.last_day)
+                   .order_by("effective_date", "changed_at", "id")
+                   .values(left=NullIf("from_stage", Value("")))[:1])
+    return Coalesce(Subquery(first_later), F("stage"), output_field=CharField())
 
 def with_period_stage(projects: QuerySet[Project], period: Period) -> QuerySet[Project]:
     """``projects`` with their stage as of ``period`` as ``period_stage`` (for conditions
