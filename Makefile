@@ -53,6 +53,7 @@ test-fast: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(DEV) $(BIN)/mypy taizhang
+	$(DEV) $(BIN)/python -m pytest -q -p no:cacheprovider tests/architecture
 	$(DEV) $(BIN)/taizhang check
 	$(DEV) $(BIN)/taizhang makemigrations --check --dry-run
 

@@ -251,3 +251,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+
+# Figures (taizhang/figures): a project is behind schedule (滞后) when its completion rate is
+# more than this many percentage points below time progress.
+FIGURES_BEHIND_POINTS = envint("TAIZHANG_BEHIND_POINTS", 10)

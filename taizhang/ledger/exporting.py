@@ -1,10 +1,11 @@
 """The standard monthly ledger sheet (重点项目台账), written with openpyxl.
 
-One query (annual plan, year-to-date, month and since-start as subquery annotations) read in
-batches; the 合计 row comes from ``taizhang.stats.service.compute``, so the sheet and every
-other page agree.  The month column (本月完成) holds only single-month reports: a lump
-(``MonthlyReport.covers_from`` set) has no known month split, so its cell stays empty.  The
-sheet re-imports without loss through ``taizhang.ledger.importing``.
+One query (annual plan, year-to-date, month and since-start as subquery annotations from
+``taizhang.figures``) read in batches; the 合计 row comes from
+``taizhang.stats.service.compute``, so the sheet and every other page agree.  The month
+column (本月完成) holds only single-month reports: a lump (``MonthlyReport.covers_from``
+set) has no known month split, so its cell stays empty.  The sheet re-imports without loss
+through ``taizhang.ledger.importing``.
 """
 
 from __future__ import annotations
@@ -14,17 +15,18 @@ from datetime import date
 from os import PathLike
 from typing import IO, Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet, Subquery
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from taizhang.core.money import ratio
-from taizhang.core.money_sql import Cents, MoneySum, SummedMoney, money_or_zero
 from taizhang.core.periods import Period
 from taizhang.core.sheets.safe_cells import put_value
+from taizhang.figures import rates, reports
+from taizhang.figures.per_project import counted, with_figures
 from taizhang.ledger import privacy
-from taizhang.ledger.choices import MembershipStatus, ReportStatus
+from taizhang.ledger.choices import MembershipStatus
 from taizhang.ledger.importing.columns import (
     INDUSTRY_WORDS,
     LEVEL_WORDS,
@@ -33,7 +35,7 @@ from taizhang.ledger.importing.columns import (
     TYPE_WORDS,
     sheet_word,
 )
-from taizhang.ledger.models import AnnualPlan, KeyListMembership, MonthlyReport, Project
+from taizhang.ledger.models import KeyListMembership, Project
 from taizhang.stats.service import LedgerStats, compute
 
 MONEY_FORMAT = "#,##0.00"
@@ -97,41 +99,17 @@ def sheet_title(period: Period, prefix: str = "") -> str:
     return f"{prefix}{period.year}年{months}重点项目台账"
 
 
-def _report_sum(reports: QuerySet[MonthlyReport]) -> Any:
-    # The status is a condition inside SUM, not in WHERE, so the (project, period) index is
-    # used: filtering on status lets SQLite pick the (status, period, …) index and scan every
-    # approved report once per project.
-    summed = reports.values("project").annotate(
-        s=MoneySum("completed", filter=Q(status=ReportStatus.APPROVED))
-    ).values("s")[:1]
-    return money_or_zero(Subquery(summed, output_field=SummedMoney()))
-
-
-def _amount(queryset: QuerySet[Any], column: str) -> Subquery:
-    """The first row's amount, read back exactly like the sums (Decimal 万元, two places)."""
-    return Subquery(queryset.values(a=Cents(column))[:1], output_field=SummedMoney())
-
-
 def annotated(projects: QuerySet[Project], period: Period) -> QuerySet[Project]:
-    """``projects`` with the period's figures as annotations (one query, no per-row work)."""
-    reports = MonthlyReport.objects.filter(project=OuterRef("pk")).order_by()
-    first = period.first_day
-    this_month = reports.filter(period=first, status=ReportStatus.APPROVED)
-    # A lump (covers_from set) holds several months with no known split: no month figure.
-    single_month = this_month.filter(covers_from__isnull=True)
+    """``projects`` with the period's figures (taizhang/figures) and the texts of its
+    approved report as annotations (one query, no per-row work)."""
+    this_month = reports.at_period(period)
     memberships = KeyListMembership.objects.filter(
         key_list__year=period.year, status=MembershipStatus.APPROVED
     ).select_related("key_list")
     return (
-        projects.select_related("owner", "division", "leader", "responsible_unit")
+        with_figures(projects.select_related("owner", "division", "leader",
+                                             "responsible_unit"), period, blank=True)
         .annotate(
-            x_annual_plan=_amount(
-                AnnualPlan.objects.filter(project=OuterRef("pk"), year=period.year).order_by(),
-                "planned_investment",
-            ),
-            x_ytd=_report_sum(reports.filter(period__gte=period.year_start, period__lte=first)),
-            x_reported=_report_sum(reports.filter(period__lte=first)),
-            x_month=_amount(single_month, "completed"),
             x_image_progress=Subquery(this_month.values("image_progress")[:1]),
             x_problems=Subquery(this_month.values("problems")[:1]),
             x_next_steps=Subquery(this_month.values("next_steps")[:1]),
@@ -148,8 +126,8 @@ def _levels(project: Project) -> str:
 def row_values(project: Project, seq: int) -> dict[str, Any]:
     """One project's cells, keyed like ``columns_for``."""
     p: Any = project
-    since = p.completed_before + p.x_reported
-    ytd = p.x_ytd
+    since = p.since_start_completed
+    ytd = p.ytd_completed
     return {
         "seq": seq,
         "code": p.code or "",
@@ -165,10 +143,10 @@ def row_values(project: Project, seq: int) -> dict[str, Any]:
         "level": _levels(p),
         "planned_total": p.planned_total,
         "before_year": since - ytd,
-        "annual_plan": p.x_annual_plan,
+        "annual_plan": p.annual_plan,
         "ytd": ytd,
-        "month": p.x_month,
-        "pct_plan": ratio(ytd, p.x_annual_plan),
+        "month": p.month_completed,
+        "pct_plan": rates.completion_rate(ytd, p.annual_plan),
         "since_start": since,
         "pct_total": ratio(since, p.planned_total),
         "image_progress": p.x_image_progress or "",
@@ -185,9 +163,10 @@ def row_values(project: Project, seq: int) -> dict[str, Any]:
     }
 
 
-def total_values(projects: QuerySet[Project], period: Period) -> tuple[LedgerStats, dict]:
+def total_values(projects: QuerySet[Project], period: Period, *,
+                 include_cancelled: bool = False) -> tuple[LedgerStats, dict]:
     """The 合计 row, from the statistics service (never summed here)."""
-    stats = compute(projects, period)
+    stats = compute(projects, period, include_cancelled=include_cancelled)
     total = stats.total
     month = total.month_completed
     return stats, {
@@ -265,13 +244,16 @@ def write_ledger_xlsx(
     *,
     title_prefix: str = "",
     viewer: Any = None,
+    include_cancelled: bool = False,
 ) -> LedgerStats:
-    """Write the standard monthly sheet of ``projects`` (already scoped and filtered).
+    """Write the standard monthly sheet of ``projects`` (already scoped and filtered;
+    cancelled ones only with ``include_cancelled``, as in the statistics).
 
     ``viewer``: the user the sheet is for; the contact columns stay empty where
     ``ledger.privacy`` does not give them the contact (None: a command's full export).
     Returns the statistics the 合计 row was taken from.
     """
+    projects = counted(projects, period, include_cancelled=include_cancelled)
     columns = columns_for(period)
     wb = Workbook()
     ws = wb.active
@@ -286,7 +268,7 @@ def write_ledger_xlsx(
         for col, column in enumerate(columns, start=1):
             _put(ws, row, col, values.get(column.key), column)
         row += 1
-    stats, totals = total_values(projects, period)
+    stats, totals = total_values(projects, period, include_cancelled=True)  # counted above
     bold = Font(bold=True)
     for col, column in enumerate(columns, start=1):
         _put(ws, row, col, totals.get(column.key), column)

@@ -15,6 +15,8 @@ from django.utils.translation import pgettext_lazy
 from taizhang.accounts.choices import DivisionLevel, OrganizationKind
 from taizhang.accounts.models import Division, Organization, Person
 from taizhang.core.parsing import parse_id
+from taizhang.core.periods import Period
+from taizhang.figures.stages import PERIOD_STAGE, with_period_stage
 from taizhang.ledger.choices import Industry, ListKind, ListLevel, MembershipStatus, Nature, Stage
 from taizhang.ledger.models import KeyListMembership, Project
 from taizhang.ledger.models.keylists import list_code, parse_list_code
@@ -55,16 +57,23 @@ class ProjectFilter:
     owners: list[int] = field(default_factory=list)
     owner_name: str = ""
     search: str = ""
+    # 滞后: applied by the caller, who knows the period (figures.per_project.behind_schedule).
+    behind: bool = False
 
-    def apply(self, projects: QuerySet[Project], year: int) -> QuerySet[Project]:
-        """Narrow `projects`; key lists are those of `year` (the period's year).
+    def apply(self, projects: QuerySet[Project], year: int, *,
+              period: Period | None = None) -> QuerySet[Project]:
+        """Narrow `projects`; key lists are those of `year` (the period's year). With
+        `period`, the stages are those at its end (figures/stages.py), as in the figures.
 
         Cancelled projects (终止) leave the ledger's figures unless asked for by stage.
         """
+        stage = "stage"
+        if period is not None:
+            projects, stage = with_period_stage(projects, period), PERIOD_STAGE
         if self.stages:
-            projects = projects.filter(stage__in=self.stages)
+            projects = projects.filter(**{f"{stage}__in": self.stages})
         else:
-            projects = projects.exclude(stage=Stage.CANCELLED)
+            projects = projects.exclude(**{stage: Stage.CANCELLED})
         if self.key_lists:
             lists_q = Q()
             for code in self.key_lists:
@@ -128,6 +137,7 @@ class ProjectFilterForm(forms.Form):
 
     # Owners run into thousands: typed, not picked from a list (`owner` ids still work in links).
     owner_name = forms.CharField(label=_("Owner"), required=False, max_length=100)
+    behind = forms.BooleanField(label=_("Behind schedule only"), required=False)
 
     def __init__(self, *args: Any, visible: QuerySet[Project] | None = None,
                  choice_ids: Mapping[str, Collection[int]] | None = None, **kwargs: Any):
@@ -162,6 +172,7 @@ class ProjectFilterForm(forms.Form):
             owners=[o.pk for o in data.get("owner") or []],
             owner_name=(data.get("owner_name") or "").strip(),
             search=(data.get("q") or "").strip(),
+            behind=bool(data.get("behind")),
         )
 
 

@@ -56,11 +56,13 @@ def data_version(projects: QuerySet[Project]) -> str:
 
 
 def cached_compute(projects: QuerySet[Project], period: Period, *, start_rate_basis: str,
-                   data_version: str) -> LedgerStats:
+                   data_version: str, include_cancelled: bool = False) -> LedgerStats:
     """`compute(projects, period, …)`, from the cache unless the data changed since."""
     return cached(projects, "stats", lambda: compute(
-        projects, period, start_rate_basis=start_rate_basis),
-        [str(period), start_rate_basis], data_version=data_version)
+        projects, period, start_rate_basis=start_rate_basis,
+        include_cancelled=include_cancelled),
+        [str(period), start_rate_basis, *(["cancelled"] if include_cancelled else [])],
+        data_version=data_version)
 
 
 def cached(projects: QuerySet[Project], what: str, make: Callable[[], T], parts: list[Any],

@@ -1,14 +1,16 @@
 """The one statistics service: every page, export and bulletin takes its numbers from here.
 
-One SQL statement whatever the number of projects (stats/query.py): aggregates over the
-projects, their annual plans and their approved monthly reports, each grouped by stage and
-batch flags. Pages that show figures on every request take them through stats/cache.py.
+One SQL statement whatever the number of projects (figures/aggregate.py): aggregates over
+the projects, their annual plans and their approved monthly reports, each grouped by stage
+and batch flags; the figure rules themselves live in taizhang/figures. Cancelled projects
+(终止) leave the figures here, unless the caller's stage filter asks for them. Pages that show
+figures on every request take them through stats/cache.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
@@ -16,20 +18,23 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.money import ZERO, ratio, wan, wan_to_yi
 from taizhang.core.periods import Period
+from taizhang.figures import rates
+from taizhang.figures.aggregate import FLAGS, Row, aggregate_rows
+from taizhang.figures.groups import GROUPINGS
+from taizhang.figures.stages import PERIOD_STAGE
 from taizhang.ledger.choices import Batch, Stage
 from taizhang.ledger.models import Project
-from taizhang.stats.query import FLAGS, aggregate_rows
-
-PERCENT = Decimal(100)
 
 
-def batch_conditions(period: Period) -> dict[str, Q]:
-    """The four batches as conditions on a project (they may overlap, as in the article)."""
+def batch_conditions(period: Period, stage: str = "stage") -> dict[str, Q]:
+    """The four batches as conditions on a project (they may overlap, as in the article);
+    ``stage`` names the stage to test (the statistics use the stage as of the period)."""
     started_this_year = Q(actual_start__gte=period.year_start, actual_start__lte=period.last_day)
     return {
-        Batch.PLANNING: Q(stage__in=[Stage.PLANNING, Stage.PRELIMINARY]),
+        Batch.PLANNING: Q(**{f"{stage}__in": [Stage.PLANNING, Stage.PRELIMINARY]}),
         Batch.STARTING: started_this_year,
-        Batch.BUILDING: Q(stage=Stage.UNDER_CONSTRUCTION, actual_start__lt=period.year_start),
+        Batch.BUILDING: Q(**{stage: Stage.UNDER_CONSTRUCTION},
+                          actual_start__lt=period.year_start),
         Batch.PRODUCING: Q(
             actual_completion__gte=period.year_start, actual_completion__lte=period.last_day
         ),
@@ -72,20 +77,16 @@ class LedgerStats:
     # The bulletin's formulas, in one place.
     @property
     def completion_rate(self) -> Decimal | None:
-        return ratio(self.total.ytd_completed, self.total.annual_plan)
+        return rates.completion_rate(self.total.ytd_completed, self.total.annual_plan)
 
     @property
     def time_progress(self) -> Decimal:
-        return self.period.time_progress
+        return rates.time_progress(self.period)
 
     @property
     def points_vs_time(self) -> Decimal | None:
         """超/慢序时进度 in percentage points (positive = ahead)."""
-        rate = self.completion_rate
-        if rate is None:
-            return None
-        points = (rate - self.time_progress) * PERCENT
-        return points.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return rates.points_vs_time(self.completion_rate, self.period)
 
     @property
     def since_start_share(self) -> Decimal | None:
@@ -127,7 +128,7 @@ class LedgerStats:
 
 def _flags(period: Period) -> dict[str, ExpressionWrapper]:
     """The batch conditions that are not a plain stage, as boolean columns to group by."""
-    conditions = batch_conditions(period)
+    conditions = batch_conditions(period, PERIOD_STAGE)
     return {
         f"f_{batch}": ExpressionWrapper(conditions[batch], output_field=BooleanField())
         for batch in (Batch.STARTING, Batch.BUILDING, Batch.PRODUCING)
@@ -149,18 +150,73 @@ def compute(
     period: Period,
     *,
     start_rate_basis: str = OfficeSettings.StartRateBasis.PLANNED,
+    include_cancelled: bool = False,
 ) -> LedgerStats:
     """Statistics of `projects` (already scoped and filtered) for `period`.
 
-    One SQL statement (stats/query.py) gives the sums per stage and batch flags (at most 48
-    groups per part), exact on every database, and the segments are added up here from those
-    groups, exactly, in Decimal.
+    Cancelled projects (终止 by the end of the period: `figures.per_project.counted`'s rule,
+    applied inside the statement) are left out unless `include_cancelled` (a stage filter
+    that asks for them): a roll-up or a loader passing every project counts none of them.
+    Stages are those at the end of the period (figures/stages.py).
+
+    One SQL statement (figures/aggregate.py) gives the sums per stage and batch flags (at
+    most 48 groups per part), exact on every database, and the segments are added up here
+    from those groups, exactly, in Decimal.
     """
+    rows = aggregate_rows(projects, period, _flags(period),
+                          drop_cancelled=not include_cancelled)
+    return _add_up(rows, period, start_rate_basis)
+
+
+@dataclass
+class GroupedStats:
+    """The statistics of every group of one grouping (figures/groups.py), and the total."""
+
+    by: str
+    total: LedgerStats
+    groups: dict[Any, LedgerStats]
+    names: dict[Any, str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.total.as_dict(),
+            "group_by": self.by,
+            "groups": [{"key": key, "name": self.names.get(key, ""), **stats.as_dict()}
+                       for key, stats in self.groups.items()],
+        }
+
+
+def compute_grouped(
+    projects: QuerySet[Project],
+    period: Period,
+    by: str,
+    *,
+    start_rate_basis: str = OfficeSettings.StartRateBasis.PLANNED,
+    include_cancelled: bool = False,
+) -> GroupedStats:
+    """`compute`, and the same statistics per group of `by` (a name in figures/groups.py):
+    one more SQL statement and one for the groups' names. Every group's figures add up to
+    the total, except key lists' (a project on several lists is in each of their groups)."""
+    grouping, names_of = GROUPINGS[by]
+    total = compute(projects, period, start_rate_basis=start_rate_basis,
+                    include_cancelled=include_cancelled)
+    grouped, group = grouping(projects, period)
+    buckets: dict[Any, list[Row]] = {}
+    for part, key, *rest in aggregate_rows(grouped, period, _flags(period), group,
+                                           drop_cancelled=not include_cancelled):
+        buckets.setdefault(key, []).append((part, *rest))
+    ordered = sorted(buckets, key=lambda k: (k is None, str(k)))
+    groups = {key: _add_up(buckets[key], period, start_rate_basis) for key in ordered}
+    return GroupedStats(by, total, groups, names_of(groups))
+
+
+def _add_up(rows: list[Row], period: Period, start_rate_basis: str) -> LedgerStats:
+    """The segments of one set of aggregate rows, added up exactly in Decimal."""
     names = ["all", *(f"stage:{s}" for s in Stage.values),
              *(f"batch:{b}" for b in Batch.values)]
     segments = {name: Segment() for name in names}
     new_starts = planned_new = planned_started = 0
-    for part, stage, *flag_values, a, b, c in aggregate_rows(projects, period, _flags(period)):
+    for part, stage, *flag_values, a, b, c in rows:
         row = dict(zip(FLAGS, flag_values, strict=True))
         in_segments = [segments[name] for name in _segments_of(stage, row)]
         starting = bool(row[f"f_{Batch.STARTING}"])

@@ -40,13 +40,6 @@ def pct(value: Decimal | None, places: int = 1) -> str:
 
 
 @register.filter
-def share(numerator: Decimal | None, denominator: Decimal | None) -> str:
-    if not denominator:
-        return "—"
-    return pct(Decimal(numerator or 0) / Decimal(denominator))
-
-
-@register.filter
 def months_span(period: Period) -> str:
     """January to the period as each language writes it: "1-7月", "Jan–Jul"."""
     if (get_language() or "").startswith("zh"):

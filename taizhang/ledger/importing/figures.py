@@ -14,14 +14,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from taizhang.core.audit.service import plain
 from taizhang.core.money import CENT, ZERO
-from taizhang.core.money_sql import MoneySum
 from taizhang.core.periods import Period
+from taizhang.figures import reports
 from taizhang.ledger.choices import MembershipStatus, ReportStatus
 from taizhang.ledger.importing.ops import (
     ImportPlan,
@@ -70,30 +69,22 @@ class FigurePlanner:
     period: Period
 
     def _prefetch_figures(self, ids: list[int]) -> None:
-        period, year_start = self.period, self.period.year_start
-        first = period.first_day
+        period = self.period
         self.prior: dict[int, Decimal] = {}
         self.earlier: dict[int, Earlier] = {}
         self.reports: dict[tuple[int, date], MonthlyReport] = {}
         self.plans: dict[int, AnnualPlan] = {}
         self.memberships: dict[tuple[int, tuple[str, str]], KeyListMembership] = {}
         for chunk in chunks(ids):
-            for row in (
-                MonthlyReport.objects.filter(project_id__in=chunk, period__lt=year_start)
-                .order_by().values("project_id")
-                .annotate(prior=MoneySum("completed", filter=Q(status=ReportStatus.APPROVED)))
-            ):
-                self.prior[row["project_id"]] = row["prior"] or ZERO
-            for pid, day, status, completed in MonthlyReport.objects.filter(
-                project_id__in=chunk, period__gte=year_start, period__lt=first
-            ).order_by("period").values_list("project_id", "period", "status", "completed"):
+            self.prior.update(reports.approved_before_year(chunk, period))
+            for pid, day, status, completed in reports.earlier_in_year(chunk, period):
                 earlier = self.earlier.setdefault(pid, Earlier())
                 earlier.months.add(day.month)
                 if status == ReportStatus.APPROVED:
                     earlier.approved += completed
                 else:
                     earlier.pending.append(Period.of(day))
-            for report in MonthlyReport.objects.filter(project_id__in=chunk, period=first):
+            for report in reports.reports_at(chunk, period):
                 self.reports[(report.project_id, report.period)] = report
             for plan in AnnualPlan.objects.filter(project_id__in=chunk, year=period.year):
                 self.plans[plan.project_id] = plan

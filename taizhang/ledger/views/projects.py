@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.scoping import get_for_user
-from taizhang.ledger.choices import MembershipStatus, ReportStatus
+from taizhang.figures.per_project import behind_schedule, rates_of, with_figures, with_share
+from taizhang.figures.rates import behind_threshold
+from taizhang.figures.reports import since_start_series
+from taizhang.ledger.choices import MembershipStatus, Stage
 from taizhang.ledger.filters import ProjectFilterForm, choice_ids_of
 from taizhang.ledger.forms import (
     AnnualPlanForm,
@@ -21,13 +24,13 @@ from taizhang.ledger.forms import (
     plan_versions,
 )
 from taizhang.ledger.models import MonthlyReport, Project
-from taizhang.ledger.queries import descendant_ids, with_figures
+from taizhang.ledger.queries import descendant_ids
 from taizhang.ledger.views.common import period_from_request
 from taizhang.stats.cache import cached, cached_compute, data_version
 from taizhang.stats.service import compute
 
 PAGE_SIZE = 50
-FIGURE_SORTS = {"plan", "ytd", "month"}
+FIGURE_SORTS = {"plan", "ytd", "month", "rate", "points"}
 SORTS = {
     "seq": "pk",
     "name": "name",
@@ -35,6 +38,9 @@ SORTS = {
     "plan": "annual_plan",
     "ytd": "ytd_completed",
     "month": "month_completed",
+    # 占年度计划 and points against time progress: the same order (points = 100 × rate − c).
+    "rate": "completion_share",
+    "points": "completion_share",
     "stage": "stage",
     "start": "actual_start",
 }
@@ -72,13 +78,17 @@ def project_list(request: HttpRequest) -> HttpResponse:
     choice_ids = cached(visible, "choices", lambda: choice_ids_of(visible), [],
                         data_version=version)
     form = ProjectFilterForm(request.GET or None, visible=visible, choice_ids=choice_ids)
-    filtered = form.to_filter().apply(visible, period.year)
+    chosen = form.to_filter()
+    filtered = chosen.apply(visible, period.year, period=period)
+    if chosen.behind:
+        filtered = behind_schedule(filtered, period)
     stats = cached_compute(filtered, period, start_rate_basis=office.start_rate_basis,
-                           data_version=version)
+                           data_version=version,
+                           include_cancelled=Stage.CANCELLED in chosen.stages)
     sort = request.GET.get("sort", "seq")
     if sort.lstrip("-") in FIGURE_SORTS:
         # Ordering by a figure needs it for every row; other orders page first.
-        rows = _sorted(with_figures(filtered, period), sort)
+        rows = _sorted(with_share(with_figures(filtered, period)), sort)
     else:
         rows = _sorted(filtered.only("pk"), sort)
     page = _CountedPaginator(rows, PAGE_SIZE, stats.total.projects).get_page(
@@ -87,6 +97,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     by_id = with_figures(Project.objects.filter(pk__in=ids), period).select_related(
         "owner", "division", "leader", "responsible_unit").in_bulk()
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    for project in page.object_list:
+        project.rates = rates_of(project, period)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -99,6 +111,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
+        "behind_points": behind_threshold(),
         "has_any": form.is_bound or stats.total.projects > 0 or visible.exists(),
     })
 
@@ -115,11 +128,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("photos")
         .order_by("period")
     )
-    approved = [r for r in reports if r.status == ReportStatus.APPROVED]
-    cumulative, running = [], project.completed_before
-    for report in approved:
-        running += report.completed
-        cumulative.append(str(running))
+    approved, since_start = since_start_series(project.completed_before, reports)
+    cumulative = [str(amount) for amount in since_start]
     chart = {
         "periods": [r.period_label for r in approved],
         "monthly": [str(r.completed) for r in approved],

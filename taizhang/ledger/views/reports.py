@@ -17,10 +17,10 @@ from taizhang.accounts.models import OfficeSettings
 from taizhang.core.periods import Period, PeriodError
 from taizhang.core.scoping import get_for_user
 from taizhang.core.services import ServiceError
+from taizhang.figures.per_project import with_figures
 from taizhang.ledger.choices import ReportStatus
 from taizhang.ledger.forms import MonthlyReportForm, PhotoForm
 from taizhang.ledger.models import MonthlyReport, Project, ReportPhoto
-from taizhang.ledger.queries import with_figures
 from taizhang.ledger.services import reports as report_service
 
 _CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}

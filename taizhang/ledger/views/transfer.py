@@ -22,6 +22,8 @@ from taizhang.core.context import acting
 from taizhang.core.periods import Period, PeriodError
 from taizhang.core.sheets import SheetLimitError
 from taizhang.core.sheets.limits import check_bytes
+from taizhang.figures.per_project import behind_schedule
+from taizhang.ledger.choices import Stage
 from taizhang.ledger.exporting import write_ledger_xlsx
 from taizhang.ledger.filters import ProjectFilterForm
 from taizhang.ledger.importing import ImportResult, import_ledger
@@ -40,9 +42,13 @@ def export_projects(request: HttpRequest) -> HttpResponse:
     visible = Project.objects.restrict(request.user, "view")
     period = period_from_request(request, visible)
     form = ProjectFilterForm(request.GET or None, visible=visible)
-    projects = form.to_filter().apply(visible, period.year)
+    chosen = form.to_filter()
+    projects = chosen.apply(visible, period.year, period=period)
+    if chosen.behind:
+        projects = behind_schedule(projects, period)
     buffer = io.BytesIO()
-    stats = write_ledger_xlsx(projects, period, buffer, viewer=request.user)
+    stats = write_ledger_xlsx(projects, period, buffer, viewer=request.user,
+                              include_cancelled=Stage.CANCELLED in chosen.stages)
     record("ledger.exported", cast(User, request.user), actor=request.user,
            changes=export_details(period, form, stats.total.projects,
                                   request.GET.urlencode()))

@@ -163,7 +163,11 @@ def test_two_office_users_of_one_division_share_an_entry(client, world):
 def test_a_stale_entry_is_never_served(client, world):
     _office(client, world)
     _warm(client)
-    visible = Project.objects.restrict(world.office, "view").exclude(stage=Stage.CANCELLED)
+    from taizhang.ledger.filters import ProjectFilter
+
+    # The list's query: every project not cancelled by the end of the period.
+    visible = ProjectFilter().apply(Project.objects.restrict(world.office, "view"), 2022,
+                                    period=JULY)
     old_key = cache_key(visible, "stats", [str(JULY), "planned"], version.current())
     assert cache.get(old_key) is not None  # what the page was served from
     _approved(world, world.bob_project, "42.00")

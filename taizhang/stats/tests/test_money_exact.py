@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from taizhang.core.money import CENT, MAX_WAN, ZERO, wan_to_yi
 from taizhang.core.periods import Period
+from taizhang.figures.per_project import with_figures
 from taizhang.ledger.choices import ReportStatus
 from taizhang.ledger.models import AnnualPlan, MonthlyReport, Project
-from taizhang.ledger.queries import with_figures
 from taizhang.stats.service import compute
 
 JULY = Period(2022, 7)

@@ -155,4 +155,25 @@ def test_cancelled_projects_leave_the_figures_unless_asked_for(world):
     everyone = ProjectFilter().apply(Project.objects.all(), 2022)
     assert compute(everyone, JULY).total.planned_total == Decimal("130000.00")
     only = ProjectFilter(stages=[Stage.CANCELLED]).apply(Project.objects.all(), 2022)
-    assert compute(only, JULY).total.projects == 1
+    assert compute(only, JULY, include_cancelled=True).total.projects == 1
+
+
+def test_compute_itself_leaves_cancelled_projects_out(world, capsys):
+    """Callers that pass every project (a sub-project roll-up, the scenario loader) without
+    the list's filter count no cancelled project; a stage filter asking for them does."""
+    gone = create_project(actor=world.office, name="终止项目", owner=world.bob_org,
+                          division=world.town, planned_total=Decimal("7000.00"))
+    _approved(world, gone, Period(2022, 3), "250.00")
+    before = compute(Project.objects.all(), JULY).total
+    change_stage(gone, Stage.CANCELLED, actor=world.office, effective_date=date(2022, 4, 1),
+                 reason="企业放弃投资")
+    after = compute(Project.objects.all(), JULY).total
+    assert after.projects == before.projects - 1
+    assert after.planned_total == before.planned_total - Decimal("7000.00")
+    assert after.ytd_completed == before.ytd_completed - Decimal("250.00")
+    assert compute(Project.objects.filter(pk=gone.pk), JULY).total.projects == 0
+    asked = compute(Project.objects.filter(pk=gone.pk), JULY, include_cancelled=True).total
+    assert (asked.projects, asked.ytd_completed) == (1, Decimal("250.00"))
+    call_command("stats", "--period", "2022-07", "--stage", Stage.CANCELLED, "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert (data["projects"], data["ytd_completed_wan"]) == (1, "250.00")

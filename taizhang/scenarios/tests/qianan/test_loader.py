@@ -6,7 +6,9 @@ test runs in a savepoint on top of it.
 
 from __future__ import annotations
 
+import json
 import re
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -69,6 +71,16 @@ def test_the_articles_figures():
     assert data["ytd_completed_wan"] == "1572000.00"
     assert AnnualPlan.objects.filter(year=2022).count() == 284
     assert AnnualPlan.objects.filter(year=2022, planned_new_start=True).exists()
+
+
+@pytest.mark.parametrize("by", ["township", "unit", "leader", "industry", "nature", "stage"])
+def test_the_articles_figures_by_group_add_up(capsys, by):
+    call_command("stats", "--period", "2022-07", "--group-by", by, "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert (data["projects"], data["ytd_completed_wan"]) == (284, "1572000.00")
+    assert sum(g["projects"] for g in data["groups"]) == 284
+    assert sum(Decimal(g["ytd_completed_wan"]) for g in data["groups"]) == Decimal("1572000.00")
+    assert sum(Decimal(g["annual_plan_wan"]) for g in data["groups"]) == Decimal("2676000.00")
 
 
 def test_key_lists():

@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from taizhang.accounts.models import OfficeSettings, Organization, Person
 from taizhang.core.periods import Period, PeriodError
 from taizhang.core.routers import replica_reads
+from taizhang.figures.groups import GROUPINGS
+from taizhang.ledger.choices import Stage
 from taizhang.ledger.filters import LIST_CHOICES, ProjectFilter
 from taizhang.ledger.models import Project
-from taizhang.stats.service import compute
+from taizhang.stats.service import compute, compute_grouped
 
 _LIST_CODES = {code for code, _label in LIST_CHOICES}
 
@@ -45,6 +47,10 @@ class Command(BaseCommand):
             "--start-rate-basis", choices=OfficeSettings.StartRateBasis.values,
             help="denominator of the start rate (default: the office's setting)",
         )
+        parser.add_argument(
+            "--group-by", choices=sorted(GROUPINGS),
+            help="also the figures of every group (figures/groups.py); key lists overlap",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -67,10 +73,16 @@ class Command(BaseCommand):
             leaders=_names_to_ids(Person, options["leader"], _("leader")),
         )
         basis = options["start_rate_basis"] or _office_basis()
+        projects = flt.apply(Project.objects.all(), period.year, period=period)
+        cancelled = Stage.CANCELLED in flt.stages
         with replica_reads():  # a report: the replica's lag of a second does not matter
-            stats = compute(flt.apply(Project.objects.all(), period.year), period,
-                            start_rate_basis=basis)
-        data = stats.as_dict()
+            if options["group_by"]:
+                grouped = compute_grouped(projects, period, options["group_by"],
+                                          start_rate_basis=basis, include_cancelled=cancelled)
+                data = grouped.as_dict()
+            else:
+                data = compute(projects, period, start_rate_basis=basis,
+                               include_cancelled=cancelled).as_dict()
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
@@ -78,3 +90,7 @@ class Command(BaseCommand):
                     "ytd_completed_wan", "completion_rate", "time_progress",
                     "points_vs_time_progress", "new_starts", "start_rate"):
             self.stdout.write(f"{key:28} {data[key]}")
+        for group in data.get("groups", []):
+            self.stdout.write(
+                f"{group['name'] or group['key'] or '—'}: {group['projects']} / "
+                f"{group['ytd_completed_wan']} / {group['completion_rate']}")

@@ -1,11 +1,11 @@
 # ruff: noqa: S608 - the SQL is fixed fragments, quoted table names and the ORM's compiled
 # query; every value is a parameter.
-"""The statistics' one SQL statement over the filtered projects.
+"""The statistics' one SQL statement over the filtered projects (stats/service.py adds it up).
 
 The projects (already scoped and filtered by the caller) are compiled by the ORM into a
-derived table ``p`` carrying, per project, its stage and the three batch flags that are not a
-plain stage. `aggregate_rows` returns rows ``(part, stage, f_starting, f_building,
-f_producing, a, b, c)`` grouped by stage and flags:
+derived table ``p`` carrying, per project, its stage as of the period (figures/stages.py)
+and the three batch flags that are not a plain stage. `aggregate_rows` returns rows
+``(part, stage, f_starting, f_building, f_producing, a, b, c)`` grouped by stage and flags:
 
 - ``p`` (projects): count, planned total, completed before the ledger began;
 - ``a`` (annual plans of the year): planned investment, planned new starts;
@@ -37,25 +37,39 @@ from django.db.models import ExpressionWrapper, F, QuerySet
 
 from taizhang.core.money_sql import cents_sql, from_db, sum_sql
 from taizhang.core.periods import Period
-from taizhang.ledger.choices import Batch, ReportStatus
+from taizhang.figures import reports as rules
+from taizhang.figures.stages import PERIOD_STAGE, stage_as_of
+from taizhang.ledger.choices import Batch, Stage
 from taizhang.ledger.models import AnnualPlan, MonthlyReport, Project
 
 FLAGS = [f"f_{b}" for b in (Batch.STARTING, Batch.BUILDING, Batch.PRODUCING)]
 
 Row = tuple[Any, ...]
 
-_APPROVED = "r.project_id = p.pid AND r.status = %s AND r.period <= %s"
+_APPROVED, _APPROVED_PARAMS = rules.sql_approved_through("p.pid")
 
 
 def aggregate_rows(projects: QuerySet[Project], period: Period,
-                   flags: dict[str, ExpressionWrapper]) -> list[Row]:
+                   flags: dict[str, ExpressionWrapper], group: Any = None, *,
+                   drop_cancelled: bool = False) -> list[Row]:
     """The rows of the three aggregates (see the module's docstring); [] for no projects.
 
     Every amount is summed exactly (core/money_sql.py) and comes back as a Decimal in 万元
-    (None where nothing was summed); the counts as integers.
+    (None where nothing was summed); the counts as integers. With ``group`` (an expression
+    on a project, figures/groups.py) every row starts ``(part, group, stage, …)``: a project
+    whose expression has several values (several key lists) is in each of their groups.
+    ``drop_cancelled``: leave out the projects cancelled by the end of the period (the rule
+    of ``per_project.counted``, here on the stage column already computed, so the stage
+    subquery runs once per project).
     """
-    table = (projects.order_by().annotate(**flags, pid=F("pk"))
-             .values("pid", "stage", *FLAGS, "planned_total", "completed_before"))
+    # Grouped by the stage each project had at the end of the period (figures/stages.py).
+    columns = ["pid", PERIOD_STAGE, *FLAGS, "planned_total", "completed_before"]
+    table = (projects.order_by().annotate(**{PERIOD_STAGE: stage_as_of(period)})
+             .annotate(**flags, pid=F("pk")))
+    if group is not None:
+        table = table.annotate(grp=group)
+        columns.insert(1, "grp")
+    table = table.values(*columns)
     connection = connections[projects.db]
     try:
         inner, inner_params = table.query.get_compiler(connection=connection).as_sql()
@@ -63,7 +77,12 @@ def aggregate_rows(projects: QuerySet[Project], period: Period,
         return []
     vendor = connection.vendor
     statement = _sqlite_one_pass if vendor == "sqlite" else _union_of_three
-    sql, params = statement(_Names(connection), f"({inner}) p", list(inner_params), period)
+    names = _Names(connection, grouped=group is not None)
+    derived, derived_params = f"({inner}) p", list(inner_params)
+    if drop_cancelled:
+        derived = f"(SELECT * FROM ({inner}) q WHERE q.{PERIOD_STAGE} <> %s) p"
+        derived_params = [*inner_params, Stage.CANCELLED]
+    sql, params = statement(names, derived, derived_params, period)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -75,8 +94,10 @@ def aggregate_rows(projects: QuerySet[Project], period: Period,
         return [(part, *head, a if part == "p" else money(a), b if part == "a" else money(b),
                  money(c)) for part, *head, a, b, c in rows]
     out: list[Row] = []
-    for stage, f_start, f_build, f_prod, n, total, opening, plan, new, ytd, month, since in rows:
-        head = (stage, f_start, f_build, f_prod)
+    width = len(names.keys("p").split(", "))
+    for row in rows:
+        head = tuple(row[:width])
+        n, total, opening, plan, new, ytd, month, since = row[width:]
         out += [("p", *head, n, money(total), money(opening)),
                 ("a", *head, money(plan), new, None),
                 ("r", *head, money(ytd), money(month), money(since))]
@@ -86,7 +107,8 @@ def aggregate_rows(projects: QuerySet[Project], period: Period,
 class _Names:
     """Quoted table and column names of one connection, and its money sums."""
 
-    def __init__(self, connection: Any) -> None:
+    def __init__(self, connection: Any, *, grouped: bool = False) -> None:
+        self.grouped = grouped
         q = connection.ops.quote_name
         self.plans = q(AnnualPlan._meta.db_table)
         self.reports = q(MonthlyReport._meta.db_table)
@@ -94,7 +116,13 @@ class _Names:
         self.vendor = connection.vendor
 
     def keys(self, alias: str) -> str:
-        return ", ".join([f"{alias}.stage", *(f"{alias}.{flag}" for flag in self.flags)])
+        group = [f"{alias}.grp"] if self.grouped else []
+        return ", ".join([*group, f"{alias}.{PERIOD_STAGE}",
+                          *(f"{alias}.{flag}" for flag in self.flags)])
+
+    def row_key(self, alias: str) -> str:
+        """One row of the derived table: a project (in each of its groups)."""
+        return f"{alias}.pid, {alias}.grp" if self.grouped else f"{alias}.pid"
 
     def cents(self, sql: str) -> str:
         return cents_sql(self.vendor, sql)
@@ -106,9 +134,8 @@ class _Names:
         """Year-to-date, month and since start of the approved reports ``r`` (named
         ``aliases`` if given)."""
         completed = self.cents("r.completed")
-        sums = [f"SUM(CASE WHEN r.period >= %s THEN {completed} END)",
-                # A lump (covers_from set) holds several months with no known split.
-                f"SUM(CASE WHEN r.period = %s AND r.covers_from IS NULL THEN {completed} END)",
+        sums = [f"SUM(CASE WHEN {rules.sql_year_to_date()} THEN {completed} END)",
+                f"SUM(CASE WHEN {rules.sql_month_figure()} THEN {completed} END)",
                 f"SUM({completed})"]
         if aliases:
             sums = [f"{sql} AS {alias}" for sql, alias in zip(sums, aliases, strict=True)]
@@ -133,7 +160,7 @@ def _union_of_three(names: _Names, p: str, inner_params: list[Any],
     )
     params = [*inner_params, *inner_params, period.year,
               period.year_start, period.first_day, *inner_params,
-              ReportStatus.APPROVED, period.first_day]
+              *_APPROVED_PARAMS, *rules.sql_period_params(period)]
     return sql, params
 
 
@@ -148,7 +175,7 @@ def _sqlite_one_pass(names: _Names, p: str, inner_params: list[Any],
         f"CASE WHEN a.planned_new_start THEN 1 ELSE 0 END AS planned_new, "
         f"{names.report_sums('ytd', 'month', 'since')} "
         f"FROM {p} LEFT JOIN {names.plans} a ON a.project_id = p.pid AND a.year = %s "
-        f"LEFT JOIN {names.reports} r ON {_APPROVED} GROUP BY p.pid"
+        f"LEFT JOIN {names.reports} r ON {_APPROVED} GROUP BY {names.row_key('p')}"
     )
     keys = names.keys("x")
     sql = (f"SELECT {keys}, COUNT(*), {names.sum('x.planned_total')}, "
@@ -156,5 +183,5 @@ def _sqlite_one_pass(names: _Names, p: str, inner_params: list[Any],
            f"SUM(x.plan), SUM(x.planned_new), SUM(x.ytd), SUM(x.month), SUM(x.since) "
            f"FROM ({per_project}) x GROUP BY {keys}")
     params = [period.year_start, period.first_day, *inner_params, period.year,
-              ReportStatus.APPROVED, period.first_day]
+              *_APPROVED_PARAMS, *rules.sql_period_params(period)]
     return sql, params

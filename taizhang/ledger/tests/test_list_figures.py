@@ -1,0 +1,97 @@
+"""Per-project rates on the list: 占年度计划, points against time progress, 滞后 filter and
+the sorts by them (rules in taizhang/figures)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.urls import reverse
+
+from taizhang.core.periods import Period
+from taizhang.figures import rates
+from taizhang.figures.per_project import behind_schedule, rates_of, with_figures
+from taizhang.ledger.models import Project
+from taizhang.ledger.services.plans import set_annual_plan
+from taizhang.ledger.services.projects import create_project
+from taizhang.ledger.services.reports import approve_report, save_report, submit_report
+from taizhang.ledger.tests.test_views import LIST_PAGE_QUERIES, _count_queries, _more_projects
+
+JULY = Period(2022, 7)  # time progress 7/12; behind (N = 10) below 580/1200 = 48.33…%
+
+
+def _approved(world, project, amount, period=JULY):
+    report = save_report(project, period, actor=world.office,
+                         data={"completed": Decimal(amount)})
+    return approve_report(submit_report(report, actor=world.office), actor=world.office)
+
+
+def _project(world, name, plan):
+    project = create_project(actor=world.office, name=name, owner=world.bob_org,
+                             division=world.town, planned_total=Decimal("90000.00"))
+    if plan is not None:
+        set_annual_plan(project, 2022, actor=world.office, planned_investment=Decimal(plan))
+    return project
+
+
+def _ledger(world):
+    """alice 7000/12000 (on time), bob 9000/20000 (45%: behind), one exactly 10 points
+    behind (not 'more than'), one a cent below that, one without a plan."""
+    _approved(world, world.alice_project, "7000.00")
+    _approved(world, world.bob_project, "9000.00")
+    edge = _project(world, "恰好慢十个百分点", "12000.00")
+    _approved(world, edge, "5800.00")
+    below = _project(world, "慢十个百分点多一分", "12000.00")
+    _approved(world, below, "5799.99")
+    _project(world, "无年度计划", None)
+    return edge, below
+
+
+def test_behind_is_the_same_rule_in_sql_and_in_python(world, settings):
+    settings.FIGURES_BEHIND_POINTS = 10
+    edge, below = _ledger(world)
+    in_sql = set(behind_schedule(Project.objects.all(), JULY).values_list("pk", flat=True))
+    assert in_sql == {world.bob_project.pk, below.pk}
+    in_python = {p.pk for p in with_figures(Project.objects.all(), JULY)
+                 if rates_of(p, JULY).behind}
+    assert in_python == in_sql
+    edge_rates = rates_of(with_figures(Project.objects.filter(pk=edge.pk), JULY).get(), JULY)
+    assert (edge_rates.completion_rate, edge_rates.points_vs_time, edge_rates.behind) == (
+        Decimal("0.4833"), Decimal("-10.00"), False)
+    settings.FIGURES_BEHIND_POINTS = 15  # the setting moves the line
+    assert not behind_schedule(Project.objects.filter(pk=below.pk), JULY).exists()
+    assert rates.is_behind(Decimal("0"), Decimal("0"), JULY) is False  # no plan, never behind
+
+
+def test_the_list_filters_behind_and_totals_only_those(client, world, settings):
+    settings.FIGURES_BEHIND_POINTS = 10
+    _edge, below = _ledger(world)
+    client.force_login(world.office)
+    response = client.get(reverse("ledger:project-list"), {"period": "2022-07", "behind": "on"})
+    rows = list(response.context["page"].object_list)
+    assert {p.pk for p in rows} == {world.bob_project.pk, below.pk}
+    assert all(p.rates.behind for p in rows)
+    assert response.context["stats"].total.ytd_completed == Decimal("14799.99")
+    assert response.content.decode().count("data-behind") == 2
+
+
+def test_the_list_sorts_by_completion_rate_and_points(client, world):
+    edge, below = _ledger(world)
+    client.force_login(world.office)
+    url = reverse("ledger:project-list")
+    by_rate = client.get(url, {"period": "2022-07", "sort": "-rate"}).context["page"]
+    names = [p.pk for p in by_rate.object_list]
+    # 58.33%, 48.33%, 48.33%−, 45%, then the project without a plan (no rate: last)
+    assert names[:4] == [world.alice_project.pk, edge.pk, below.pk, world.bob_project.pk]
+    by_points = client.get(url, {"period": "2022-07", "sort": "points"}).context["page"]
+    assert [p.pk for p in by_points.object_list][:4] == [
+        world.bob_project.pk, below.pk, edge.pk, world.alice_project.pk]
+    assert by_points.object_list[0].rates.points_vs_time == Decimal("-13.33")
+
+
+def test_behind_filter_and_rate_sort_keep_the_query_count(client, world):
+    client.force_login(world.office)
+    url = reverse("ledger:project-list")
+    params = {"behind": "on", "sort": "-rate", "unit": world.unit.pk}
+    small = _count_queries(client, url, params)
+    _more_projects(world, 30)
+    assert _count_queries(client, url, params) == small == LIST_PAGE_QUERIES
