@@ -1,6 +1,19 @@
 from django.contrib import admin
+from django.shortcuts import redirect
 
 from taizhang.core.audit.models import AuditEvent
+from taizhang.core.registry import registry
+
+
+class AuditHistoryMixin:
+    """The admin's "History" button opens the audit history (field-level, all sources) of a
+    model with a declared history kind (`<app>/registrations.py`)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        kind = registry.history_kind_of(self.model)
+        if kind is None:
+            return super().history_view(request, object_id, extra_context)
+        return redirect("ledger:history", kind=kind, pk=object_id)
 
 
 class ReadOnlyAdminMixin:

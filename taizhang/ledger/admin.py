@@ -6,10 +6,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from taizhang.core.admin import ReadOnlyAdminMixin
+from taizhang.core.admin import AuditHistoryMixin, ReadOnlyAdminMixin
 from taizhang.core.forms import MoneyField
 from taizhang.core.services import ServiceError
 from taizhang.ledger.models import (
@@ -23,22 +22,12 @@ from taizhang.ledger.models import (
 from taizhang.ledger.models.project import FUNDING_FIELDS
 from taizhang.ledger.services.projects import EDITABLE_FIELDS, create_project, update_project
 
-_HISTORY_KINDS = {Project: "project", AnnualPlan: "plan", MonthlyReport: "report",
-                  KeyListMembership: "membership"}
 
-
-class ScopedAdmin(admin.ModelAdmin):
+class ScopedAdmin(AuditHistoryMixin, admin.ModelAdmin):
     """The admin shows only what the office user's scope allows."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user, "view")
-
-    def history_view(self, request, object_id, extra_context=None):
-        # The admin's "History" button opens the audit history (field-level, all sources).
-        kind = _HISTORY_KINDS.get(self.model)
-        if kind is None:
-            return super().history_view(request, object_id, extra_context)
-        return redirect("ledger:history", kind=kind, pk=object_id)
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, ScopedAdmin):

@@ -16,23 +16,16 @@ from taizhang.core.audit.export import EventFilter, write
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.audit.service import record_event
 from taizhang.core.forms import CalendarDateInput
+from taizhang.core.registry import registry
 
 _CONTENT = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "csv": "text/csv; charset=utf-8"}
-OBJECT_TYPES = [
-    ("", _("all")),
-    ("ledger.project", _("project")),
-    ("ledger.annualplan", _("annual plan")),
-    ("ledger.monthlyreport", _("monthly report")),
-    ("ledger.keylistmembership", _("key list membership")),
-    ("ledger.keylist", _("key list")),
-    ("accounts.user", _("user")),
-    ("accounts.organization", _("organization")),
-    ("accounts.person", _("person")),
-    ("accounts.division", _("division")),
-    ("accounts.officesettings", _("office settings")),
-    ("core.auditevent", _("audit trail")),
-]
+
+
+def object_types() -> list[tuple[str, Any]]:
+    """Every audited object type its app declares (`<app>/registrations.py`)."""
+    return [("", _("all"))] + [(declared.object_type, declared.name)
+                               for declared in registry.object_types.values()]
 
 
 class AuditExportForm(forms.Form):
@@ -41,7 +34,7 @@ class AuditExportForm(forms.Form):
     end = forms.DateField(label=_("To"), required=False,
                           widget=CalendarDateInput())
     actor = forms.CharField(label=_("Username"), required=False, max_length=150)
-    object_type = forms.ChoiceField(label=_("Object type"), choices=OBJECT_TYPES,
+    object_type = forms.ChoiceField(label=_("Object type"), choices=object_types,
                                     required=False)
     format = forms.ChoiceField(label=_("Format"), choices=[("xlsx", "xlsx"), ("csv", "CSV")],
                                initial="xlsx")

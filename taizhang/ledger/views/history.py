@@ -10,34 +10,21 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from taizhang.accounts.models import Division, OfficeSettings, Organization, Person, User
-from taizhang.accounts.scope import manages_account
+from taizhang.accounts.models import Division, Organization, Person
 from taizhang.core.audit.history import entries
 from taizhang.core.audit.models import AuditEvent
-from taizhang.core.scoping import get_for_user
+from taizhang.core.registry import registry
 from taizhang.core.services import ServiceError
 from taizhang.ledger import privacy
-from taizhang.ledger.models import AnnualPlan, KeyListMembership, MonthlyReport, Project
+from taizhang.ledger.models import Project
 from taizhang.ledger.models.scope import nameable_ids
 from taizhang.ledger.services.revert import REVERTIBLE, revert_to
 
-KINDS: dict[str, type[models.Model]] = {
-    "project": Project,
-    "plan": AnnualPlan,
-    "report": MonthlyReport,
-    "membership": KeyListMembership,
-    "user": User,
-    "organization": Organization,
-    "person": Person,
-    "division": Division,
-    "settings": OfficeSettings,
-}
 SOURCE_LABELS = {
     "web": gettext_lazy("web"),
     "import": gettext_lazy("import"),
@@ -50,38 +37,14 @@ _SHOWN = 200
 PRIVATE_FIELDS = ("contact_name", "contact_phone")
 
 
-def kind_of(obj: models.Model) -> str:
-    return next(kind for kind, model in KINDS.items() if isinstance(obj, model))
-
-
-def history_url(obj: models.Model) -> str:
-    return reverse("ledger:history", args=[kind_of(obj), obj.pk])
-
-
 def _visible(user: Any, kind: str, pk: int) -> models.Model:
-    """The object if `user` may see it (the same scoping as its pages), else 404."""
-    model = KINDS.get(kind)
-    if model is None:
-        raise Http404
-    if hasattr(model, "scope_q"):
-        return get_for_user(model.objects.all(), user, "view", pk=pk)  # type: ignore[attr-defined]
-    found = model._base_manager.filter(pk=pk).first()
-    if found is None or not _may_see_account(user, found):
+    """The object if `user` may see it (as its app declares: `<app>/registrations.py`),
+    else 404."""
+    declared = registry.history_kinds.get(kind)
+    found = declared.find(user, pk) if declared is not None else None
+    if found is None:
         raise Http404
     return found
-
-
-def _may_see_account(user: Any, obj: models.Model) -> bool:
-    """Accounts: superusers; an office admin for users of their division; everyone for self.
-    Organizations, people, divisions and office settings: office admins, those they may read
-    by name (scope.py: their division's, and what their projects refer to)."""
-    if user.is_superuser:
-        return True
-    if isinstance(obj, User):
-        if obj.pk == user.pk:
-            return True
-        return manages_account(user, obj)
-    return bool(user.is_office) and bool(nameable_ids(user, type(obj), [obj.pk]))
 
 
 def reader_limits(user: Any, obj: models.Model) -> dict[str, Any]:
@@ -111,14 +74,8 @@ def _may_revert(user: Any, obj: models.Model) -> bool:
     return Project.objects.restrict(user, "change").filter(pk=project.pk).exists()
 
 
-def _back_link(obj: models.Model) -> str | None:
-    if isinstance(obj, Project):
-        return obj.get_absolute_url()
-    if isinstance(obj, MonthlyReport):
-        return reverse("ledger:report-form", args=[obj.project_id, obj.period_label])
-    if isinstance(obj, AnnualPlan | KeyListMembership):
-        return obj.project.get_absolute_url()
-    return None
+def _back_link(kind: str, obj: models.Model) -> str | None:
+    return registry.history_kinds[kind].back_link(obj)
 
 
 @login_required
@@ -138,7 +95,7 @@ def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         row.can_revert = may_revert and not row.is_current and bool(row.changes)
     return render(request, "ledger/history.html", {
         "object": obj, "kind": kind, "rows": rows, "total": total, "shown": len(shown),
-        "latest": shown[0].pk if shown else None, "back": _back_link(obj),
+        "latest": shown[0].pk if shown else None, "back": _back_link(kind, obj),
         "model_name": obj._meta.verbose_name,
         "may_revert": may_revert,
     })
