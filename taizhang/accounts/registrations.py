@@ -56,6 +56,8 @@ registry.audited("accounts.officesettings", _("office settings"), history="setti
                  changes_figures=True)
 registry.audited("auth.group", _("group"),
                  not_browsable="a group's changes are read in the audit trail and export")
+registry.audited("accounts.loginfailure", _("failed login"),
+                 not_browsable="an address allowed again is an event, not a record with versions")
 
 
 def _find_account(model_label: str) -> Any:

@@ -65,6 +65,7 @@ class Registry:
     object_types: dict[str, ObjectType] = field(default_factory=dict)
     history_kinds: dict[str, HistoryKind] = field(default_factory=dict)
     figure_types: set[str] = field(default_factory=set)
+    not_audited: dict[str, str] = field(default_factory=dict)  # model label: why
     office_data: set[str] = field(default_factory=set)
     not_office_data: dict[str, str] = field(default_factory=dict)  # model label: why
     menu: list[MenuItem] = field(default_factory=list)
@@ -94,6 +95,14 @@ class Registry:
         """Object types whose writes may change cached figures (core/figures.py), audited
         under their own name or not (a row written along with an audited one)."""
         self.figure_types.update(object_types)
+
+    def unaudited(self, reasons: Mapping[str, str]) -> None:
+        """Models with no audit events of their own, each with the reason (for example: its
+        changes are recorded in its parent's events)."""
+        for label, why in reasons.items():
+            if label in self.object_types or label in self.not_audited:
+                raise ImproperlyConfigured(f"{label} is declared audited and not audited")
+            self.not_audited[label] = why
 
     def history(self, kind: HistoryKind) -> None:
         _unique(self.history_kinds, kind.kind, "history kind")

@@ -42,6 +42,10 @@ registry.audited("ledger.keylistmembership", _("key list membership"), history="
                  changes_figures=True)
 registry.audited("ledger.keylist", _("key list"), changes_figures=True,
                  not_browsable="a list is created once and never edited")
+registry.unaudited({
+    "ledger.stagechange": "recorded as its project's project.stage_changed event",
+    "ledger.reportphoto": "recorded as its report's report.photo_added/photo_removed events",
+})
 # Every ledger row feeds the figures or the filters over them, audited under its own type or
 # written along with one (a stage change, a photo).
 registry.figures(*model_labels("ledger"))

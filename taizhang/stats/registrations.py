@@ -4,3 +4,4 @@ from taizhang.core.registry import registry
 
 registry.backup(not_office_data={
     "stats.dataversion": "a cache key: any value is valid, a restore makes a new one"})
+registry.unaudited({"stats.dataversion": "a cache key, bumped inside audited writes"})

@@ -14,8 +14,8 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection
-from django.db.models import Model
 from django.db.migrations.loader import MigrationLoader
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from taizhang.core.audit.service import record_event
