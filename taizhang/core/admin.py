@@ -13,7 +13,7 @@ class AuditHistoryMixin:
         kind = registry.history_kind_of(self.model)
         if kind is None:
             return super().history_view(request, object_id, extra_context)
-        return redirect("ledger:history", kind=kind, pk=object_id)
+        return redirect("audit:history", kind=kind, pk=object_id)
 
 
 class ReadOnlyAdminMixin:

@@ -31,5 +31,6 @@ registry.backup(
 )
 
 registry.menu_items(
+    MenuItem(_("Audit"), "audit:export", lambda user: user.is_office, weight=150),
     MenuItem(_("Administration"), "admin:index", lambda user: user.is_staff, weight=900),
 )

@@ -40,6 +40,22 @@ class ObjectType:
 
 
 @dataclass(frozen=True)
+class Reverter:
+    """How a kind's object is reverted to a version (core/audit/revert.py): the app's rules
+    and its own service function, so permission, validation, locking and audit apply."""
+
+    fields: tuple[str, ...]  # what a revert may restore
+    # Whether `user` may revert the object (the history page offers the buttons).
+    may_revert: Callable[[Any, models.Model], bool]
+    # Raises PermissionDenied unless the actor may revert the object.
+    permitted: Callable[[Any, models.Model], None]
+    # Raises ServiceError if the (locked) object's state forbids a revert now.
+    ready: Callable[[models.Model], None]
+    # Writes the restored values (model values by field name) through the app's service.
+    apply: Callable[[models.Model, dict[str, Any], Any], models.Model]
+
+
+@dataclass(frozen=True)
 class HistoryKind:
     """An object type with a history page at `history/<kind>/<pk>/`."""
 
@@ -49,6 +65,7 @@ class HistoryKind:
     find: Callable[[Any, int], models.Model | None]
     # The page the history's "back" link leads to.
     back_link: Callable[[models.Model], str | None] = lambda obj: None
+    reverter: Reverter | None = None  # None: the history is read only
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,9 @@ class Registry:
     # Which ids of a model a user may read by name (declared by the app that knows what its
     # records refer to: ledger/models/scope.py); none without it.
     nameable: Callable[[Any, type[models.Model], Iterable[Any]], set[str]] | None = None
+    # What a history names for its reader (core/audit/history.py `entries`' keywords:
+    # nameable, user_label, private), declared by the app that owns personal data.
+    reader_limits: Callable[[Any, models.Model], dict[str, Any]] | None = None
 
     # --- declarations (called from each app's registrations.py) ---------------------------
 
@@ -125,6 +145,11 @@ class Registry:
             raise ImproperlyConfigured("The name scope is declared twice")
         self.nameable = nameable
 
+    def history_reader(self, limits: Callable[[Any, models.Model], dict[str, Any]]) -> None:
+        if self.reader_limits is not None:
+            raise ImproperlyConfigured("The history's reader limits are declared twice")
+        self.reader_limits = limits
+
     def menu_items(self, *items: MenuItem) -> None:
         self.menu.extend(items)
         self.menu.sort(key=lambda item: item.weight)
@@ -140,6 +165,13 @@ class Registry:
     def history_kind_of(self, model: type[models.Model]) -> str | None:
         found = self.object_types.get(model._meta.label_lower)
         return found.history_kind if found is not None else None
+
+    def reverter_of(self, model: type[models.Model]) -> Reverter | None:
+        kind = self.history_kind_of(model)
+        return self.history_kinds[kind].reverter if kind is not None else None
+
+    def limits_for(self, user: Any, obj: models.Model) -> dict[str, Any]:
+        return self.reader_limits(user, obj) if self.reader_limits is not None else {}
 
     def may_name(self, user: Any, model: type[models.Model], ids: Iterable[Any]) -> set[str]:
         return self.nameable(user, model, ids) if self.nameable is not None else set()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.registry import HistoryKind, MenuItem, model_labels, registry
+from taizhang.ledger.services import revert
 
 registry.events({
     "project.created": _("Project created"),
@@ -71,10 +72,36 @@ def _back_link(obj: Any) -> str | None:
     return obj.project.get_absolute_url()  # an annual plan, a key-list membership
 
 
-for _kind, _model in (("project", "ledger.project"), ("plan", "ledger.annualplan"),
-                      ("report", "ledger.monthlyreport"),
-                      ("membership", "ledger.keylistmembership")):
-    registry.history(HistoryKind(_kind, _model, _scoped(_model), _back_link))
+for _kind, _model, _reverter in (("project", "ledger.project", revert.PROJECT),
+                                 ("plan", "ledger.annualplan", revert.PLAN),
+                                 ("report", "ledger.monthlyreport", revert.REPORT),
+                                 ("membership", "ledger.keylistmembership", None)):
+    registry.history(HistoryKind(_kind, _model, _scoped(_model), _back_link, _reverter))
+
+# A project's personal data: shown in its history only to those who see its contact.
+PRIVATE_FIELDS = ("contact_name", "contact_phone")
+
+
+def _reader_limits(user: Any, obj: Any) -> dict[str, Any]:
+    """What a history names for `user`: related objects in their scope only (models/scope.py),
+    people and contacts as `ledger.privacy` allows."""
+    from taizhang.accounts.models import Division, Organization, Person
+    from taizhang.ledger import privacy
+    from taizhang.ledger.models import Project
+    from taizhang.ledger.models.scope import nameable_ids
+
+    project = obj if isinstance(obj, Project) else getattr(obj, "project", None)
+    return {
+        "nameable": lambda model, ids: (
+            nameable_ids(user, model, ids)
+            if model in (Project, Organization, Person, Division) else None),
+        "user_label": lambda who: privacy.actor_label(user, who),
+        "private": () if project is None or privacy.sees_contact(user, project)
+        else PRIVATE_FIELDS,
+    }
+
+
+registry.history_reader(_reader_limits)
 
 
 def _nameable(user: Any, model: type[models.Model], ids: Any) -> set[str]:
@@ -93,5 +120,4 @@ registry.menu_items(
              lambda user: user.role == "owner" or user.is_office, weight=110),
     MenuItem(_("Review"), "ledger:review-queue", lambda user: user.is_office, weight=120),
     MenuItem(_("Import"), "ledger:import", lambda user: user.is_office, weight=130),
-    MenuItem(_("Audit"), "ledger:audit-export", lambda user: user.is_office, weight=150),
 )
