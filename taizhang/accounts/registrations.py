@@ -45,6 +45,12 @@ registry.events({
     "auth.permission_denied": _("Access refused"),
 })
 
+registry.change_keys({
+    "groups": _("groups"),
+    "user_permissions": _("user permissions"),
+    "password": _("password"),
+})
+
 # Users are not figure types: a user shapes only the scope, part of every cache key already.
 registry.audited("accounts.user", _("user"), history="user")
 # Projects join to these: a change may change a filtered figure (core/figures.py).

@@ -12,6 +12,14 @@ registry.events({
     "backup.restored": _("Backup restored"),
 })
 
+registry.change_keys({
+    "query": _("filters"),
+    "filters": _("filters"),
+    "rows": _("rows"),
+    "deleted": _("deleted"),
+    "before": _("before"),
+})
+
 registry.audited("core.auditevent", _("audit trail"),
                  not_browsable="exports and purges of the trail are read in the trail itself")
 registry.audited("core.backup", _("backup"),

@@ -79,6 +79,8 @@ class MenuItem:
 @dataclass
 class Registry:
     event_labels: dict[str, Label] = field(default_factory=dict)
+    # Names of keys an app writes into an event's `changes` that are not model fields.
+    change_labels: dict[str, Label] = field(default_factory=dict)
     object_types: dict[str, ObjectType] = field(default_factory=dict)
     history_kinds: dict[str, HistoryKind] = field(default_factory=dict)
     figure_types: set[str] = field(default_factory=set)
@@ -99,6 +101,11 @@ class Registry:
         for action, label in labels.items():
             _unique(self.event_labels, action, "event")
             self.event_labels[action] = label
+
+    def change_keys(self, labels: Mapping[str, Label]) -> None:
+        for key, label in labels.items():
+            _unique(self.change_labels, key, "change key")
+            self.change_labels[key] = label
 
     def audited(self, object_type: str, name: Label, *, history: str | None = None,
                 not_browsable: str = "", changes_figures: bool = False) -> None:

@@ -35,6 +35,8 @@ registry.events({
     "ledger.imported": _("Ledger imported"),
 })
 
+registry.change_keys({"photo": _("photo"), "period": _("period")})
+
 registry.audited("ledger.project", _("project"), history="project", changes_figures=True)
 registry.audited("ledger.annualplan", _("annual plan"), history="plan", changes_figures=True)
 registry.audited("ledger.monthlyreport", _("monthly report"), history="report",
