@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("taizhang.web.urls")),
     path("ledger/", include("taizhang.ledger.urls")),
+    path("ledger/", include("taizhang.core.audit.urls")),  # the ledger's addresses of old
 ]
 
 handler500 = "taizhang.core.views.server_error"  # a lost database is a 503 (core/views.py)

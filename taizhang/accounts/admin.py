@@ -21,25 +21,14 @@ from taizhang.accounts.services import (
     save_account_object,
     stored_state,
 )
-from taizhang.core.admin import history_redirect
+from taizhang.core.admin import AuditHistoryMixin
 from taizhang.ledger.models.scope import pickable_q
 
 _M2M = ("groups", "user_permissions", "permissions")
 
 
-HISTORY_KINDS = {User: "user", Organization: "organization", Person: "person",
-                 Division: "division", OfficeSettings: "settings"}
-
-
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(AuditHistoryMixin, admin.ModelAdmin):
     """Saves and deletes through the accounts services, which record before/after values."""
-
-    def history_view(self, request, object_id, extra_context=None):
-        # The admin's "History" button opens the audit history (field-level, all sources).
-        kind = HISTORY_KINDS.get(self.model)
-        if kind is None:
-            return super().history_view(request, object_id, extra_context)
-        return history_redirect(kind, object_id)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

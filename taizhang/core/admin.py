@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.parsing import parse_id
+from taizhang.core.registry import registry
 
 
 def history_redirect(kind: str, object_id: str) -> HttpResponse:
@@ -12,7 +13,18 @@ def history_redirect(kind: str, object_id: str) -> HttpResponse:
     pk = parse_id(object_id)
     if pk is None:
         raise Http404
-    return redirect("ledger:history", kind=kind, pk=pk)
+    return redirect("audit:history", kind=kind, pk=pk)
+
+
+class AuditHistoryMixin:
+    """The admin's "History" button opens the audit history (field-level, all sources) of a
+    model with a declared history kind (`<app>/registrations.py`)."""
+
+    def history_view(self, request, object_id, extra_context=None):  # type: ignore[no-untyped-def]
+        kind = registry.history_kind_of(self.model)  # type: ignore[attr-defined]
+        if kind is None:
+            return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+        return history_redirect(kind, object_id)
 
 
 class IdsOnlyAutocompleteSelect(AutocompleteSelect):

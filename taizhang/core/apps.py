@@ -9,6 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        # Every app's declarations (core/registry.py): events, audited types, menu, backup.
+        autodiscover_modules("registrations")
         from taizhang.core import deploy_checks  # noqa: F401  (registers the system checks)
         from taizhang.core.audit.protection import register_sqlite_function
 

@@ -14,21 +14,20 @@ from collections.abc import Iterable
 
 from django.dispatch import Signal
 
+from taizhang.core.registry import registry
+
 # Sent with `using` (the database alias written to), inside the writer's transaction.
 figures_may_change = Signal()
 
-# Audit object types (app label + model) whose rows feed the figures or the filters over them:
-# every ledger model, and the divisions, organizations and people projects join to, and the
-# office settings. Not users (`accounts.user`: logins, logouts, exports, password changes):
-# a user shapes only the scope, which is part of every cache key already, so those events,
-# many a day, leave the cache alone.
-FIGURE_APPS = ("ledger.",)
-FIGURE_TYPES = frozenset({"accounts.division", "accounts.organization", "accounts.person",
-                          "accounts.officesettings"})
-
 
 def may_change_figures(object_type: str) -> bool:
-    return object_type.startswith(FIGURE_APPS) or object_type in FIGURE_TYPES
+    """Whether writes to `object_type` (app label + model) may change figures: each app
+    declares its types (`registry.figures`, `registry.audited(..., changes_figures=True)` in
+    `<app>/registrations.py`): every ledger model, and the divisions, organizations and people
+    projects join to, and the office settings. Not users (`accounts.user`: logins, logouts,
+    exports, password changes): a user shapes only the scope, which is part of every cache key
+    already, so those events, many a day, leave the cache alone."""
+    return registry.changes_figures(object_type)
 
 
 def announce_write(object_types: Iterable[str], using: str) -> None:

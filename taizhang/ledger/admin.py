@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from taizhang.core.admin import ReadOnlyAdminMixin, SafeAutocompleteMixin, history_redirect
+from taizhang.core.admin import AuditHistoryMixin, ReadOnlyAdminMixin, SafeAutocompleteMixin
 from taizhang.core.forms import MoneyField, VersionField
 from taizhang.core.limits import limit_form_fields
 from taizhang.core.services import ServiceError
@@ -23,22 +23,12 @@ from taizhang.ledger.models import (
 from taizhang.ledger.models.project import FUNDING_FIELDS
 from taizhang.ledger.services.projects import EDITABLE_FIELDS, create_project, update_project
 
-_HISTORY_KINDS = {Project: "project", AnnualPlan: "plan", MonthlyReport: "report",
-                  KeyListMembership: "membership"}
 
-
-class ScopedAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class ScopedAdmin(AuditHistoryMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     """The admin shows only what the office user's scope allows."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user, "view")
-
-    def history_view(self, request, object_id, extra_context=None):
-        # The admin's "History" button opens the audit history (field-level, all sources).
-        kind = _HISTORY_KINDS.get(self.model)
-        if kind is None:
-            return super().history_view(request, object_id, extra_context)
-        return history_redirect(kind, object_id)
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, ScopedAdmin):

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from taizhang.ledger.views import audit, history, office, projects, reports, review, transfer
+from taizhang.ledger.views import office, projects, reports, review, transfer
 
 
 class PeriodConverter:
@@ -33,8 +33,4 @@ urlpatterns = [
     path("import/", transfer.import_ledger_view, name="import"),
     path("review/", review.review_queue, name="review-queue"),
     path("review/<int:pk>/<str:action>/", review.review_action, name="review-action"),
-    path("audit-export/", audit.audit_export, name="audit-export"),
-    path("history/<str:kind>/<int:pk>/", history.history, name="history"),
-    path("history/<str:kind>/<int:pk>/revert/<int:event>/", history.revert,
-         name="history-revert"),
 ]

@@ -46,13 +46,13 @@ def test_history_does_not_name_a_parent_outside_the_readers_scope(matrix):
     Alice's. Bob and the far office read their own project's history, not Alice's name."""
     alice_project = matrix.projects["A"].name
     for who, key in (("bob", "B"), ("office2", "F")):
-        url = reverse("ledger:history", args=["project", matrix.projects[key].pk])
+        url = reverse("audit:history", args=["project", matrix.projects[key].pk])
         page = _client(matrix, who).get(url).content.decode()
         assert 'data-field="parent"' in page, who
         assert alice_project not in page, who
         assert "（不在您的范围内）" in page, who
     # Its own office, which sees both, reads the parent by name.
-    url = reverse("ledger:history", args=["project", matrix.projects["B"].pk])
+    url = reverse("audit:history", args=["project", matrix.projects["B"].pk])
     assert alice_project in _client(matrix, "office").get(url).content.decode()
 
 
@@ -85,7 +85,7 @@ def test_an_office_audit_does_not_show_another_countys_project_its_people_acted_
         pk__in=by_alice.values("pk")).exists()
     for fmt in ("csv", "xlsx"):
         response = _client(matrix, "office").get(
-            reverse("ledger:audit-export"), {"format": fmt, "download": "1"})
+            reverse("audit:export"), {"format": fmt, "download": "1"})
         assert response.status_code == 200
         assert twin.name.encode() not in response.content
         if fmt == "xlsx":
@@ -163,8 +163,8 @@ def test_a_viewer_reads_no_contact_and_no_names_of_people(matrix):
     project = matrix.projects["A"]
     contact_name, phone = CONTACTS["A"]
     detail = reverse("ledger:project-detail", args=[project.pk])
-    history = reverse("ledger:history", args=["project", project.pk])
-    report_history = reverse("ledger:history", args=["report", matrix.draft["A"].pk])
+    history = reverse("audit:history", args=["project", project.pk])
+    report_history = reverse("audit:history", args=["report", matrix.draft["A"].pk])
     for who, sees_contact in (("office", True), ("alice", True), ("carol", True),
                               ("dave", True), ("victor", False)):
         client = _client(matrix, who)

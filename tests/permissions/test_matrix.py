@@ -433,7 +433,7 @@ def history(m: Matrix, who: str) -> None:
     client = client_for(m, who)
 
     def get(kind: str, pk: int) -> Any:
-        return client.get(reverse("ledger:history", args=[kind, pk]))
+        return client.get(reverse("audit:history", args=[kind, pk]))
 
     for kind, objects in LEDGER_HISTORY.items():
         for key in KEYS:
@@ -503,7 +503,7 @@ def history_revert(m: Matrix, who: str) -> None:
             with rolled_back():
                 obj, restored = _second_version(m, kind, key)
                 events = list(AuditEvent.objects.for_object(obj).order_by("-at", "-id"))
-                url = reverse("ledger:history-revert", args=[kind, obj.pk, events[1].pk])
+                url = reverse("audit:history-revert", args=[kind, obj.pk, events[1].pk])
                 assert refused(client.get(url))  # a write-only URL
                 assert not restored()
                 response = client.post(url, {"reason": "matrix", "latest": str(events[0].pk)})
@@ -522,7 +522,7 @@ def history_revert(m: Matrix, who: str) -> None:
         event = AuditEvent.objects.for_object(membership).first()
         with rolled_back():
             response = client.post(
-                reverse("ledger:history-revert", args=["membership", membership.pk, event.pk]),
+                reverse("audit:history-revert", args=["membership", membership.pk, event.pk]),
                 {"reason": "matrix", "latest": str(event.pk)})
             assert_nothing_foreign(m, who, response)
             assert response.status_code == (302 if key in VIEW[who] else 404), (who, key)
@@ -531,9 +531,9 @@ def history_revert(m: Matrix, who: str) -> None:
     # ids that do not exist.
     far_event = AuditEvent.objects.for_object(m.projects["F"]).first()
     project_a = m.projects["A"]
-    for url in (reverse("ledger:history-revert", args=["project", project_a.pk, far_event.pk]),
-                reverse("ledger:history-revert", args=["project", MISSING, far_event.pk]),
-                reverse("ledger:history-revert", args=["user", m.users[who].pk, MISSING])):
+    for url in (reverse("audit:history-revert", args=["project", project_a.pk, far_event.pk]),
+                reverse("audit:history-revert", args=["project", MISSING, far_event.pk]),
+                reverse("audit:history-revert", args=["user", m.users[who].pk, MISSING])):
         with rolled_back():
             response = client.post(url, {"reason": "matrix", "latest": str(far_event.pk)})
             assert response.status_code == 404, (who, url, response.status_code)
@@ -543,7 +543,7 @@ def history_revert(m: Matrix, who: str) -> None:
 def audit_export(m: Matrix, who: str) -> None:
     """Office admins only; the events of their scope's records and people, nothing else."""
     client = client_for(m, who)
-    url = reverse("ledger:audit-export")
+    url = reverse("audit:export")
     response = client.get(url)
     assert_nothing_foreign(m, who, response)
     assert response.status_code == (200 if who in OFFICE else 403), (who, response.status_code)
@@ -852,7 +852,7 @@ def _admin_history_redirect(m: Matrix, who: str, client: Client, response: Any, 
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
         return
     kind = ADMIN_HISTORY_KINDS[model]
-    target = reverse("ledger:history", args=[kind, pk])
+    target = reverse("audit:history", args=[kind, pk])
     assert response.status_code == 302 and response["Location"] == target, (who, model)
     page = client.get(target)
     assert_nothing_foreign(m, who, page)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from taizhang.accounts.security import lockout, second_factor
 from taizhang.core.audit.models import AuditEvent
+from taizhang.core.audit.revert import revert_to
 from taizhang.core.periods import Period
 from taizhang.core.services import UNCHECKED
 from taizhang.ledger.choices import MembershipStatus, Stage
@@ -31,7 +32,6 @@ from taizhang.ledger.models import (
     StageChange,
 )
 from taizhang.ledger.services import keylists, plans, projects, reports
-from taizhang.ledger.services.revert import revert_to
 from taizhang.ledger.tests.sheets_factory import ledger_grid, to_xlsx
 from taizhang.stats.service import compute
 

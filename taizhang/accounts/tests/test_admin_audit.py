@@ -101,7 +101,7 @@ def test_admin_history_button_opens_the_audit_history(admin_client, world):
     url = reverse("admin:accounts_user_history", args=[world.alice.pk])
     response = admin_client.get(url)
     assert response.status_code == 302
-    assert response["Location"] == reverse("ledger:history", args=["user", world.alice.pk])
+    assert response["Location"] == reverse("audit:history", args=["user", world.alice.pk])
     url = reverse("admin:ledger_project_history", args=[world.alice_project.pk])
     assert admin_client.get(url)["Location"] == reverse(
-        "ledger:history", args=["project", world.alice_project.pk])
+        "audit:history", args=["project", world.alice_project.pk])

@@ -16,22 +16,10 @@ from django.utils.translation import gettext_lazy
 
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.money import wan
+from taizhang.core.registry import registry
 
 # Bookkeeping columns nobody edits: not shown in a difference table.
 HIDDEN_FIELDS = {"id", "version", "created_at", "updated_at", "path"}
-# Keys of `changes` that are not model fields.
-EXTRA_LABELS = {
-    "photo": gettext_lazy("photo"),
-    "period": gettext_lazy("period"),
-    "query": gettext_lazy("filters"),
-    "filters": gettext_lazy("filters"),
-    "rows": gettext_lazy("rows"),
-    "deleted": gettext_lazy("deleted"),
-    "before": gettext_lazy("before"),
-    "groups": gettext_lazy("groups"),
-    "user_permissions": gettext_lazy("user permissions"),
-    "password": gettext_lazy("password"),
-}
 
 OUTSIDE = gettext_lazy("(outside your scope)")
 HIDDEN = gettext_lazy("(hidden)")
@@ -135,7 +123,8 @@ class ValueFormatter:
         f = model_field(model, name)
         if f is not None:
             return str(f.verbose_name)
-        return str(EXTRA_LABELS.get(name, name))
+        # Keys of `changes` that are not model fields: declared by the apps that write them.
+        return str(registry.change_labels.get(name, name))
 
     def value(self, model: type[models.Model] | None, name: str, value: Any) -> str:
         if value is None or value == "":

@@ -1,66 +1,8 @@
-"""Readable, translated names of the named audit events."""
+"""Readable, translated names of the named audit events: each app declares its own
+(`<app>/registrations.py`, read through core/registry.py)."""
 
-from django.utils.translation import gettext_lazy as _
-
-ACTION_LABELS = {
-    "project.created": _("Project created"),
-    "project.updated": _("Project changed"),
-    "project.stage_changed": _("Stage changed"),
-    "plan.created": _("Annual plan set"),
-    "plan.updated": _("Annual plan changed"),
-    "keylist.created": _("Key list created"),
-    "keylist.applied": _("Applied for a key list"),
-    "keylist.decided": _("Key list application decided"),
-    "report.created": _("Monthly report started"),
-    "report.updated": _("Monthly report changed"),
-    "report.submitted": _("Monthly report submitted"),
-    "report.approved": _("Monthly report approved"),
-    "report.returned": _("Monthly report returned"),
-    "report.reopened": _("Approved report reopened"),
-    "report.imported": _("Monthly figures imported"),
-    "report.photo_added": _("Photo added"),
-    "report.photo_removed": _("Photo removed"),
-    "ledger.exported": _("Ledger exported"),
-    "scenario.generated": _("Synthetic ledger generated"),
-    "ledger.imported": _("Ledger imported"),
-    "audit.exported": _("Audit trail exported"),
-    "audit.purged": _("Old audit events purged"),
-    "backup.created": _("Backup made"),
-    "backup.restored": _("Backup restored"),
-    "user.created": _("User created"),
-    "user.updated": _("User changed"),
-    "user.deleted": _("User deleted"),
-    "user.password_changed": _("Password set by an administrator"),
-    "group.created": _("Group created"),
-    "group.updated": _("Group changed"),
-    "group.deleted": _("Group deleted"),
-    "organization.created": _("Organization created"),
-    "organization.updated": _("Organization changed"),
-    "organization.deleted": _("Organization deleted"),
-    "person.created": _("Person created"),
-    "person.updated": _("Person changed"),
-    "person.deleted": _("Person deleted"),
-    "division.created": _("Division created"),
-    "division.updated": _("Division changed"),
-    "division.deleted": _("Division deleted"),
-    "officesettings.created": _("Office settings created"),
-    "officesettings.updated": _("Office settings changed"),
-    "officesettings.deleted": _("Office settings deleted"),
-    # Login and sessions (accounts/security/).
-    "auth.login": _("Logged in"),
-    "auth.logout": _("Logged out"),
-    "auth.session_expired": _("Logged out after inactivity"),
-    "auth.login_failed": _("Failed login"),
-    "auth.locked_out": _("Account locked after failed logins"),
-    "auth.unlocked": _("Account unlocked"),
-    "auth.address_unlocked": _("Network address allowed again"),
-    "auth.password_changed": _("Password changed"),
-    "auth.totp_enabled": _("Second factor switched on"),
-    "auth.totp_disabled": _("Second factor switched off"),
-    "auth.totp_code_reused": _("Second-factor code used again"),
-    "auth.permission_denied": _("Access refused"),
-}
+from taizhang.core.registry import registry
 
 
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    return registry.event_label(action)

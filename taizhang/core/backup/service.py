@@ -15,6 +15,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from taizhang.core.audit.service import record_event
@@ -22,10 +23,9 @@ from taizhang.core.backup import postgres, sqlite
 from taizhang.core.backup.archive import Manifest, extract_verified, read_manifest, write_archive
 from taizhang.core.backup.errors import BackupError
 from taizhang.core.figures import figures_may_change
+from taizhang.core.registry import registry
 
 _DATABASE_MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
-# Apps whose tables hold the office's data (Django's own tables fill up on `migrate`).
-_DATA_APPS = ("core", "accounts", "ledger")
 
 
 @dataclass
@@ -96,14 +96,21 @@ def check_compatible(manifest: Manifest) -> None:
                           % {"names": ", ".join(unknown[:5])})
 
 
+def guarded_models() -> list[type[Model]]:
+    """The models whose rows make a restore need --yes: every model but those its app declares
+    are not the office's data (`registry.backup` in `<app>/registrations.py`; Django's own
+    tables fill up on `migrate`). An undeclared model counts as data: careful by default."""
+    return [model for model in apps.get_models()
+            if model._meta.label_lower not in registry.not_office_data]
+
+
 def holds_data() -> bool:
     """Whether the live database has any of the office's rows (then a restore needs --yes)."""
     try:
         existing = set(connection.introspection.table_names())
-        for label in _DATA_APPS:
-            for model in apps.get_app_config(label).get_models():
-                if model._meta.db_table in existing and model._base_manager.exists():
-                    return True
+        for model in guarded_models():
+            if model._meta.db_table in existing and model._base_manager.exists():
+                return True
     except DatabaseError:
         return True  # unreadable: be careful
     return False

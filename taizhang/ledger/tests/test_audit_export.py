@@ -40,7 +40,7 @@ def test_export_ledger_command_is_logged(tmp_path, world):
 
 
 def test_audit_export_page_is_office_only_and_scoped(client, world):
-    url = reverse("ledger:audit-export")
+    url = reverse("audit:export")
     client.force_login(world.alice)
     assert client.get(url).status_code == 403
     record("report.secret", world.bob_project, actor=world.bob, reason="=HYPERLINK(\"x\")")
@@ -73,6 +73,6 @@ def test_a_county_office_sees_only_its_divisions_events(client, world):
                                         division=other)
     mark_password_as_chosen(stranger)
     client.force_login(stranger)
-    response = client.get(reverse("ledger:audit-export"), {"format": "csv", "download": "1"})
+    response = client.get(reverse("audit:export"), {"format": "csv", "download": "1"})
     body = response.content.decode("utf-8-sig")
     assert "燕山钢铁" not in body and "迁钢新材" not in body

@@ -46,7 +46,7 @@ def test_a_digit_of_another_script_is_not_an_id(office, world):
     {"start": "0001-01-01"}, {"end": "9999-12-31"}, {"start": "0001-01-01", "end": "9999-12-31"},
 ])
 def test_audit_export_refuses_dates_out_of_range(office, world, query):
-    response = office.get(reverse("ledger:audit-export"),
+    response = office.get(reverse("audit:export"),
                           {"format": "csv", "download": "1", **query})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")  # the form again, not a file

@@ -31,7 +31,7 @@ def _report_post(amount: str, version: int) -> dict[str, str]:
 
 
 def _history_url(kind, obj):
-    return reverse("ledger:history", args=[kind, obj.pk])
+    return reverse("audit:history", args=[kind, obj.pk])
 
 
 def test_changed_figure_shows_who_from_what_to_what_and_office_reverts_it(client, world):
@@ -63,7 +63,7 @@ def test_changed_figure_shows_who_from_what_to_what_and_office_reverts_it(client
 
     # The office reverts to the first version, with a reason; the revert is in the history.
     response = office.post(
-        reverse("ledger:history-revert", args=["report", report.pk, created.pk]),
+        reverse("audit:history-revert", args=["report", report.pk, created.pk]),
         {"reason": "wrong figure typed", "latest": str(changed.pk)},
     )
     assert response.status_code == 302
@@ -89,7 +89,7 @@ def _two_versions(world):
 
 
 def _revert(client, report, version, latest, reason="typo", kind="report"):
-    return client.post(reverse("ledger:history-revert", args=[kind, report.pk, version.pk]),
+    return client.post(reverse("audit:history-revert", args=[kind, report.pk, version.pk]),
                        {"reason": reason, "latest": str(latest.pk)}, follow=True)
 
 
@@ -157,7 +157,7 @@ def test_project_and_plan_history_and_revert(client, world):
     before_edit = [e for e in events if e.action != "project.updated"][-1]
     latest = events[-1]
     response = office.post(
-        reverse("ledger:history-revert", args=["project", project.pk, before_edit.pk]),
+        reverse("audit:history-revert", args=["project", project.pk, before_edit.pk]),
         {"reason": "owner entered by mistake", "latest": str(latest.pk)})
     assert response.status_code == 302
     project.refresh_from_db()
@@ -166,7 +166,7 @@ def test_project_and_plan_history_and_revert(client, world):
     assert project.stage == "under_construction"  # stages are not reverted
 
     plan_events = list(AuditEvent.objects.for_object(plan).order_by("id"))
-    office.post(reverse("ledger:history-revert", args=["plan", plan.pk, plan_events[0].pk]),
+    office.post(reverse("audit:history-revert", args=["plan", plan.pk, plan_events[0].pk]),
                 {"reason": "plan was right", "latest": str(plan_events[-1].pk)})
     plan.refresh_from_db()
     assert plan.planned_investment == Decimal("12000.00")
@@ -198,18 +198,18 @@ def test_membership_and_user_history_visibility(client, world):
     owner = _english(client, world.alice)
     assert owner.get(_history_url("user", world.alice)).status_code == 200
     assert owner.get(_history_url("user", world.bob)).status_code == 404
-    assert owner.get(reverse("ledger:history", args=["nonsense", 1])).status_code == 404
+    assert owner.get(reverse("audit:history", args=["nonsense", 1])).status_code == 404
 
 
 @pytest.mark.parametrize("kind", ["project", "report", "plan", "membership", "user"])
 def test_unknown_ids_are_404(client, world, kind):
     office = _english(client, world.office)
-    assert office.get(reverse("ledger:history", args=[kind, 999999])).status_code == 404
+    assert office.get(reverse("audit:history", args=[kind, 999999])).status_code == 404
 
 
 def test_approved_report_is_reopened_then_reverted_then_reviewed_again(world):
+    from taizhang.core.audit.revert import revert_to
     from taizhang.ledger.services.reports import reopen_report
-    from taizhang.ledger.services.revert import revert_to
 
     report, first, _latest = _two_versions(world)
     report = approve_report(submit_report(report, actor=world.alice), actor=world.office)

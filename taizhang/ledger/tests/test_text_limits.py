@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from taizhang.core.audit.models import AuditEvent
+from taizhang.core.audit.revert import revert_to
 from taizhang.core.audit.service import record_event
 from taizhang.core.limits import capped, truncated_length
 from taizhang.core.periods import Period
@@ -23,7 +24,6 @@ from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.services.plans import set_annual_plan
 from taizhang.ledger.services.projects import change_stage, update_project
 from taizhang.ledger.services.reports import return_report, save_report, submit_report
-from taizhang.ledger.services.revert import revert_to
 from taizhang.ledger.tests.sheets_factory import STANDARD_LABELS, ledger_grid, to_xlsx
 
 JULY = Period(2022, 7)

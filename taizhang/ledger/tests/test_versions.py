@@ -183,7 +183,7 @@ def test_revert_refuses_without_the_newest_event_seen(world, latest):
     sent = str(events[1].pk) if latest == "stale" else latest
     before = _events()
     _client(world.office).post(
-        reverse("ledger:history-revert", args=["project", project.pk, events[1].pk]),
+        reverse("audit:history-revert", args=["project", project.pk, events[1].pk]),
         _with({"reason": "改错了"}, "latest", sent))
     assert Project.objects.get(pk=project.pk).address == "新址"
     assert _events() == before

@@ -1,0 +1,202 @@
+"""What each app contributes to the core's shared mechanisms (after NetBox's registry).
+
+The core keeps no list of other apps' models, events or pages. Each app declares its own in
+`<app>/registrations.py`, which `CoreConfig.ready` imports for every installed app; the core
+then reads the registry:
+
+- event labels: the audit trail's readable name of each named event (`AuditEvent.action`);
+- audited object types: a name for the audit export's filter, the history page's kind (or why
+  the type has no history page), and whether its writes may change cached figures;
+- history kinds: how the history page finds an object for a reader and where it links back;
+- the restore guard: which models hold the office's data (a restore over them needs --yes);
+- menu entries: the main menu, each entry with the test of who sees it.
+
+`docs/architecture.md` ("Adding an app") lists what a new app declares and which test fails
+until it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils.functional import Promise
+
+Label = str | Promise
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    """An audited object type (`AuditEvent.object_type`: a model's label, or a pseudo type)."""
+
+    object_type: str
+    name: Label
+    history_kind: str | None = None
+    not_browsable: str = ""  # why there is no history page (required without a kind)
+    changes_figures: bool = False
+
+
+@dataclass(frozen=True)
+class Reverter:
+    """How a kind's object is reverted to a version (core/audit/revert.py): the app's rules
+    and its own service function, so permission, validation, locking and audit apply."""
+
+    fields: tuple[str, ...]  # what a revert may restore
+    # Whether `user` may revert the object (the history page offers the buttons).
+    may_revert: Callable[[Any, models.Model], bool]
+    # Raises PermissionDenied unless the actor may revert the object.
+    permitted: Callable[[Any, models.Model], None]
+    # Raises ServiceError if the (locked) object's state forbids a revert now.
+    ready: Callable[[models.Model], None]
+    # Writes the restored values (model values by field name) through the app's service.
+    apply: Callable[[models.Model, dict[str, Any], Any], models.Model]
+
+
+@dataclass(frozen=True)
+class HistoryKind:
+    """An object type with a history page at `history/<kind>/<pk>/`."""
+
+    kind: str
+    model: str
+    # The object `user` may see, or None (the page answers 404).
+    find: Callable[[Any, int], models.Model | None]
+    # The page the history's "back" link leads to.
+    back_link: Callable[[models.Model], str | None] = lambda obj: None
+    reverter: Reverter | None = None  # None: the history is read only
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: Label
+    url_name: str
+    visible: Callable[[Any], bool]  # given the signed-in user
+    weight: int  # the menu's order: lighter first
+
+
+@dataclass
+class Registry:
+    event_labels: dict[str, Label] = field(default_factory=dict)
+    # Names of keys an app writes into an event's `changes` that are not model fields.
+    change_labels: dict[str, Label] = field(default_factory=dict)
+    object_types: dict[str, ObjectType] = field(default_factory=dict)
+    history_kinds: dict[str, HistoryKind] = field(default_factory=dict)
+    figure_types: set[str] = field(default_factory=set)
+    not_audited: dict[str, str] = field(default_factory=dict)  # model label: why
+    office_data: set[str] = field(default_factory=set)
+    not_office_data: dict[str, str] = field(default_factory=dict)  # model label: why
+    menu: list[MenuItem] = field(default_factory=list)
+    # Which ids of a model a user may read by name (declared by the app that knows what its
+    # records refer to: ledger/models/scope.py); none without it.
+    nameable: Callable[[Any, type[models.Model], Iterable[Any]], set[str]] | None = None
+    # What a history names for its reader (core/audit/history.py `entries`' keywords:
+    # nameable, user_label, private), declared by the app that owns personal data.
+    reader_limits: Callable[[Any, models.Model], dict[str, Any]] | None = None
+
+    # --- declarations (called from each app's registrations.py) ---------------------------
+
+    def events(self, labels: Mapping[str, Label]) -> None:
+        for action, label in labels.items():
+            _unique(self.event_labels, action, "event")
+            self.event_labels[action] = label
+
+    def change_keys(self, labels: Mapping[str, Label]) -> None:
+        for key, label in labels.items():
+            _unique(self.change_labels, key, "change key")
+            self.change_labels[key] = label
+
+    def audited(self, object_type: str, name: Label, *, history: str | None = None,
+                not_browsable: str = "", changes_figures: bool = False) -> None:
+        if not history and not not_browsable:
+            raise ImproperlyConfigured(
+                f"{object_type}: give its history kind or say why it has none")
+        _unique(self.object_types, object_type, "audited object type")
+        self.object_types[object_type] = ObjectType(object_type, name, history, not_browsable,
+                                                    changes_figures)
+        if changes_figures:
+            self.figure_types.add(object_type)
+
+    def figures(self, *object_types: str) -> None:
+        """Object types whose writes may change cached figures (core/figures.py), audited
+        under their own name or not (a row written along with an audited one)."""
+        self.figure_types.update(object_types)
+
+    def unaudited(self, reasons: Mapping[str, str]) -> None:
+        """Models with no audit events of their own, each with the reason (for example: its
+        changes are recorded in its parent's events)."""
+        for label, why in reasons.items():
+            if label in self.object_types or label in self.not_audited:
+                raise ImproperlyConfigured(f"{label} is declared audited and not audited")
+            self.not_audited[label] = why
+
+    def history(self, kind: HistoryKind) -> None:
+        _unique(self.history_kinds, kind.kind, "history kind")
+        self.history_kinds[kind.kind] = kind
+
+    def backup(self, *, office_data: Iterable[str] = (),
+               not_office_data: Mapping[str, str] | None = None) -> None:
+        """Models whose rows make a restore over them need --yes, and those that do not."""
+        for label in office_data:
+            _unique(self.not_office_data, label, "backup declaration")
+            self.office_data.add(label)
+        for label, why in (not_office_data or {}).items():
+            if label in self.office_data:
+                raise ImproperlyConfigured(f"{label} is declared twice for the restore guard")
+            self.not_office_data[label] = why
+
+    def name_scope(self, nameable: Callable[[Any, type[models.Model], Iterable[Any]], set[str]],
+                   ) -> None:
+        if self.nameable is not None:
+            raise ImproperlyConfigured("The name scope is declared twice")
+        self.nameable = nameable
+
+    def history_reader(self, limits: Callable[[Any, models.Model], dict[str, Any]]) -> None:
+        if self.reader_limits is not None:
+            raise ImproperlyConfigured("The history's reader limits are declared twice")
+        self.reader_limits = limits
+
+    def menu_items(self, *items: MenuItem) -> None:
+        self.menu.extend(items)
+        self.menu.sort(key=lambda item: item.weight)
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def event_label(self, action: str) -> str:
+        return str(self.event_labels.get(action, action))
+
+    def changes_figures(self, object_type: str) -> bool:
+        return object_type in self.figure_types
+
+    def history_kind_of(self, model: type[models.Model]) -> str | None:
+        found = self.object_types.get(model._meta.label_lower)
+        return found.history_kind if found is not None else None
+
+    def reverter_of(self, model: type[models.Model]) -> Reverter | None:
+        kind = self.history_kind_of(model)
+        return self.history_kinds[kind].reverter if kind is not None else None
+
+    def limits_for(self, user: Any, obj: models.Model) -> dict[str, Any]:
+        return self.reader_limits(user, obj) if self.reader_limits is not None else {}
+
+    def may_name(self, user: Any, model: type[models.Model], ids: Iterable[Any]) -> set[str]:
+        return self.nameable(user, model, ids) if self.nameable is not None else set()
+
+    def menu_for(self, user: Any) -> list[MenuItem]:
+        return [item for item in self.menu if item.visible(user)]
+
+
+def _unique(existing: Mapping[str, Any], key: str, what: str) -> None:
+    if key in existing:
+        raise ImproperlyConfigured(f"The {what} {key!r} is declared twice")
+
+
+registry = Registry()
+
+
+def model_labels(app_label: str) -> list[str]:
+    """Every model of an app, as `app_label.model` (for an app that declares them all alike)."""
+    from django.apps import apps
+
+    return [model._meta.label_lower for model in apps.get_app_config(app_label).get_models()]
