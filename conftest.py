@@ -14,6 +14,8 @@ from decimal import Decimal
 
 import pytest
 
+from taizhang.core.services import UNCHECKED
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
@@ -125,9 +127,10 @@ def world(db) -> World:
         planned_total=Decimal("80000.00"), industry="C",
     )
     for project, plan in ((world.alice_project, "12000.00"), (world.bob_project, "20000.00")):
-        set_annual_plan(project, 2022, actor=office, planned_investment=Decimal(plan))
+        set_annual_plan(project, 2022, actor=office, planned_investment=Decimal(plan),
+                        expected_version=UNCHECKED)
         change_stage(project, Stage.UNDER_CONSTRUCTION, actor=office,
-                     effective_date=date(2022, 3, 15))
+                     effective_date=date(2022, 3, 15), expected_version=UNCHECKED)
         project.refresh_from_db()
     return world
 

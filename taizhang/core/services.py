@@ -52,10 +52,10 @@ class _Unchecked:
         return "UNCHECKED"
 
 
-# The default of `expected_version` in the services: for code that read the record itself in
-# the same transaction (imports, scenarios, commands). Every request passes what its form sent,
-# and there None (a missing field) or junk is refused: optimistic locking cannot be skipped
-# from outside.
+# What code that read the record itself in the same transaction (imports, scenarios, commands,
+# tests) passes as `expected_version`, explicitly: the services have no default, so a caller
+# that forgets the version does not compile a skipped check (TypeError). Every request passes
+# what its form sent, and there None (a missing field) or junk is refused.
 UNCHECKED: Any = _Unchecked()
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from taizhang.core.services import UNCHECKED
 from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser
@@ -74,13 +75,18 @@ def test_main_pages_raise_no_csp_violation(transactional_db, world, live_server,
     office, project = world.office, world.alice_project
     for month, amount in ((5, "800.00"), (6, "1200.00")):
         report = save_report(project, Period(2022, month), actor=world.alice,
-                             data={"completed": Decimal(amount), "image_progress": "施工中"})
-        approve_report(submit_report(report, actor=world.alice), actor=office)
+                             data={"completed": Decimal(amount), "image_progress": "施工中"},
+                             expected_version=UNCHECKED)
+        approve_report(submit_report(report, actor=world.alice,
+                                     expected_version=UNCHECKED), actor=office,
+                       expected_version=UNCHECKED)
     july = save_report(project, Period(2022, 7), actor=world.alice,
-                       data={"completed": Decimal("300.00"), "image_progress": "主体封顶"})
-    submit_report(july, actor=world.alice)
+                       data={"completed": Decimal("300.00"), "image_progress": "主体封顶"},
+                       expected_version=UNCHECKED)
+    submit_report(july, actor=world.alice, expected_version=UNCHECKED)
     april = save_report(project, Period(2022, 4), actor=world.alice,
-                        data={"completed": Decimal("100.00"), "image_progress": "土方开挖"})
+                        data={"completed": Decimal("100.00"), "image_progress": "土方开挖"},
+                        expected_version=UNCHECKED)
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), (30, 90, 160)).save(buffer, "JPEG")
     add_photo(april, SimpleUploadedFile("site.jpg", buffer.getvalue()), actor=world.alice)

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from taizhang.accounts.models import Organization, Person
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.choices import Stage
 from taizhang.ledger.importing import apply as import_apply
 from taizhang.ledger.importing import import_ledger
@@ -68,7 +69,7 @@ def test_a_stage_change_failing_at_the_audit_step_leaves_the_project_as_it_was(
     monkeypatch.setattr(project_services, "record", _explode)
     with pytest.raises(Boom):
         project_services.change_stage(project, Stage.COMPLETED, actor=world.office,
-                                      effective_date=date(2022, 8, 1))
+                                      effective_date=date(2022, 8, 1), expected_version=UNCHECKED)
     project = Project.objects.get(pk=project.pk)
     assert (_counts(), project.stage, project.version) == before
     assert project.actual_completion is None
@@ -79,7 +80,8 @@ def test_a_report_save_failing_at_the_audit_step_leaves_no_report(world, monkeyp
     monkeypatch.setattr(report_services, "record", _explode)
     with pytest.raises(Boom):
         report_services.save_report(world.alice_project, Period(2022, 7), actor=world.alice,
-                                    data={"completed": Decimal("1"), "image_progress": "x"})
+                                    data={"completed": Decimal("1"), "image_progress": "x"},
+                                    expected_version=UNCHECKED)
     assert _counts() == before
 
 

@@ -8,6 +8,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from taizhang.core.services import UNCHECKED
+
 WRITER_PREFIX = "并发写入项目"
 
 
@@ -35,7 +37,8 @@ def add_photos(count: int = 3) -> None:
     office = User.objects.get(username="office")
     reports = MonthlyReport.objects.filter(status=ReportStatus.SUBMITTED).order_by("pk")[:count]
     for number, report in enumerate(list(reports)):
-        report = return_report(report, actor=office, reason="请补充现场照片")
+        report = return_report(report, actor=office, reason="请补充现场照片",
+                               expected_version=UNCHECKED)
         upload = SimpleUploadedFile(f"现场{number}.png", _png(number), "image/png")
         add_photo(report, upload, actor=office, caption=f"现场照片{number}")
 
@@ -58,5 +61,6 @@ def keep_writing(stop_file: str) -> None:
             project = create_project(
                 actor=office, name=f"{WRITER_PREFIX}{number:05d}", owner=owner,
                 division=office.division, planned_total=Decimal("1000.00"), industry="C")
-            set_annual_plan(project, 2022, actor=office, planned_investment=Decimal("300.00"))
+            set_annual_plan(project, 2022, actor=office, planned_investment=Decimal("300.00"),
+                            expected_version=UNCHECKED)
         time.sleep(0.01)  # leave the other writers and readers some room

@@ -50,15 +50,16 @@ def _poison(world, payload: str) -> None:
         "contact_name": payload[:50], "contact_phone": payload[:30],
     })
     set_annual_plan(project, 2022, actor=world.office, planned_investment=Decimal("1"),
-                    image_target=payload[:200])
+                    image_target=payload[:200], expected_version=UNCHECKED)
     MonthlyReport.objects.filter(project=project).delete()  # a clean slate for each payload
     june = save_report(project, Period(2022, 6), actor=world.alice, data={
         "completed": Decimal("1"), "image_progress": payload, "problems": payload,
-        "next_steps": payload, "behind_schedule": True, "behind_reason": payload or "x"})
-    submit_report(june, actor=world.alice)
+        "next_steps": payload, "behind_schedule": True, "behind_reason": payload or "x"},
+                       expected_version=UNCHECKED)
+    submit_report(june, actor=world.alice, expected_version=UNCHECKED)
     save_report(project, Period(2022, 7), actor=world.alice, data={
         "completed": Decimal("1"), "image_progress": payload, "problems": payload,
-        "next_steps": payload})
+        "next_steps": payload}, expected_version=UNCHECKED)
 
 
 def _check_pages(world, client, payload: str) -> None:

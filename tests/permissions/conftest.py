@@ -16,6 +16,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from taizhang.core.services import UNCHECKED
+
 
 def png_upload(name: str = "site.png") -> SimpleUploadedFile:
     buffer = BytesIO()
@@ -103,9 +105,9 @@ def matrix(world, settings, tmp_path) -> Matrix:
     )
     for project in (far, twin):
         set_annual_plan(project, 2022, actor=users["office2"],
-                        planned_investment=Decimal("9000.00"))
+                        planned_investment=Decimal("9000.00"), expected_version=UNCHECKED)
         change_stage(project, Stage.UNDER_CONSTRUCTION, actor=users["office2"],
-                     effective_date=date(2022, 2, 1))
+                     effective_date=date(2022, 2, 1), expected_version=UNCHECKED)
         project.refresh_from_db()
     # A sub-project of Alice's in the far county: Alice's page must not list it for anyone
     # who cannot see it (a parent does not widen the scope). The link is in its history
@@ -134,16 +136,16 @@ def matrix(world, settings, tmp_path) -> Matrix:
     for key, project in projects.items():
         actor = reporters[key]
         set_annual_plan(project, 2023, actor=offices[key], planned_investment=Decimal("1.00"),
-                        image_target=f"TARGET-{key}-主体封顶")
+                        image_target=f"TARGET-{key}-主体封顶", expected_version=UNCHECKED)
         june = save_report(project, Period(2022, 6), actor=actor, data={
             "completed": Decimal("100.00"), "image_progress": f"JUNE-{key}-桩基完成",
             "problems": f"PROBLEM-{key}-用地", "next_steps": "",
-        })
-        submitted[key] = submit_report(june, actor=actor)
+        }, expected_version=UNCHECKED)
+        submitted[key] = submit_report(june, actor=actor, expected_version=UNCHECKED)
         draft[key] = save_report(project, Period(2022, 7), actor=actor, data={
             "completed": Decimal("200.00"), "image_progress": f"JULY-{key}-主体施工",
             "problems": "", "next_steps": f"NEXT-{key}-竣工",
-        })
+        }, expected_version=UNCHECKED)
         photo[key] = add_photo(draft[key], png_upload(), actor=actor, caption=f"CAPTION-{key}")
         membership[key] = apply_for_list(project, key_lists[key], actor=offices[key],
                                          applied_on=date(2022, 1, 4))

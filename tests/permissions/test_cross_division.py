@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.periods import Period
-from taizhang.core.services import ServiceError
+from taizhang.core.services import UNCHECKED, ServiceError
 from taizhang.ledger.importing import import_ledger
 from taizhang.ledger.models import Project
 from taizhang.ledger.services.projects import update_project
@@ -64,7 +64,8 @@ def test_an_owner_does_not_reach_her_companys_project_in_another_county(matrix):
     for action in ("view", "report"):
         assert not Project.objects.restrict(alice, action).filter(pk=twin.pk).exists()
     with pytest.raises(PermissionDenied):
-        save_report(twin, Period(2022, 7), actor=alice, data={"completed": Decimal("1")})
+        save_report(twin, Period(2022, 7), actor=alice, data={"completed": Decimal("1")},
+                    expected_version=UNCHECKED)
     client = _client(matrix, "alice")
     assert client.get(reverse("ledger:project-detail", args=[twin.pk])).status_code == 404
     assert twin.name not in client.get(reverse("ledger:my-reports")).content.decode()
@@ -104,13 +105,13 @@ def test_an_office_cannot_name_another_countys_organization_or_person(matrix, fi
     value = {"owner": far.owner, "responsible_unit": far.owner, "leader": far.leader}[field]
     project = _fresh(matrix.projects["A"])
     with pytest.raises(ServiceError) as refused:
-        update_project(project, actor=matrix.users["office"], expected_version=None,
+        update_project(project, actor=matrix.users["office"], expected_version=project.version,
                        changes={field: value})
     assert refused.value.field == field
     assert str(refused.value) == NEUTRAL  # says nothing of where the record is
     assert getattr(_fresh(project), f"{field}_id") != value.pk
     # The superuser may (a company working in two counties); the scopes stay divisional.
-    update_project(project, actor=matrix.users["super"], expected_version=None,
+    update_project(project, actor=matrix.users["super"], expected_version=project.version,
                    changes={field: value})
 
 

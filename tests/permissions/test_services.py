@@ -155,9 +155,11 @@ def _calls(m: Matrix) -> dict[str, tuple[dict[str, set[str]], Any]]:
         "update_project": (CHANGE, lambda k, u: projects.update_project(
             m.projects[k], actor=u, expected_version=UNCHECKED, changes={"address": "新址"})),
         "change_stage": (CHANGE, lambda k, u: projects.change_stage(
-            m.projects[k], Stage.ON_HOLD, actor=u, effective_date=today, reason="停工")),
+            m.projects[k], Stage.ON_HOLD, actor=u, effective_date=today, reason="停工",
+                                                                    expected_version=UNCHECKED)),
         "set_annual_plan": (CHANGE, lambda k, u: plans.set_annual_plan(
-            m.projects[k], 2025, actor=u, planned_investment=Decimal("1"))),
+            m.projects[k], 2025, actor=u, planned_investment=Decimal("1"),
+                                                                       expected_version=UNCHECKED)),
         "apply_for_list": (CHANGE, lambda k, u: keylists.apply_for_list(
             m.projects[k], KeyList.objects.create(level="province", kind="key", year=2022),
             actor=u, applied_on=today)),
@@ -165,14 +167,16 @@ def _calls(m: Matrix) -> dict[str, tuple[dict[str, set[str]], Any]]:
             _fresh(m.membership[k]), MembershipStatus.APPROVED, actor=u, decided_on=today)),
         "save_report": (REPORT, lambda k, u: reports.save_report(
             m.projects[k], Period(2022, 7), actor=u,
-            data={"completed": Decimal("5"), "image_progress": "改"})),
-        "submit_report": (REPORT, lambda k, u: reports.submit_report(_fresh(m.draft[k]), actor=u)),
+            data={"completed": Decimal("5"), "image_progress": "改"}, expected_version=UNCHECKED)),
+        "submit_report": (REPORT, lambda k, u: reports.submit_report(_fresh(m.draft[k]), actor=u,
+                                                                     expected_version=UNCHECKED)),
         "approve_report": (CHANGE, lambda k, u: reports.approve_report(
-            _fresh(m.submitted[k]), actor=u)),
+            _fresh(m.submitted[k]), actor=u, expected_version=UNCHECKED)),
         "return_report": (CHANGE, lambda k, u: reports.return_report(
-            _fresh(m.submitted[k]), actor=u, reason="补充")),
+            _fresh(m.submitted[k]), actor=u, reason="补充", expected_version=UNCHECKED)),
         "reopen_report": (CHANGE, lambda k, u: reports.reopen_report(
-            reports.approve_report(_fresh(m.submitted[k]), actor=m.users["super"]), actor=u,
+            reports.approve_report(_fresh(m.submitted[k]), actor=m.users["super"],
+                                   expected_version=UNCHECKED), actor=u,
             reason="更正")),
         "add_photo": (REPORT, lambda k, u: reports.add_photo(
             _fresh(m.draft[k]), png_upload(), actor=u)),

@@ -12,6 +12,8 @@ import time
 from datetime import date
 from decimal import Decimal
 
+from taizhang.core.services import UNCHECKED
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taizhang.settings")
 import django
 
@@ -60,12 +62,16 @@ def main() -> None:
             CaptureQueriesContext(connections["replica"]) as replica:
         project = create_project(actor=office, name="冷轧升级", owner=owner, division=county,
                                  planned_total=Decimal("5000.00"))
-        set_annual_plan(project, 2022, actor=office, planned_investment=Decimal("1200.00"))
+        set_annual_plan(project, 2022, actor=office, planned_investment=Decimal("1200.00"),
+                        expected_version=UNCHECKED)
         change_stage(project, Stage.UNDER_CONSTRUCTION, actor=office,
-                     effective_date=date(2022, 3, 1))
+                     effective_date=date(2022, 3, 1), expected_version=UNCHECKED)
         report = save_report(project, Period(2022, 7), actor=office,
-                             data={"completed": Decimal("321.09"), "image_progress": "施工"})
-        approve_report(submit_report(report, actor=office), actor=office)
+                             data={"completed": Decimal("321.09"), "image_progress": "施工"},
+                             expected_version=UNCHECKED)
+        approve_report(submit_report(report, actor=office,
+                                     expected_version=UNCHECKED), actor=office,
+                       expected_version=UNCHECKED)
         wait_for_replay()
         with replica_reads():
             stats = compute(Project.objects.all(), Period(2022, 7))

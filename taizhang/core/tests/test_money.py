@@ -18,7 +18,7 @@ from taizhang.core.money import (
     wan,
     wan_to_yi,
 )
-from taizhang.core.services import ServiceError
+from taizhang.core.services import UNCHECKED, ServiceError
 from taizhang.ledger.models import AnnualPlan
 from taizhang.ledger.services.plans import set_annual_plan
 
@@ -62,7 +62,7 @@ def test_the_model_refuses_a_negative_amount_in_every_money_field(world, name):
 def test_the_services_and_forms_refuse_with_the_fields_validators(world):
     with pytest.raises(ServiceError) as negative:
         set_annual_plan(world.alice_project, 2023, actor=world.office,
-                        planned_investment=Decimal("-1.00"))
+                        planned_investment=Decimal("-1.00"), expected_version=UNCHECKED)
     assert negative.value.field == "planned_investment"
     assert str(negative.value) == "金额不能为负数。"  # the validator's message
     assert not AnnualPlan.objects.filter(year=2023).exists()

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.figures.stages import PERIOD_STAGE, with_period_stage
 from taizhang.ledger.choices import STAGE_TRANSITIONS, Stage
 from taizhang.ledger.filters import ProjectFilter
@@ -26,8 +27,10 @@ MARCH = Period(2022, 3)
 
 def _approved(world, project, period, amount):
     report = save_report(project, period, actor=world.office,
-                         data={"completed": Decimal(amount)})
-    approve_report(submit_report(report, actor=world.office), actor=world.office)
+                         data={"completed": Decimal(amount)}, expected_version=UNCHECKED)
+    approve_report(submit_report(report, actor=world.office,
+                                 expected_version=UNCHECKED), actor=world.office,
+                   expected_version=UNCHECKED)
 
 
 def _march_ledger(world):
@@ -57,7 +60,7 @@ def _stages(period):
 def test_the_stage_as_of_a_period_comes_from_the_history(world):
     _march_ledger(world)
     change_stage(world.alice_project, Stage.COMPLETED, actor=world.office,
-                 effective_date=date(2022, 6, 30))
+                 effective_date=date(2022, 6, 30), expected_version=UNCHECKED)
     february, march, july = _stages(Period(2022, 2)), _stages(MARCH), _stages(Period(2022, 7))
     alice, planning = world.alice_project.name, "谋划项目"
     # Before its first recorded move: the stage it moved from; after: the last move's.
@@ -72,9 +75,10 @@ def test_march_figures_do_not_move_when_stages_change_later(world, capsys):
     printed_in_april = _march_figures(capsys)
     assert printed_in_april[0]["by_stage"][Stage.UNDER_CONSTRUCTION]["projects"] == 2
     change_stage(world.alice_project, Stage.COMPLETED, actor=world.office,
-                 effective_date=date(2022, 6, 30))
+                 effective_date=date(2022, 6, 30), expected_version=UNCHECKED)
     change_stage(world.bob_project, Stage.CANCELLED, actor=world.office,
-                 effective_date=date(2022, 11, 2), reason="企业放弃投资")
+                 effective_date=date(2022, 11, 2), reason="企业放弃投资",
+                 expected_version=UNCHECKED)
     assert _march_figures(capsys) == printed_in_april
     # The present still sees the present: bob is gone from November's figures.
     november = compute(Project.objects.all(), Period(2022, 11)).as_dict()
@@ -102,6 +106,6 @@ def test_any_later_stage_moves_leave_a_past_period_alone(world, capsys, moves):
                 continue
             day += timedelta(days=gap)
             change_stage(project, allowed[choice % len(allowed)], actor=world.office,
-                         effective_date=day, reason="调整")
+                         effective_date=day, reason="调整", expected_version=UNCHECKED)
         assert _march_figures(capsys) == before
         transaction.set_rollback(True)

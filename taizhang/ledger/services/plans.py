@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from taizhang.core.audit.service import diff, record, snapshot
 from taizhang.core.limits import first_too_long
 from taizhang.core.services import (
-    UNCHECKED,
     ConcurrentEdit,
     ServiceError,
     check_version,
@@ -29,7 +28,7 @@ def set_annual_plan(
     planned_investment: Decimal,
     image_target: str = "",
     planned_new_start: bool = False,
-    expected_version: Any = UNCHECKED,
+    expected_version: Any,
 ) -> AnnualPlan:
     """Create or change a project's plan for a year (the office's decision); the version as
     in `save_report` (0: the form saw no plan for that year)."""

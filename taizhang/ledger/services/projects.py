@@ -13,7 +13,6 @@ from taizhang.accounts.models import Organization, Person
 from taizhang.core.audit.service import diff, record, snapshot
 from taizhang.core.limits import first_too_long
 from taizhang.core.services import (
-    UNCHECKED,
     ServiceError,
     check_version,
     refuse_missing,
@@ -169,7 +168,7 @@ def change_stage(
     actor: Any,
     effective_date: date,
     reason: str = "",
-    expected_version: Any = UNCHECKED,
+    expected_version: Any,
 ) -> StageChange:
     """Move a project to another stage, setting the actual dates and keeping who/when/why."""
     require_project(actor, project, "change")

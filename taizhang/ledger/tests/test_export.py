@@ -44,11 +44,11 @@ def _english():
 
 def _report(project, period, amount, office, *, approve=True, submit=True, **data):
     report = save_report(project, period, actor=office, data={"completed": Decimal(amount),
-                                                               **data})
+                                                               **data}, expected_version=UNCHECKED)
     if submit:
-        report = submit_report(report, actor=office)
+        report = submit_report(report, actor=office, expected_version=UNCHECKED)
     if approve:
-        approve_report(report, actor=office)
+        approve_report(report, actor=office, expected_version=UNCHECKED)
 
 
 @pytest.fixture
@@ -80,8 +80,10 @@ def ledger(world):
         contact_name="@张三")
     done = create_project(actor=office, name="迁安物流园一期", owner=world.alice_org,
                           division=world.other_town, planned_total=Decimal("9999.99"))
-    change_stage(done, Stage.UNDER_CONSTRUCTION, actor=office, effective_date=date(2021, 4, 1))
-    change_stage(done, Stage.COMPLETED, actor=office, effective_date=date(2022, 6, 30))
+    change_stage(done, Stage.UNDER_CONSTRUCTION, actor=office, effective_date=date(2021, 4, 1),
+                 expected_version=UNCHECKED)
+    change_stage(done, Stage.COMPLETED, actor=office, effective_date=date(2022, 6, 30),
+                 expected_version=UNCHECKED)
     _report(done, Period(2022, 3), "0.01", office)
     return world, hostile
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.choices import ReportStatus
 from taizhang.ledger.models import MonthlyReport
 from taizhang.ledger.services.plans import set_annual_plan
@@ -81,7 +82,7 @@ def test_changed_figure_shows_who_from_what_to_what_and_office_reverts_it(client
 
 def _two_versions(world):
     report = save_report(world.alice_project, JULY, actor=world.alice,
-                         data={"completed": Decimal("10")})
+                         data={"completed": Decimal("10")}, expected_version=UNCHECKED)
     report = save_report(world.alice_project, JULY, actor=world.alice,
                          data={"completed": Decimal("20")}, expected_version=report.version)
     events = list(AuditEvent.objects.for_object(report).order_by("id"))
@@ -127,8 +128,8 @@ def test_owner_cannot_revert_and_other_owner_cannot_see(client, world):
 
 def test_approved_report_follows_the_workflow(client, world):
     report, first, latest = _two_versions(world)
-    report = submit_report(report, actor=world.alice)
-    report = approve_report(report, actor=world.office)
+    report = submit_report(report, actor=world.alice, expected_version=UNCHECKED)
+    report = approve_report(report, actor=world.office, expected_version=UNCHECKED)
     newest = AuditEvent.objects.for_object(report).order_by("-id").first()
     page = _revert(_english(client, world.office), report, first, newest)
     assert "Reopen or return it first" in page.content.decode()
@@ -212,14 +213,18 @@ def test_approved_report_is_reopened_then_reverted_then_reviewed_again(world):
     from taizhang.ledger.services.reports import reopen_report
 
     report, first, _latest = _two_versions(world)
-    report = approve_report(submit_report(report, actor=world.alice), actor=world.office)
+    report = approve_report(submit_report(report, actor=world.alice,
+                                          expected_version=UNCHECKED), actor=world.office,
+                            expected_version=UNCHECKED)
     report = reopen_report(report, actor=world.office, reason="figure disputed")
     newest = AuditEvent.objects.for_object(report).order_by("-id").first()
     revert_to(report, first, actor=world.office, reason="back to 10", seen_latest=newest.pk)
     report.refresh_from_db()
     assert (report.completed, report.status) == (Decimal("10.00"), ReportStatus.RETURNED)
     # The reverted figure counts only after it is submitted and approved again.
-    report = approve_report(submit_report(report, actor=world.alice), actor=world.office)
+    report = approve_report(submit_report(report, actor=world.alice,
+                                          expected_version=UNCHECKED), actor=world.office,
+                            expected_version=UNCHECKED)
     actions = list(AuditEvent.objects.for_object(report).order_by("id")
                    .values_list("action", "reverts_id"))
     assert actions[-4:] == [("report.reopened", None), ("report.updated", first.pk),

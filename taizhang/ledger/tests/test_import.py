@@ -15,6 +15,7 @@ from taizhang.accounts.choices import DivisionLevel, OrganizationKind
 from taizhang.accounts.models import Division, Organization, Person
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.choices import ListKind, ListLevel, MembershipStatus, ReportStatus, Stage
 from taizhang.ledger.importing import import_ledger
 from taizhang.ledger.models import (
@@ -72,8 +73,10 @@ def approved_months(project: Project, office, amounts: dict[int, str], year: int
     """Approved monthly reports through the real workflow (owner saves, office approves)."""
     for month, amount in amounts.items():
         report = save_report(project, Period(year, month), actor=office,
-                             data={"completed": Decimal(amount)})
-        approve_report(submit_report(report, actor=office), actor=office)
+                             data={"completed": Decimal(amount)}, expected_version=UNCHECKED)
+        approve_report(submit_report(report, actor=office,
+                                     expected_version=UNCHECKED), actor=office,
+                       expected_version=UNCHECKED)
 
 
 # ------------------------------------------------------------------ messy sheets of every kind
@@ -346,7 +349,7 @@ def test_period_must_be_known_and_agree(world):
 
 def test_stage_moves_follow_the_rules(world):
     change_stage(world.bob_project, Stage.CANCELLED, actor=world.office,
-                 effective_date=date(2022, 5, 1), reason="企业撤资")
+                 effective_date=date(2022, 5, 1), reason="企业撤资", expected_version=UNCHECKED)
     grid = ledger_grid([{"项目名称": "迁钢新材硅钢二期", "建设单位": "迁钢新材有限公司",
                          "建设阶段": "在建"}], total=False)
     (error,) = import_ledger(to_xlsx(grid), "a.xlsx", actor=world.office).errors

@@ -15,6 +15,7 @@ from django.utils import translation
 
 from taizhang.accounts.models import Organization, Person
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.choices import Nature, Stage
 from taizhang.ledger.importing import import_ledger
 from taizhang.ledger.importing.parse import UnclearLeaders, parse_leaders
@@ -272,8 +273,11 @@ def test_columns_left_out_are_in_the_commands_normal_output(world, tmp_path):
 def test_a_change_to_an_approved_report_is_shown_with_its_approver_and_needs_confirming(
         world, tmp_path):
     alice = world.alice_project
-    report = save_report(alice, JULY, actor=world.office, data={"completed": Decimal("100")})
-    approve_report(submit_report(report, actor=world.office), actor=world.office)
+    report = save_report(alice, JULY, actor=world.office, data={"completed": Decimal("100")},
+                         expected_version=UNCHECKED)
+    approve_report(submit_report(report, actor=world.office,
+                                 expected_version=UNCHECKED), actor=world.office,
+                   expected_version=UNCHECKED)
     grid = ledger_grid([{"项目名称": alice.name, "建设单位": alice.owner.name,
                          "本月完成投资": "250"}],
                        labels=["项目名称", "建设单位", "本月完成投资"], total=False)

@@ -39,7 +39,9 @@ def test_year_to_date_is_refused_while_an_earlier_month_awaits_review(world):
     alice = world.alice_project
     approved_months(alice, world.office, {m: "100" for m in range(1, 6)})
     june = submit_report(save_report(alice, Period(2022, 6), actor=world.office,
-                                     data={"completed": Decimal("100")}), actor=world.office)
+                                     data={"completed": Decimal("100")},
+                                     expected_version=UNCHECKED), actor=world.office,
+                         expected_version=UNCHECKED)
 
     before = counts()
     for labels, cells in ((YTD_ONLY, {"1-7月累计完成投资": "700"}),
@@ -58,7 +60,7 @@ def test_year_to_date_is_refused_while_an_earlier_month_awaits_review(world):
                        labels=["项目名称", "建设单位", "本月完成投资"], total=False)
     assert import_ledger(to_xlsx(grid), "a.xlsx", actor=world.office, dry_run=True).errors == []
 
-    approve_report(june, actor=world.office)
+    approve_report(june, actor=world.office, expected_version=UNCHECKED)
     grid = ledger_grid([{**ALICE, "1-7月累计完成投资": "700"}], labels=YTD_ONLY, total=False)
     result = import_ledger(to_xlsx(grid), "a.xlsx", actor=world.office)
     assert result.errors == [] and result.updated == 1
@@ -70,8 +72,10 @@ def test_year_to_date_is_refused_while_an_earlier_month_awaits_review(world):
 def test_unapproved_months_are_all_named(world):
     alice = world.alice_project
     approved_months(alice, world.office, {1: "100"})
-    save_report(alice, Period(2022, 3), actor=world.office, data={"completed": Decimal("5")})
-    save_report(alice, Period(2022, 5), actor=world.office, data={"completed": Decimal("5")})
+    save_report(alice, Period(2022, 3), actor=world.office, data={"completed": Decimal("5")},
+                expected_version=UNCHECKED)
+    save_report(alice, Period(2022, 5), actor=world.office, data={"completed": Decimal("5")},
+                expected_version=UNCHECKED)
     grid = ledger_grid([{**ALICE, "1-7月累计完成投资": "700"}], labels=YTD_ONLY, total=False)
     (error,) = import_ledger(to_xlsx(grid), "a.xlsx", actor=world.office).errors
     assert "2022-03, 2022-05 are not approved yet" in error.reason

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.services.reports import approve_report, save_report, submit_report
 from taizhang.ledger.tests.sheets_factory import ledger_grid, messy_ledger, to_xlsx
@@ -77,8 +78,11 @@ def test_owners_cannot_import(client, world):
 def test_a_change_to_an_approved_report_needs_the_confirm_checkbox(client, world):
     july = Period(2022, 7)
     alice = world.alice_project
-    report = save_report(alice, july, actor=world.office, data={"completed": Decimal("100")})
-    approve_report(submit_report(report, actor=world.office), actor=world.office)
+    report = save_report(alice, july, actor=world.office, data={"completed": Decimal("100")},
+                         expected_version=UNCHECKED)
+    approve_report(submit_report(report, actor=world.office,
+                                 expected_version=UNCHECKED), actor=world.office,
+                   expected_version=UNCHECKED)
     grid = ledger_grid([{"项目名称": alice.name, "建设单位": alice.owner.name,
                          "本月完成投资": "250"}],
                        labels=["项目名称", "建设单位", "本月完成投资"], total=False)

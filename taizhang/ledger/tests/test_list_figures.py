@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.figures import rates
 from taizhang.figures.per_project import behind_schedule, rates_of, with_figures
 from taizhang.ledger.models import Project
@@ -21,15 +22,18 @@ JULY = Period(2022, 7)  # time progress 7/12; behind (N = 10) below 580/1200 = 4
 
 def _approved(world, project, amount, period=JULY):
     report = save_report(project, period, actor=world.office,
-                         data={"completed": Decimal(amount)})
-    return approve_report(submit_report(report, actor=world.office), actor=world.office)
+                         data={"completed": Decimal(amount)}, expected_version=UNCHECKED)
+    return approve_report(submit_report(report, actor=world.office,
+                                        expected_version=UNCHECKED), actor=world.office,
+                          expected_version=UNCHECKED)
 
 
 def _project(world, name, plan):
     project = create_project(actor=world.office, name=name, owner=world.bob_org,
                              division=world.town, planned_total=Decimal("90000.00"))
     if plan is not None:
-        set_annual_plan(project, 2022, actor=world.office, planned_investment=Decimal(plan))
+        set_annual_plan(project, 2022, actor=world.office, planned_investment=Decimal(plan),
+                        expected_version=UNCHECKED)
     return project
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from taizhang.core.money import CENT, MAX_TOTAL_WAN, MAX_WAN
 from taizhang.core.periods import Period
-from taizhang.core.services import ServiceError
+from taizhang.core.services import UNCHECKED, ServiceError
 from taizhang.core.sheets.errors import CellError
 from taizhang.ledger.importing import import_ledger
 from taizhang.ledger.importing.parse import parse_money
@@ -42,10 +42,10 @@ def test_the_cap_is_just_under_a_trillion_yuan():
 def test_services_refuse_an_amount_over_the_cap_naming_it(world, amount):
     with pytest.raises(ServiceError) as report:
         save_report(world.alice_project, JULY, actor=world.office,
-                    data={"completed": amount, "image_progress": "x"})
+                    data={"completed": amount, "image_progress": "x"}, expected_version=UNCHECKED)
     with pytest.raises(ServiceError) as plan:
         set_annual_plan(world.alice_project, 2023, actor=world.office,
-                        planned_investment=amount)
+                        planned_investment=amount, expected_version=UNCHECKED)
     with pytest.raises(ServiceError) as project:
         create_project(actor=world.office, name="超限项目", owner=world.alice_org,
                        division=world.town, planned_total=amount)
@@ -73,7 +73,7 @@ def test_the_cap_itself_is_accepted_everywhere(world, client):
                       "version": "0"})
     assert world.alice_project.reports.get().completed == MAX_WAN
     plan = set_annual_plan(world.alice_project, 2023, actor=world.office,
-                           planned_investment=MAX_WAN)
+                           planned_investment=MAX_WAN, expected_version=UNCHECKED)
     project = create_project(actor=world.office, name="上限项目", owner=world.alice_org,
                              division=world.town, planned_total=MAX_WAN,
                              completed_before=MAX_WAN)

@@ -12,7 +12,7 @@ from django.utils import translation
 from PIL import Image
 
 from taizhang.core.periods import Period
-from taizhang.core.services import ServiceError
+from taizhang.core.services import UNCHECKED, ServiceError
 from taizhang.ledger.models import ReportPhoto
 from taizhang.ledger.services.reports import add_photo, save_report
 
@@ -31,7 +31,8 @@ def _image(fmt="PNG", size=(32, 24)) -> bytes:
 def draft(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return save_report(world.alice_project, Period(2022, 7), actor=world.alice,
-                       data={"completed": Decimal("1"), "image_progress": "x"})
+                       data={"completed": Decimal("1"), "image_progress": "x"},
+                       expected_version=UNCHECKED)
 
 
 def _upload(client, world, name, content):

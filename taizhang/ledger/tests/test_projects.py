@@ -82,13 +82,17 @@ def test_stage_service_checks_transitions_and_sets_dates(world):
     project = create_project(actor=world.office, name="储备项目", owner=world.bob_org,
                              division=world.town, planned_total=Decimal("10"))
     with pytest.raises(ServiceError):
-        change_stage(project, Stage.COMPLETED, actor=world.office, effective_date=date(2022, 5, 1))
+        change_stage(project, Stage.COMPLETED, actor=world.office, effective_date=date(2022, 5, 1),
+                     expected_version=UNCHECKED)
     with pytest.raises(ServiceError):
-        change_stage(project, Stage.ON_HOLD, actor=world.office, effective_date=date(2022, 5, 1))
-    change_stage(project, Stage.PRELIMINARY, actor=world.office, effective_date=date(2022, 2, 1))
+        change_stage(project, Stage.ON_HOLD, actor=world.office, effective_date=date(2022, 5, 1),
+                     expected_version=UNCHECKED)
+    change_stage(project, Stage.PRELIMINARY, actor=world.office, effective_date=date(2022, 2, 1),
+                 expected_version=UNCHECKED)
     change_stage(project, Stage.UNDER_CONSTRUCTION, actor=world.office,
-                 effective_date=date(2022, 4, 10))
-    change_stage(project, Stage.COMPLETED, actor=world.office, effective_date=date(2022, 9, 30))
+                 effective_date=date(2022, 4, 10), expected_version=UNCHECKED)
+    change_stage(project, Stage.COMPLETED, actor=world.office, effective_date=date(2022, 9, 30),
+                 expected_version=UNCHECKED)
     project.refresh_from_db()
     assert project.actual_start == date(2022, 4, 10)
     assert project.actual_completion == date(2022, 9, 30)
@@ -108,7 +112,8 @@ def test_photos_must_be_real_images_and_are_limited(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.TAIZHANG_MAX_PHOTOS = 2
     report = save_report(world.alice_project, Period(2022, 7), actor=world.alice,
-                         data={"completed": Decimal("1"), "image_progress": "x"})
+                         data={"completed": Decimal("1"), "image_progress": "x"},
+                         expected_version=UNCHECKED)
     with pytest.raises(ServiceError):
         add_photo(report, SimpleUploadedFile("evil.jpg", b"<script>alert(1)</script>"),
                   actor=world.alice)
@@ -127,7 +132,8 @@ def test_photo_too_large_is_refused(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.TAIZHANG_MAX_PHOTO_BYTES = 100
     report = save_report(world.alice_project, Period(2022, 7), actor=world.alice,
-                         data={"completed": Decimal("1"), "image_progress": "x"})
+                         data={"completed": Decimal("1"), "image_progress": "x"},
+                         expected_version=UNCHECKED)
     with pytest.raises(ServiceError):
         add_photo(report, SimpleUploadedFile("big.png", _png((400, 400))), actor=world.alice)
 
@@ -135,9 +141,10 @@ def test_photo_too_large_is_refused(world, settings, tmp_path):
 def test_photos_are_served_only_within_scope(client, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     report = save_report(world.alice_project, Period(2022, 7), actor=world.alice,
-                         data={"completed": Decimal("1"), "image_progress": "x"})
+                         data={"completed": Decimal("1"), "image_progress": "x"},
+                         expected_version=UNCHECKED)
     photo = add_photo(report, SimpleUploadedFile("a.png", _png()), actor=world.alice)
-    submit_report(report, actor=world.alice)
+    submit_report(report, actor=world.alice, expected_version=UNCHECKED)
     url = f"/ledger/photos/{photo.token}/"
     client.force_login(world.bob)
     assert client.get(url).status_code == 404

@@ -14,6 +14,7 @@ from PIL import Image
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.models import (
     AnnualPlan,
     KeyListMembership,
@@ -45,7 +46,8 @@ def reports(world, settings, tmp_path):
     county_list = get_or_create_list("county", "key", 2022, actor=world.office)
     for project, owner in ((world.alice_project, world.alice), (world.bob_project, world.bob)):
         report = save_report(project, Period(2022, 7), actor=owner,
-                             data={"completed": Decimal("1"), "image_progress": "x"})
+                             data={"completed": Decimal("1"), "image_progress": "x"},
+                             expected_version=UNCHECKED)
         add_photo(report, SimpleUploadedFile("p.png", buffer.getvalue()), actor=owner)
         apply_for_list(project, county_list, actor=world.office, applied_on=date(2022, 1, 4))
 

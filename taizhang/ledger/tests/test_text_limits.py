@@ -18,7 +18,7 @@ from taizhang.core.audit.revert import revert_to
 from taizhang.core.audit.service import record_event
 from taizhang.core.limits import capped, truncated_length
 from taizhang.core.periods import Period
-from taizhang.core.services import ServiceError
+from taizhang.core.services import UNCHECKED, ServiceError
 from taizhang.ledger.importing import import_ledger
 from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.services.plans import set_annual_plan
@@ -49,9 +49,11 @@ def test_every_report_text_has_the_limit_in_the_service(world, field, settings):
     settings.TAIZHANG_MAX_TEXT_CHARS = 50
     data = {"completed": Decimal("1"), "image_progress": "x", field: "长" * 51}
     with pytest.raises(ServiceError) as refused:
-        save_report(world.alice_project, JULY, actor=world.alice, data=data)
+        save_report(world.alice_project, JULY, actor=world.alice, data=data,
+                    expected_version=UNCHECKED)
     assert refused.value.field == field and "50" in str(refused.value)
-    save_report(world.alice_project, JULY, actor=world.alice, data={**data, field: "长" * 50})
+    save_report(world.alice_project, JULY, actor=world.alice, data={**data, field: "长" * 50},
+                expected_version=UNCHECKED)
 
 
 def test_project_plan_stage_and_review_texts_have_limits(world, settings):
@@ -68,20 +70,21 @@ def test_project_plan_stage_and_review_texts_have_limits(world, settings):
                                        changes={"name": "x" * 201}),
         "image_target": lambda: set_annual_plan(project, 2022, actor=world.office,
                                                 planned_investment=Decimal("1"),
-                                                image_target="x" * 201),
+                                                image_target="x" * 201, expected_version=UNCHECKED),
         "reason": lambda: change_stage(project, "on_hold", actor=world.office,
                                        effective_date=project.actual_start,
-                                       reason="x" * 21),
+                                       reason="x" * 21, expected_version=UNCHECKED),
     }
     for field, call in refusals.items():
         with pytest.raises(ServiceError) as refused:
             call()
         assert refused.value.field == field, field
     report = submit_report(save_report(project, JULY, actor=world.alice,
-                                       data={"completed": Decimal("1"), "image_progress": "x"}),
-                           actor=world.alice)
+                                       data={"completed": Decimal("1"), "image_progress": "x"},
+                                       expected_version=UNCHECKED),
+                           actor=world.alice, expected_version=UNCHECKED)
     with pytest.raises(ServiceError):
-        return_report(report, actor=world.office, reason="x" * 21)
+        return_report(report, actor=world.office, reason="x" * 21, expected_version=UNCHECKED)
     assert Project.objects.get(pk=project.pk).scale_content == project.scale_content
 
 
@@ -103,7 +106,8 @@ def test_a_value_within_the_field_limits_is_kept_whole(world, settings):
     settings.TAIZHANG_MAX_AUDIT_VALUE_CHARS = 10
     text = "进" * 2000
     report = save_report(world.alice_project, JULY, actor=world.alice,
-                         data={"completed": Decimal("1"), "image_progress": text})
+                         data={"completed": Decimal("1"), "image_progress": text},
+                         expected_version=UNCHECKED)
     event = AuditEvent.objects.for_object(report).get()
     assert event.changes["image_progress"] == text
 
@@ -128,7 +132,8 @@ def test_a_revert_never_restores_a_value_the_audit_kept_cut(world):
     """Defensive: within the limits every value is kept whole, but a cut one (an older,
     longer limit) must not be written back as if it were the text."""
     report = save_report(world.alice_project, JULY, actor=world.alice,
-                         data={"completed": Decimal("1"), "image_progress": "old"})
+                         data={"completed": Decimal("1"), "image_progress": "old"},
+                         expected_version=UNCHECKED)
     first = AuditEvent.objects.for_object(report).get()
     MonthlyReport.objects.filter(pk=report.pk).update(image_progress="new")
     AuditEvent.objects.create(

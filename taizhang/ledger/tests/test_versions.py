@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.periods import Period
-from taizhang.core.services import ConcurrentEdit, MissingVersion
+from taizhang.core.services import UNCHECKED, ConcurrentEdit, MissingVersion
 from taizhang.ledger.choices import ReportStatus, Stage
 from taizhang.ledger.models import AnnualPlan, MonthlyReport, Project
 from taizhang.ledger.services.plans import set_annual_plan
@@ -137,7 +137,7 @@ def test_plan_form_carries_the_versions_the_page_showed(world):
 @pytest.mark.parametrize("version", [*BAD, "stale"])
 @pytest.mark.parametrize("action", ["approve", "return"])
 def test_review_refuses_a_missing_or_stale_version(world, action, version):
-    report = submit_report(_draft(world), actor=world.alice)
+    report = submit_report(_draft(world), actor=world.alice, expected_version=UNCHECKED)
     sent = str(report.version - 1) if version == "stale" else version
     before = _events()
     response = _client(world.office).post(
@@ -149,7 +149,7 @@ def test_review_refuses_a_missing_or_stale_version(world, action, version):
 
 
 def test_review_with_the_version_shown_takes_effect(world):
-    report = submit_report(_draft(world), actor=world.alice)
+    report = submit_report(_draft(world), actor=world.alice, expected_version=UNCHECKED)
     page = _client(world.office).get(reverse("ledger:review-queue"))
     assert f'name="version" value="{report.version}"' in page.content.decode()
     _client(world.office).post(reverse("ledger:review-action", args=[report.pk, "approve"]),
@@ -192,7 +192,7 @@ def test_revert_refuses_without_the_newest_event_seen(world, latest):
 @pytest.mark.parametrize("bad", [None, "", "3", 1.0, True, -1, 2**31])
 def test_every_versioned_service_refuses_a_malformed_version(world, bad):
     project = Project.objects.get(pk=world.alice_project.pk)
-    report = submit_report(_draft(world), actor=world.alice)
+    report = submit_report(_draft(world), actor=world.alice, expected_version=UNCHECKED)
     calls = [
         lambda: save_report(world.alice_project, JULY, actor=world.office, expected_version=bad,
                             data={"completed": Decimal("1"), "image_progress": "x"}),
@@ -215,3 +215,25 @@ def test_every_versioned_service_refuses_a_malformed_version(world, bad):
         with pytest.raises(MissingVersion):
             call()
     assert _events() == before
+
+
+@pytest.mark.parametrize("service", [
+    "taizhang.ledger.services.reports:save_report",
+    "taizhang.ledger.services.reports:submit_report",
+    "taizhang.ledger.services.reports:approve_report",
+    "taizhang.ledger.services.reports:return_report",
+    "taizhang.ledger.services.plans:set_annual_plan",
+    "taizhang.ledger.services.projects:update_project",
+    "taizhang.ledger.services.projects:change_stage",
+])
+def test_no_versioned_service_has_a_default_version(service):
+    """A caller that forgets the version is a TypeError, not a silently skipped check: code
+    that may skip it (imports, scenarios) says so with UNCHECKED."""
+    import importlib
+    import inspect
+
+    module, name = service.split(":")
+    parameter = inspect.signature(
+        getattr(importlib.import_module(module), name)).parameters["expected_version"]
+    assert parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    assert parameter.default is inspect.Parameter.empty

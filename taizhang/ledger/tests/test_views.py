@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.choices import ReportStatus
 from taizhang.ledger.services.plans import set_annual_plan
 from taizhang.ledger.services.projects import create_project
@@ -26,8 +27,11 @@ def _login(client, user):
 
 def _approved(world, project, amount, period=JULY):
     report = save_report(project, period, actor=world.office,
-                         data={"completed": Decimal(amount), "image_progress": "施工中"})
-    return approve_report(submit_report(report, actor=world.office), actor=world.office)
+                         data={"completed": Decimal(amount), "image_progress": "施工中"},
+                         expected_version=UNCHECKED)
+    return approve_report(submit_report(report, actor=world.office,
+                                        expected_version=UNCHECKED), actor=world.office,
+                          expected_version=UNCHECKED)
 
 
 def test_list_shows_only_own_projects_to_an_owner(client, world):
@@ -55,8 +59,9 @@ def test_owner_cannot_open_another_owners_report_form(client, world):
 
 def test_owner_cannot_review(client, world):
     report = submit_report(save_report(world.alice_project, JULY, actor=world.alice,
-                                       data={"completed": Decimal("5"), "image_progress": "x"}),
-                           actor=world.alice)
+                                       data={"completed": Decimal("5"), "image_progress": "x"},
+                                       expected_version=UNCHECKED),
+                           actor=world.alice, expected_version=UNCHECKED)
     url = reverse("ledger:review-action", args=[report.pk, "approve"])
     assert _login(client, world.alice).post(url).status_code == 404
     report.refresh_from_db()
@@ -115,7 +120,8 @@ def _more_projects(world, n):
             actor=world.office, name=f"扩建项目{i}", owner=world.bob_org, division=world.town,
             planned_total=Decimal("1000.00"), responsible_unit=world.unit,
         )
-        set_annual_plan(project, 2022, actor=world.office, planned_investment=Decimal("100"))
+        set_annual_plan(project, 2022, actor=world.office, planned_investment=Decimal("100"),
+                        expected_version=UNCHECKED)
 
 
 def _count_queries(client, url, params):
@@ -164,7 +170,7 @@ def test_stage_date_in_future_is_refused(world):
 
     with pytest.raises(ServiceError):
         change_stage(world.alice_project, Stage.COMPLETED, actor=world.office,
-                     effective_date=date(2999, 1, 1))
+                     effective_date=date(2999, 1, 1), expected_version=UNCHECKED)
 
 
 def test_parent_project_page_rolls_up_its_sub_projects(client, world):
@@ -297,8 +303,9 @@ def test_out_of_range_report_periods_are_404(client, world, period):
 
 def test_review_redirects_only_to_this_site(client, world):
     report = submit_report(save_report(world.alice_project, JULY, actor=world.alice,
-                                       data={"completed": Decimal("5"), "image_progress": "x"}),
-                           actor=world.alice)
+                                       data={"completed": Decimal("5"), "image_progress": "x"},
+                                       expected_version=UNCHECKED),
+                           actor=world.alice, expected_version=UNCHECKED)
     url = reverse("ledger:review-action", args=[report.pk, "approve"])
     response = _login(client, world.office).post(url, {"next": "https://evil.example/"})
     assert response.status_code == 302
@@ -338,7 +345,8 @@ def test_owner_removes_a_photo_from_a_draft_only(client, world, settings, tmp_pa
     buffer = BytesIO()
     Image.new("RGB", (8, 8)).save(buffer, format="PNG")
     report = save_report(world.alice_project, JULY, actor=world.alice,
-                         data={"completed": Decimal("1"), "image_progress": "x"})
+                         data={"completed": Decimal("1"), "image_progress": "x"},
+                         expected_version=UNCHECKED)
     photo = add_photo(report, SimpleUploadedFile("a.png", buffer.getvalue()), actor=world.alice)
     _login(client, world.bob)
     assert client.post(reverse("ledger:photo-delete", args=[photo.token])).status_code == 404

@@ -24,6 +24,7 @@ from taizhang.core.audit.models import AuditEvent
 from taizhang.core.audit.retention import delete_events
 from taizhang.core.context import acting
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.choices import MembershipStatus
 from taizhang.ledger.models import KeyList, MonthlyReport, Project, ReportPhoto
 from taizhang.ledger.services.keylists import (
@@ -178,13 +179,13 @@ class _Loader:
             project = self.project[p.name]
             for stage, day, reason in p.moves:
                 change_stage(project, stage, actor=self.office, effective_date=day,
-                             reason=reason)
+                             reason=reason, expected_version=UNCHECKED)
 
     def plans(self) -> None:
         for p in self.plan.projects:
             set_annual_plan(self.project[p.name], D.YEAR, actor=self.office,
                             planned_investment=wan(p.plan), image_target=p.image_target,
-                            planned_new_start=p.planned_new_start)
+                            planned_new_start=p.planned_new_start, expected_version=UNCHECKED)
 
     def lists(self) -> None:
         lists: dict[tuple[str, str], KeyList] = {}
@@ -220,7 +221,7 @@ class _Loader:
             done = p.opening
             for month, cents in sorted(p.monthly.items()):
                 report = self._report(p, project, reporter, month, cents, done)
-                report = approve_report(report, actor=self.office)
+                report = approve_report(report, actor=self.office, expected_version=UNCHECKED)
                 sent, reviewed = sent_and_reviewed(D.YEAR, month, self.rng)
                 stamps.append((report.pk, sent, reviewed))
                 done += cents
@@ -238,8 +239,9 @@ class _Loader:
     def _report(self, p: ProjectSpec, project: Project, reporter: User, month: int,
                 cents: int, done: int) -> MonthlyReport:
         data = report_data(p, month, cents, done, self.rng)
-        report = save_report(project, Period(D.YEAR, month), actor=reporter, data=data)
-        return submit_report(report, actor=reporter)
+        report = save_report(project, Period(D.YEAR, month), actor=reporter, data=data,
+                             expected_version=UNCHECKED)
+        return submit_report(report, actor=reporter, expected_version=UNCHECKED)
 
 
 # --- reset -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from taizhang.accounts.choices import Role
 from taizhang.accounts.models import User
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.choices import Stage
 from taizhang.ledger.importing import import_ledger
 from taizhang.ledger.models import Project
@@ -40,8 +41,11 @@ JULY = Period(2022, 7)
 
 def _approved(world, project, amount, period=JULY):
     report = save_report(project, period, actor=world.office,
-                         data={"completed": Decimal(amount), "image_progress": "施工中"})
-    return approve_report(submit_report(report, actor=world.office), actor=world.office)
+                         data={"completed": Decimal(amount), "image_progress": "施工中"},
+                         expected_version=UNCHECKED)
+    return approve_report(submit_report(report, actor=world.office,
+                                        expected_version=UNCHECKED), actor=world.office,
+                          expected_version=UNCHECKED)
 
 
 def _page(client, **params):
@@ -92,13 +96,13 @@ def test_plan_stage_and_ledger_card_changes_show_on_the_next_request(client, wor
     _office(client, world)
     assert _warm(client).total.annual_plan == Decimal("32000.00")
     set_annual_plan(world.alice_project, 2022, actor=world.office,
-                    planned_investment=Decimal("15000.00"))
+                    planned_investment=Decimal("15000.00"), expected_version=UNCHECKED)
     assert _page(client)[0].total.annual_plan == Decimal("35000.00")
 
     stats, computed = _page(client)
     assert not computed and stats.by_stage[Stage.COMPLETED].projects == 0
     change_stage(world.bob_project, Stage.COMPLETED, actor=world.office,
-                 effective_date=date(2022, 6, 30))
+                 effective_date=date(2022, 6, 30), expected_version=UNCHECKED)
     stats = _page(client)[0]
     assert stats.by_stage[Stage.COMPLETED].projects == 1
     assert stats.batches["producing"].projects == 1

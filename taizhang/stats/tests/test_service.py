@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.choices import Batch, Stage
 from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.services.keylists import enlist, get_or_create_list
@@ -23,8 +24,11 @@ JULY = Period(2022, 7)
 
 def _approved(world, project, period, amount):
     report = save_report(project, period, actor=world.office,
-                         data={"completed": Decimal(amount), "image_progress": "施工"})
-    return approve_report(submit_report(report, actor=world.office), actor=world.office)
+                         data={"completed": Decimal(amount), "image_progress": "施工"},
+                         expected_version=UNCHECKED)
+    return approve_report(submit_report(report, actor=world.office,
+                                        expected_version=UNCHECKED), actor=world.office,
+                          expected_version=UNCHECKED)
 
 
 def test_year_to_date_sums_approved_months_of_the_year_only(world):
@@ -33,7 +37,8 @@ def test_year_to_date_sums_approved_months_of_the_year_only(world):
     _approved(world, world.alice_project, Period(2022, 7), "200.20")
     _approved(world, world.alice_project, Period(2022, 8), "300.00")  # after the period
     save_report(world.bob_project, JULY, actor=world.bob,
-                data={"completed": Decimal("5000"), "image_progress": "x"})  # only a draft
+                data={"completed": Decimal("5000"), "image_progress": "x"},
+                expected_version=UNCHECKED)  # only a draft
     stats = compute(Project.objects.all(), JULY)
     assert stats.total.ytd_completed == Decimal("300.30")
     assert stats.total.since_start_completed == Decimal("1299.30")
@@ -48,18 +53,20 @@ def test_batches_and_start_rate(world):
     planned = create_project(actor=world.office, name="新材料产业园", owner=world.bob_org,
                              division=world.town, planned_total=Decimal("3000.00"))
     set_annual_plan(planned, 2022, actor=world.office, planned_investment=Decimal("500"),
-                    planned_new_start=True)
+                    planned_new_start=True, expected_version=UNCHECKED)
     set_annual_plan(world.alice_project, 2022, actor=world.office,
-                    planned_investment=Decimal("12000"), planned_new_start=True)
+                    planned_investment=Decimal("12000"), planned_new_start=True,
+                    expected_version=UNCHECKED)
     old = create_project(actor=world.office, name="老城区改造续建", owner=world.bob_org,
                          division=world.town, planned_total=Decimal("9000.00"))
     change_stage(old, Stage.UNDER_CONSTRUCTION, actor=world.office,
-                 effective_date=date(2020, 5, 1))
+                 effective_date=date(2020, 5, 1), expected_version=UNCHECKED)
     done = create_project(actor=world.office, name="污水处理厂", owner=world.bob_org,
                           division=world.town, planned_total=Decimal("2000.00"))
     change_stage(done, Stage.UNDER_CONSTRUCTION, actor=world.office,
-                 effective_date=date(2021, 4, 1))
-    change_stage(done, Stage.COMPLETED, actor=world.office, effective_date=date(2022, 6, 30))
+                 effective_date=date(2021, 4, 1), expected_version=UNCHECKED)
+    change_stage(done, Stage.COMPLETED, actor=world.office, effective_date=date(2022, 6, 30),
+                 expected_version=UNCHECKED)
 
     stats = compute(Project.objects.all(), JULY)
     assert stats.batches[Batch.PLANNING].projects == 1
@@ -127,7 +134,8 @@ def test_stats_command_rejects_bad_input(world):
 
 def test_stats_command_follows_the_office_start_rate_basis(world, capsys):
     set_annual_plan(world.alice_project, 2022, actor=world.office,
-                    planned_investment=Decimal("12000"), planned_new_start=True)
+                    planned_investment=Decimal("12000"), planned_new_start=True,
+                    expected_version=UNCHECKED)
     call_command("stats", "--period", "2022-07", "--json")
     assert json.loads(capsys.readouterr().out)["start_rate"] == "1.0000"  # 1 of 1 planned
     OfficeSettings.objects.update(start_rate_basis=OfficeSettings.StartRateBasis.ALL)
@@ -151,7 +159,7 @@ def test_cancelled_projects_leave_the_figures_unless_asked_for(world):
     gone = create_project(actor=world.office, name="终止项目", owner=world.bob_org,
                           division=world.town, planned_total=Decimal("7000.00"))
     change_stage(gone, Stage.CANCELLED, actor=world.office, effective_date=date(2022, 4, 1),
-                 reason="企业放弃投资")
+                 reason="企业放弃投资", expected_version=UNCHECKED)
     everyone = ProjectFilter().apply(Project.objects.all(), 2022)
     assert compute(everyone, JULY).total.planned_total == Decimal("130000.00")
     only = ProjectFilter(stages=[Stage.CANCELLED]).apply(Project.objects.all(), 2022)
@@ -166,7 +174,7 @@ def test_compute_itself_leaves_cancelled_projects_out(world, capsys):
     _approved(world, gone, Period(2022, 3), "250.00")
     before = compute(Project.objects.all(), JULY).total
     change_stage(gone, Stage.CANCELLED, actor=world.office, effective_date=date(2022, 4, 1),
-                 reason="企业放弃投资")
+                 reason="企业放弃投资", expected_version=UNCHECKED)
     after = compute(Project.objects.all(), JULY).total
     assert after.projects == before.projects - 1
     assert after.planned_total == before.planned_total - Decimal("7000.00")
