@@ -1,6 +1,7 @@
 #!/bin/sh
 # What `make test` needs besides Python packages: Chromium for the browser tests, CJK fonts so
-# Chinese pages render (screenshots, layout checks), msgfmt (GNU gettext) for the catalogue.
+# Chinese pages render (screenshots, layout checks), msgfmt (GNU gettext) for the catalogue,
+# nginx, redis-server and openssl for the deployment and fault tests.
 # Missing ones are installed when we are root with apt-get; otherwise we stop at once with
 # the exact command to run, instead of failing or skipping tests half an hour later.
 set -eu
@@ -16,12 +17,18 @@ has_cjk_fonts() {
   fi
 }
 has_msgfmt() { command -v msgfmt >/dev/null 2>&1; }
+# The deployment and fault tests run a real nginx (with a self-signed certificate from openssl)
+# and a redis-server of their own.
+has_program() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 
 missing() {
   out=""
   has_chromium || out="$out chromium"
   has_cjk_fonts || out="$out fonts-noto-cjk"
   has_msgfmt || out="$out gettext"
+  has_program nginx || out="$out nginx"
+  has_program redis-server || out="$out redis-server"
+  has_program openssl || out="$out openssl"
   echo "$out"
 }
 
