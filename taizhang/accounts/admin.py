@@ -22,7 +22,7 @@ from taizhang.accounts.services import (
     stored_state,
 )
 from taizhang.core.admin import AuditHistoryMixin
-from taizhang.ledger.models.scope import pickable_q
+from taizhang.core.registry import registry
 
 _M2M = ("groups", "user_permissions", "permissions")
 
@@ -66,7 +66,7 @@ class PickedForProjectsAdmin(AuditedAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, distinct = super().get_search_results(request, queryset, search_term)
         if request.path == reverse("admin:autocomplete") and not request.user.is_superuser:
-            queryset = queryset.filter(pickable_q(request.user, self.model))
+            queryset = queryset.filter(registry.picker_q(request.user, self.model))
         return queryset, distinct
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models import Q
 from django.utils.functional import Promise
 
 Label = str | Promise
@@ -94,6 +95,10 @@ class Registry:
     # What a history names for its reader (core/audit/history.py `entries`' keywords:
     # nameable, user_label, private), declared by the app that owns personal data.
     reader_limits: Callable[[Any, models.Model], dict[str, Any]] | None = None
+    # What the admin's pickers (autocomplete) offer a user of a model (Organization, Person,
+    # Division), declared by the app whose forms link to them (ledger: a project's owner, unit,
+    # leader and township); everything without it.
+    pickable: Callable[[Any, type[models.Model]], Q] | None = None
 
     # --- declarations (called from each app's registrations.py) ---------------------------
 
@@ -151,6 +156,14 @@ class Registry:
         if self.nameable is not None:
             raise ImproperlyConfigured("The name scope is declared twice")
         self.nameable = nameable
+
+    def picker_scope(self, pickable: Callable[[Any, type[models.Model]], Q]) -> None:
+        if self.pickable is not None:
+            raise ImproperlyConfigured("The pickers' scope is declared twice")
+        self.pickable = pickable
+
+    def picker_q(self, user: Any, model: type[models.Model]) -> Q:
+        return self.pickable(user, model) if self.pickable is not None else Q()
 
     def history_reader(self, limits: Callable[[Any, models.Model], dict[str, Any]]) -> None:
         if self.reader_limits is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +114,15 @@ def _nameable(user: Any, model: type[models.Model], ids: Any) -> set[str]:
 
 
 registry.name_scope(_nameable)
+
+
+def _pickable(user: Any, model: type[models.Model]) -> Q:
+    from taizhang.ledger.models.scope import pickable_q
+
+    return pickable_q(user, model)
+
+
+registry.picker_scope(_pickable)
 
 registry.backup(office_data=model_labels("ledger"))
 
