@@ -10,28 +10,12 @@ folding Django applies when it matches e-mail addresses for a password reset.
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-# Room for a 150-character username after case folding (which may triple a character).
-KEY_MAX_LENGTH = 450
+from taizhang.core.usernames import KEY_MAX_LENGTH, login_key, normalize_username
 
-
-def normalize_username(username: str) -> str:
-    """The stored spelling: NFKC (what Django's forms and AbstractBaseUser already apply)."""
-    return unicodedata.normalize("NFKC", username)
-
-
-def login_key(username: str) -> str:
-    """The identity a username stands for: NFKC, case-folded, trimmed.
-
-    NFKC again after case folding: folding can produce characters NFKC would rewrite, and
-    the key must be stable (login_key(login_key(x)) == login_key(x)).
-    """
-    folded = normalize_username(username).casefold()
-    return unicodedata.normalize("NFKC", folded).strip()[:KEY_MAX_LENGTH]
+__all__ = ["KEY_MAX_LENGTH", "ensure_username_free", "login_key", "normalize_username"]
 
 
 def ensure_username_free(username: str, *, exclude_pk: int | None = None) -> None:

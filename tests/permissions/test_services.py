@@ -177,7 +177,7 @@ def _calls(m: Matrix) -> dict[str, tuple[dict[str, set[str]], Any]]:
         "reopen_report": (CHANGE, lambda k, u: reports.reopen_report(
             reports.approve_report(_fresh(m.submitted[k]), actor=m.users["super"],
                                    expected_version=UNCHECKED), actor=u,
-            reason="更正")),
+            reason="更正", expected_version=UNCHECKED)),
         "add_photo": (REPORT, lambda k, u: reports.add_photo(
             _fresh(m.draft[k]), png_upload(), actor=u)),
         "delete_photo": (REPORT, lambda k, u: reports.delete_photo(_fresh(m.photo[k]), actor=u)),

@@ -23,6 +23,7 @@ from openpyxl import Workbook
 
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.sheets.safe_cells import is_formula_like, put_value
+from taizhang.core.usernames import login_key
 
 MAX_ROWS = 1_000_000  # one xlsx sheet holds 1,048,576 rows
 
@@ -47,7 +48,8 @@ class EventFilter:
         if self.end:
             events = events.filter(at__lt=_midnight(self.end + timedelta(days=1)))
         if self.actor:
-            events = events.filter(actor__username=self.actor)
+            # Any spelling of the account's name finds its events (core/usernames.py).
+            events = events.filter(actor__username_key=login_key(self.actor))
         if self.object_type:
             events = events.filter(object_type=self.object_type)
         return events

@@ -19,7 +19,6 @@ from taizhang.core.audit.service import diff, record, snapshot
 from taizhang.core.limits import first_too_long
 from taizhang.core.periods import Period
 from taizhang.core.services import (
-    UNCHECKED,
     ConcurrentEdit,
     ServiceError,
     check_version,
@@ -211,8 +210,11 @@ def return_report(
 
 
 @transaction.atomic
-def reopen_report(report: MonthlyReport, *, actor: Any, reason: str) -> MonthlyReport:
-    """Unlock an approved report (an office action, always with a reason)."""
+def reopen_report(
+    report: MonthlyReport, *, actor: Any, reason: str, expected_version: Any
+) -> MonthlyReport:
+    """Unlock an approved report (an office action, always with a reason); refused if the
+    report changed since the page showed it (a stale page must not reopen a newer approval)."""
     require_project(actor, report.project, "review")
     if not reason.strip():
         raise ServiceError(_("Say why the approved report is reopened."), field="reason")
@@ -221,9 +223,7 @@ def reopen_report(report: MonthlyReport, *, actor: Any, reason: str) -> MonthlyR
         report, actor=actor, allowed_from=(ReportStatus.APPROVED,), to=ReportStatus.RETURNED,
         event="report.reopened", reason=reason.strip(),
         extra={"return_reason": reason.strip()},
-        # Only an approved report reopens, and nothing in it changes: a second reopen from a
-        # stale page is refused by its status, so no version is needed.
-        expected_version=UNCHECKED,
+        expected_version=expected_version,
     )
 
 

@@ -76,3 +76,17 @@ def test_a_county_office_sees_only_its_divisions_events(client, world):
     response = client.get(reverse("audit:export"), {"format": "csv", "download": "1"})
     body = response.content.decode("utf-8-sig")
     assert "燕山钢铁" not in body and "迁钢新材" not in body
+
+
+def test_the_actor_filter_finds_an_account_by_any_spelling_of_its_name(client, world):
+    """`ＢＯＢ` and `Bob` are the account `bob` (accounts/identity.py), in the export too."""
+    record("report.secret", world.bob_project, actor=world.bob, reason="marker-bob")
+    client.force_login(world.office)
+    for spelling in ("bob", "ＢＯＢ", "Bob"):
+        response = client.get(reverse("audit:export"), {"actor": spelling, "format": "xlsx",
+                                                        "download": "1"})
+        assert response.status_code == 200
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(
+            min_row=2, values_only=True))
+        assert rows and {row[1] for row in rows} == {"bob"}, spelling
+        assert "marker-bob" in {row[8] for row in rows}, spelling

@@ -216,7 +216,8 @@ def test_approved_report_is_reopened_then_reverted_then_reviewed_again(world):
     report = approve_report(submit_report(report, actor=world.alice,
                                           expected_version=UNCHECKED), actor=world.office,
                             expected_version=UNCHECKED)
-    report = reopen_report(report, actor=world.office, reason="figure disputed")
+    report = reopen_report(report, actor=world.office, reason="figure disputed",
+                           expected_version=UNCHECKED)
     newest = AuditEvent.objects.for_object(report).order_by("-id").first()
     revert_to(report, first, actor=world.office, reason="back to 10", seen_latest=newest.pk)
     report.refresh_from_db()

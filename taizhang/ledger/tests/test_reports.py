@@ -59,8 +59,9 @@ def test_approved_report_is_locked_until_reopened(world):
         save_report(world.alice_project, JULY, actor=world.alice, data=_data("1.00"),
                     expected_version=UNCHECKED)
     with pytest.raises(ServiceError):
-        reopen_report(report, actor=world.office, reason="  ")
-    report = reopen_report(report, actor=world.office, reason="数据有误")
+        reopen_report(report, actor=world.office, reason="  ", expected_version=UNCHECKED)
+    report = reopen_report(report, actor=world.office, reason="数据有误",
+                           expected_version=UNCHECKED)
     saved = save_report(world.alice_project, JULY, actor=world.alice, data=_data("1.00"),
                         expected_version=UNCHECKED)
     assert saved.completed == Decimal("1.00")

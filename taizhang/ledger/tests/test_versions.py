@@ -237,3 +237,30 @@ def test_no_versioned_service_has_a_default_version(service):
         getattr(importlib.import_module(module), name)).parameters["expected_version"]
     assert parameter.kind is inspect.Parameter.KEYWORD_ONLY
     assert parameter.default is inspect.Parameter.empty
+
+
+def test_a_stale_page_does_not_reopen_a_newer_approval(world):
+    """Approved at v, reopened, corrected and approved again: a reopen form still showing v
+    must not send the newer approval back to the owner."""
+    from taizhang.ledger.services.reports import approve_report, reopen_report
+
+    report = approve_report(submit_report(_draft(world), actor=world.alice,
+                                          expected_version=UNCHECKED),
+                            actor=world.office, expected_version=UNCHECKED)
+    shown = report.version
+    report = reopen_report(report, actor=world.office, reason="数字有误", expected_version=shown)
+    report = approve_report(submit_report(report, actor=world.alice,
+                                          expected_version=report.version),
+                            actor=world.office, expected_version=report.version + 1)
+    before = _events()
+    response = _client(world.office).post(
+        reverse("ledger:review-action", args=[report.pk, "reopen"]),
+        {"reason": "旧页面", "version": str(shown)})
+    assert response.status_code == 302
+    assert MonthlyReport.objects.get(pk=report.pk).status == ReportStatus.APPROVED
+    assert _events() == before
+    for bad in BAD:
+        response = _client(world.office).post(
+            reverse("ledger:review-action", args=[report.pk, "reopen"]),
+            _with({"reason": "无版本"}, "version", bad))
+        assert MonthlyReport.objects.get(pk=report.pk).status == ReportStatus.APPROVED

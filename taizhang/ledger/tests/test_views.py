@@ -328,7 +328,10 @@ def test_office_reopens_an_approved_report_from_the_project_page(client, world):
     page = client.get(reverse("ledger:project-detail", args=[world.alice_project.pk]))
     action = reverse("ledger:review-action", args=[report.pk, "reopen"])
     assert action in page.content.decode()
-    client.post(action, {"reason": "数字填错", "next": page.request["PATH_INFO"]})
+    # The form carries the version the page showed (a stale page must not reopen).
+    assert f'name="version" value="{report.version}"' in page.content.decode()
+    client.post(action, {"reason": "数字填错", "next": page.request["PATH_INFO"],
+                         "version": report.version})
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED and report.return_reason == "数字填错"
 

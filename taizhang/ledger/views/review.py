@@ -62,7 +62,8 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             note = _("Returned: %(name)s %(period)s")
         elif action == "reopen":
             report = report_service.reopen_report(
-                report, actor=request.user, reason=request.POST.get("reason", "")
+                report, actor=request.user, reason=request.POST.get("reason", ""),
+                expected_version=seen,
             )
             note = _("Reopened: %(name)s %(period)s")
         else:

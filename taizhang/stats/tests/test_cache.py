@@ -88,7 +88,7 @@ def test_reopening_an_approved_report_takes_it_out_of_the_totals(client, world):
     report = _approved(world, world.alice_project, "300.00")
     _office(client, world)
     assert _warm(client).total.ytd_completed == Decimal("300.00")
-    reopen_report(report, actor=world.office, reason="数字有误")
+    reopen_report(report, actor=world.office, reason="数字有误", expected_version=UNCHECKED)
     assert _page(client)[0].total.ytd_completed == Decimal("0.00")
 
 
