@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.sheets.safe_cells import is_formula_like, put_value
@@ -96,15 +97,19 @@ def write_csv(events: QuerySet[AuditEvent], out: IO[bytes]) -> int:
 
 
 def write_xlsx(events: QuerySet[AuditEvent], out: IO[bytes] | str) -> int:
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = "audit"
+    """Streamed row by row (a write-only workbook): memory stays flat up to MAX_ROWS."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("audit")
     ws.append(headers())
     count = 0
     for row in rows(events):
         count += 1
-        for col, value in enumerate(row, start=1):
-            put_value(ws.cell(count + 1, col), value)
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(ws)
+            put_value(cell, value)
+            cells.append(cell)
+        ws.append(cells)
     wb.save(out)
     return count
 
