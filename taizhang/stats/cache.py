@@ -7,14 +7,16 @@ An entry is keyed by everything its figures depend on:
   two users share an entry only when their scope and filters select by the very same
   conditions (two office users of one division do; two owners never do);
 - the period and the start-rate basis;
-- the data version of the database the figures are read from (stats/version.py), which
-  changes in the same transaction as every write that may change a figure.
+- the data version of the viewer's scope in the database the figures are read from
+  (stats/version.py): the shared version and the version of the viewer's division, which
+  change in the same transaction as every write that may change a figure in that division.
 
 The version is read before the figures: an entry can hold figures newer than its version (a
 write committed meanwhile), never older, so no reader is ever served figures older than the
 version it saw. Every process and host reads the same version from the database, so an
-entry made by one of them is right for all; a write anywhere makes every older entry
-unreachable at once (old entries simply expire). Which cache is used (local memory per
+entry made by one of them is right for all; a write in a division makes every older entry
+of that division and the divisions above it unreachable at once, and leaves the other
+divisions' entries alone (old entries simply expire). Which cache is used (local memory per
 process by default, Redis or the database when several hosts should share entries) is a
 setting: `CACHE_URL`, see docs/deploy.md.
 """
@@ -48,11 +50,18 @@ _LAYOUT = "v1:" + ",".join(f.name for cls in (LedgerStats, Segment) for f in fie
 T = TypeVar("T")
 
 
-def data_version(projects: QuerySet[Project]) -> str:
-    """The data version of the database `projects` are read from (one query).
+def data_version(projects: QuerySet[Project], user: Any) -> str:
+    """The data version of `user`'s scope in the database `projects` are read from (two
+    queries). `projects` must lie within that scope (`Project.objects.restrict(user, …)` and
+    filters of it): every scope rule stays inside the user's division (ledger/models/scope.py).
 
     Read it once per request, before any figure, and pass it to each cached call."""
-    return version.current(projects.db)
+    division = getattr(user, "division", None)
+    if user.is_superuser or division is None:
+        path = version.EVERYWHERE  # no division: nothing in scope, or everything
+    else:
+        path = division.path
+    return version.of_scope(path, projects.db)
 
 
 def cached_compute(projects: QuerySet[Project], period: Period, *, start_rate_basis: str,

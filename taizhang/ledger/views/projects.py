@@ -74,7 +74,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     # The filter lists and the totals row and tiles come from the cache unless the data
     # changed since they were made (stats/cache.py). The statistics' project count is the
     # filter's, so the paginator needs no COUNT of its own.
-    version = data_version(visible)
+    version = data_version(visible, request.user)
     choice_ids = cached(visible, "choices", lambda: choice_ids_of(visible), [],
                         data_version=version)
     form = ProjectFilterForm(request.GET or None, visible=visible, choice_ids=choice_ids)
