@@ -20,7 +20,7 @@ from taizhang.core.money import ZERO, ratio, wan, wan_to_yi
 from taizhang.core.periods import Period
 from taizhang.figures import rates
 from taizhang.figures.aggregate import FLAGS, Row, aggregate_rows
-from taizhang.figures.groups import GROUPINGS
+from taizhang.figures.groups import GROUPINGS, OVERLAPPING
 from taizhang.figures.stages import PERIOD_STAGE
 from taizhang.ledger.choices import Batch, Stage
 from taizhang.ledger.models import Project
@@ -195,16 +195,22 @@ def compute_grouped(
     include_cancelled: bool = False,
 ) -> GroupedStats:
     """`compute`, and the same statistics per group of `by` (a name in figures/groups.py):
-    one more SQL statement and one for the groups' names. Every group's figures add up to
-    the total, except key lists' (a project on several lists is in each of their groups)."""
+    one SQL statement for the groups and one for their names. Every group's figures add up
+    to the total, so the total is their sum; except key lists' (a project on several lists
+    is in each of their groups), whose total is `compute`'s, one statement more."""
     grouping, names_of = GROUPINGS[by]
-    total = compute(projects, period, start_rate_basis=start_rate_basis,
-                    include_cancelled=include_cancelled)
     grouped, group = grouping(projects, period)
     buckets: dict[Any, list[Row]] = {}
+    every: list[Row] = []
     for part, key, *rest in aggregate_rows(grouped, period, _flags(period), group,
                                            drop_cancelled=not include_cancelled):
         buckets.setdefault(key, []).append((part, *rest))
+        every.append((part, *rest))
+    if by in OVERLAPPING:
+        total = compute(projects, period, start_rate_basis=start_rate_basis,
+                        include_cancelled=include_cancelled)
+    else:
+        total = _add_up(every, period, start_rate_basis)
     ordered = sorted(buckets, key=lambda k: (k is None, str(k)))
     groups = {key: _add_up(buckets[key], period, start_rate_basis) for key in ordered}
     return GroupedStats(by, total, groups, names_of(groups))
