@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - fixed SQL text; every value is a parameter.
 """Benchmark `stats_grouped`: the statistics of 2022-07 grouped by township over the
 generated ledger.
 
