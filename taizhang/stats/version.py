@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, OuterRef, Subquery
 
 from taizhang.stats.models import DataVersion, DivisionVersion
 
@@ -54,6 +54,25 @@ def of_division(path: str, using: str = DEFAULT_DB_ALIAS) -> str:
     token = (DivisionVersion.objects.using(using).filter(path=path)
              .values_list("token", flat=True).first())
     return token or NEVER_WRITTEN
+
+
+def of_divisions(paths: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
+    """`of_division` of each of `paths`, in one query."""
+    paths = list(paths)
+    found = dict(DivisionVersion.objects.using(using).filter(path__in=paths)
+                 .values_list("path", "token"))
+    return {path: found.get(path, NEVER_WRITTEN) for path in paths}
+
+
+def of_subtree(division: Any, using: str = DEFAULT_DB_ALIAS) -> dict[int, str]:
+    """The version of `division` and of every division below it, by id, in one query."""
+    from taizhang.accounts.models import Division
+
+    token = Subquery(DivisionVersion.objects.using(using).filter(path=OuterRef("path"))
+                     .values("token")[:1])
+    rows = (Division.objects.using(using).filter(division.subtree_q())
+            .annotate(token=token).values_list("pk", "token"))
+    return {pk: token or NEVER_WRITTEN for pk, token in rows}
 
 
 def of_scope(path: str, using: str = DEFAULT_DB_ALIAS) -> str:

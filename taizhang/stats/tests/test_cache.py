@@ -32,7 +32,7 @@ from taizhang.ledger.services.reports import (
 )
 from taizhang.ledger.tests.sheets_factory import ledger_grid, to_xlsx
 from taizhang.stats import version
-from taizhang.stats.cache import cache_key, data_version
+from taizhang.stats.cache import cache_key
 from taizhang.stats.models import DataVersion
 
 JULY = Period(2022, 7)
@@ -168,8 +168,11 @@ def test_a_stale_entry_is_never_served(client, world):
     # The list's query: every project not cancelled by the end of the period.
     visible = ProjectFilter().apply(Project.objects.restrict(world.office, "view"), 2022,
                                     period=JULY)
-    old_key = cache_key(visible, "stats", [str(JULY), "planned"],
-                        data_version(visible, world.office))
+    # The piece of Bob's township, under the versions read before the write.
+    shared = version.current()
+    town = version.of_division(world.other_town.path)
+    old_key = cache_key(visible, "stats-piece", [str(JULY), "planned", world.other_town.pk],
+                        f"{shared}/{town}")
     assert cache.get(old_key) is not None  # what the page was served from
     _approved(world, world.bob_project, "42.00")
     assert cache.get(old_key) is not None  # still there: nothing deletes it...
@@ -400,3 +403,34 @@ def test_a_reverted_plan_shows_on_the_next_request(client, world):
     revert_to(plan, first, actor=world.office, reason="填错了", seen_latest=latest.pk)
     stats, computed = _page(client)
     assert computed and stats.total.annual_plan == Decimal("32000.00")
+
+
+def _ids_sorted_by(client, sort):
+    response = client.get(reverse("ledger:project-list"), {"period": "2022-07", "sort": sort})
+    assert response.status_code == 200
+    return [p.pk for p in response.context["page"].object_list], response.context["stats"]
+
+
+def test_the_list_sorted_by_a_figure_moves_with_each_write(client, world):
+    """The order by year to date is merged from per-township pieces: each write re-sorts
+    its township's piece at once, and the totals are `compute`'s, to the cent."""
+    from taizhang.ledger.filters import ProjectFilter
+    from taizhang.stats.service import compute
+
+    alice, bob = world.alice_project.pk, world.bob_project.pk  # in two townships
+    _office(client, world)
+    visible = ProjectFilter().apply(Project.objects.restrict(world.office, "view"), 2022,
+                                    period=JULY)
+    assert _ids_sorted_by(client, "-ytd")[0] == [alice, bob]  # both 0: by id
+    _approved(world, world.bob_project, "0.01")
+    assert _ids_sorted_by(client, "-ytd")[0] == [bob, alice]
+    assert _ids_sorted_by(client, "ytd")[0] == [alice, bob]
+    report = _approved(world, world.alice_project, "100.10")
+    ids, stats = _ids_sorted_by(client, "-ytd")
+    assert ids == [alice, bob]
+    assert stats.as_dict() == compute(visible, JULY).as_dict()
+    assert stats.total.ytd_completed == Decimal("100.11")
+    reopen_report(report, actor=world.office, reason="数字有误")
+    ids, stats = _ids_sorted_by(client, "-ytd")
+    assert ids == [bob, alice]
+    assert stats.as_dict() == compute(visible, JULY).as_dict()
