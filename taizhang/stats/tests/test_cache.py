@@ -434,3 +434,17 @@ def test_the_list_sorted_by_a_figure_moves_with_each_write(client, world):
     ids, stats = _ids_sorted_by(client, "-ytd")
     assert ids == [bob, alice]
     assert stats.as_dict() == compute(visible, JULY).as_dict()
+
+
+def test_every_scope_stays_inside_the_users_division(world):
+    """The pieces cover the divisions of the user's subtree only: a scope reaching a project
+    outside it would leave that project out of the totals (stats/cache.py relies on it)."""
+    office_b, project_b = _second_county(world)
+    users = [world.office, world.alice, world.bob, world.carol, world.dave, world.victor,
+             world.eve, office_b]
+    for user in users:
+        for action in ("view", "report", "change", "review"):
+            reached = Project.objects.restrict(user, action)
+            assert not reached.exclude(user.division.subtree_q("division__")).exists()
+    assert Project.objects.restrict(world.office, "view").count() == 2
+    assert list(Project.objects.restrict(office_b, "view")) == [project_b]
