@@ -52,6 +52,11 @@ _LAYOUT = "v1:" + ",".join(f.name for cls in (LedgerStats, Segment) for f in fie
 
 T = TypeVar("T")
 
+# Up to this many divisions' statistics are computed one statement each (after a write: its
+# township and the county above it), more in one statement grouped by division: for one
+# division the plain statement takes half the grouped one's time (SQLite, 100,000 projects).
+ONE_BY_ONE = 2
+
 
 def data_version(projects: QuerySet[Project], user: Any) -> str:
     """The data version of `user`'s scope in the database `projects` are read from (two
@@ -98,6 +103,10 @@ def compute_by_division(projects: QuerySet[Project], period: Period, *, user: An
     parts = [str(period), start_rate_basis, *(["cancelled"] if include_cancelled else [])]
 
     def make(divisions: list[int]) -> dict[int, LedgerStats]:
+        if len(divisions) <= ONE_BY_ONE:
+            return {pk: compute(projects.filter(division=pk), period,
+                                start_rate_basis=start_rate_basis,
+                                include_cancelled=include_cancelled) for pk in divisions}
         made = compute_grouped(projects.filter(division__in=divisions), period, "township",
                                start_rate_basis=start_rate_basis,
                                include_cancelled=include_cancelled, names=False).groups
