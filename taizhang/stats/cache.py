@@ -204,7 +204,10 @@ def by_division(projects: QuerySet[Project], versions: ScopeVersions, what: str,
     nothing, a version row missing) or no working cache: the caller works it out whole."""
     if versions.shared == version.NO_ROW or breaker.is_open():
         return None
-    keys = {pk: cache_key(projects, what, [*parts, pk], token)
+    query = query_identity(projects)
+    if query is None:
+        return None
+    keys = {pk: _key(query, what, [*parts, pk], token)
             for pk, token in versions.divisions.items()}
     if not keys or any(key is None for key in keys.values()):
         return None
@@ -279,12 +282,23 @@ breaker = CacheBreaker()  # one per process: each worker finds out for itself
 def cache_key(projects: QuerySet[Project], what: str, parts: list[Any],
               data_version: str) -> str | None:
     """The entry's key; None when there is nothing to key by or worth caching."""
-    if data_version == version.NO_ROW:
-        return None  # no version to key by (a test database emptied between tests)
+    query = query_identity(projects)
+    return None if query is None else _key(query, what, parts, data_version)
+
+
+def query_identity(projects: QuerySet[Project]) -> list[Any] | None:
+    """The database, compiled SQL and parameters of `projects` (compiled once, for many
+    keys); None for a scope or filter that matches nothing: nothing to cache."""
     connection = connections[projects.db]
     try:
         sql, params = projects.order_by().query.get_compiler(connection=connection).as_sql()
     except EmptyResultSet:
-        return None  # a scope or filter that matches nothing: nothing to cache
-    key = [_LAYOUT, what, projects.db, sql, [repr(p) for p in params], parts, data_version]
+        return None
+    return [projects.db, sql, [repr(p) for p in params]]
+
+
+def _key(query: list[Any], what: str, parts: list[Any], data_version: str) -> str | None:
+    if data_version == version.NO_ROW:
+        return None  # no version to key by (a test database emptied between tests)
+    key = [_LAYOUT, what, *query, parts, data_version]
     return f"{what}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
