@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
@@ -217,16 +218,31 @@ def by_division(projects: QuerySet[Project], versions: ScopeVersions, what: str,
         breaker.trip(exc)
         return None
     pieces = {pk: found[key] for pk, key in keys.items() if key in found}
-    missing = [pk for pk in keys if pk not in pieces]
-    if missing:
-        new = make(missing)
-        pieces.update(new)
+    if len(pieces) == len(keys):
+        return pieces
+    # One thread of a process makes the missing pieces; another one that missed them too
+    # (both requests came after the same write) waits and reads them rather than making
+    # them a second time on the same cores.
+    with _making:
         try:
-            cache.set_many({keys[pk]: piece for pk, piece in new.items()},
-                           settings.STATS_CACHE_SECONDS)
+            found = cache.get_many([keys[pk] for pk in keys if pk not in pieces])
         except Exception as exc:
             breaker.trip(exc)
+            found = {}
+        pieces.update({pk: found[key] for pk, key in keys.items() if key in found})
+        missing = [pk for pk in keys if pk not in pieces]
+        if missing:
+            new = make(missing)
+            pieces.update(new)
+            try:
+                cache.set_many({keys[pk]: piece for pk, piece in new.items()},
+                               settings.STATS_CACHE_SECONDS)
+            except Exception as exc:
+                breaker.trip(exc)
     return pieces
+
+
+_making = threading.Lock()
 
 
 def cached(projects: QuerySet[Project], what: str, make: Callable[[], T], parts: list[Any],
