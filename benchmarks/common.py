@@ -22,7 +22,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
 PERIOD = (2022, 7)
-LEDGER = {"projects": 100_000, "months": 24, "seed": 1}
+# BENCH_PROJECTS: a smaller ledger while developing a benchmark (`make bench` uses 100,000).
+LEDGER = {"projects": int(os.environ.get("BENCH_PROJECTS", "100000")), "months": 24, "seed": 1}
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/"
 # Overridable so that two checkouts can benchmark on one server side by side.
 PG_PREFIX = os.environ.get("BENCH_PG_PREFIX", "taizhang_bench_")

@@ -12,6 +12,7 @@ second and the p50/p95 latency.
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import os
 import socket
@@ -19,7 +20,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from benchmarks import common
 
@@ -75,6 +78,13 @@ def _wait_until_up(port: int, server: subprocess.Popen) -> None:
 
 def main() -> None:
     args = common.arguments(SIDES, 20)
+    common.emit(**measure(args, URLS[args.side]))
+
+
+def measure(args: argparse.Namespace, path: str,
+            writer: Callable[[], subprocess.Popen] | None = None) -> dict[str, Any]:
+    """The load of the module's docstring on `path`; with `writer`, the process it starts
+    runs from before the warm-up until the last answer (and reports its writes)."""
     common.use(args.db, "ledger")
     cookie = _session_cookie()
     common.close()
@@ -85,9 +95,10 @@ def main() -> None:
         [sys.executable, "-m", "taizhang.cli", "runserver", "--noreload", "--skip-checks",
          f"127.0.0.1:{port}"], env=env, cwd=common.ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    writing = writer() if writer else None
+    writes = None
     try:
         _wait_until_up(port, server)
-        path = URLS[args.side]
         for _ in range(WARM_UP):
             status, size, _ = _get(port, path, cookie)
             if status != 200:
@@ -97,15 +108,21 @@ def main() -> None:
             answers = list(pool.map(lambda _: _get(port, path, cookie), range(args.size)))
         seconds = time.perf_counter() - started
     finally:
+        if writing is not None:
+            writing.terminate()
+            out, _ = writing.communicate(timeout=60)
+            writes = next((int(line.split()[1]) for line in out.splitlines()
+                           if line.startswith("WRITES ")), None)
         server.terminate()
         server.wait(timeout=30)
     if any(status != 200 for status, _, _ in answers):
         raise SystemExit(f"not every answer was a 200: {sorted({a[0] for a in answers})}")
     latencies = sorted(latency for _, _, latency in answers)
-    common.emit(seconds=seconds, requests=args.size, concurrency=CONCURRENCY,
+    return dict(seconds=seconds, requests=args.size, concurrency=CONCURRENCY,
                 rps=args.size / seconds, bytes=size,
                 p50_s=statistics.median(latencies),
-                p95_s=latencies[max(0, round(0.95 * len(latencies)) - 1)])
+                p95_s=latencies[max(0, round(0.95 * len(latencies)) - 1)],
+                **({"writes": writes} if writing is not None else {}))
 
 
 if __name__ == "__main__":

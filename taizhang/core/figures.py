@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Model
 from django.dispatch import Signal
 
 from taizhang.core.registry import registry
 
-# Sent with `using` (the database alias written to), inside the writer's transaction.
+# Sent with `using` (the database alias written to) and `objects` (the rows written, or None
+# when not known), inside the writer's transaction.
 figures_may_change = Signal()
 
 
@@ -30,7 +32,13 @@ def may_change_figures(object_type: str) -> bool:
     return registry.changes_figures(object_type)
 
 
-def announce_write(object_types: Iterable[str], using: str) -> None:
-    """Tell the listeners, once, if any of `object_types` may change figures."""
+def announce_write(object_types: Iterable[str], using: str,
+                   objects: Iterable[Model] | None = None) -> None:
+    """Tell the listeners, once, if any of `object_types` may change figures.
+
+    With `objects` (the rows written, of those types) the listeners may narrow what changed
+    (the statistics: to the divisions of their projects); without, anything may have."""
     if any(may_change_figures(object_type) for object_type in object_types):
-        figures_may_change.send(sender=None, using=using)
+        if objects is not None:
+            objects = [obj for obj in objects if may_change_figures(obj._meta.label_lower)]
+        figures_may_change.send(sender=None, using=using, objects=objects)

@@ -21,6 +21,8 @@ from taizhang.ledger.choices import Industry, MembershipStatus, Nature, Stage
 from taizhang.ledger.models import KeyList, Project
 
 ON_LIST = "figures_on_list"
+#: The groupings whose groups may overlap (their sum is not the total).
+OVERLAPPING = frozenset({"key_list"})
 
 
 def _names_of(model: Any) -> Callable[[Iterable[Any]], dict[Any, str]]:

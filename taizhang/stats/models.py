@@ -26,3 +26,21 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.changes}:{self.token}"
+
+
+class DivisionVersion(models.Model):
+    """The version of the figures of one division and everything below it (`path`, as
+    `Division.path`; "" for every division at once), changed with every write to a project's
+    reports, plans, stages or list memberships below it (stats/version.py). A cache key
+    carries the version of the viewer's division and the shared `DataVersion`, so a write in
+    one county leaves another county's cached figures valid."""
+
+    path = models.CharField(max_length=255, unique=True)
+    token = models.CharField(_("token"), max_length=32)
+
+    class Meta:
+        verbose_name = _("division data version")
+        verbose_name_plural = _("division data versions")
+
+    def __str__(self) -> str:
+        return f"{self.path or '*'}:{self.token}"

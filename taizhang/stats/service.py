@@ -9,7 +9,8 @@ figures on every request take them through stats/cache.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,7 @@ from taizhang.core.money import ZERO, ratio, wan, wan_to_yi
 from taizhang.core.periods import Period
 from taizhang.figures import rates
 from taizhang.figures.aggregate import FLAGS, Row, aggregate_rows
-from taizhang.figures.groups import GROUPINGS
+from taizhang.figures.groups import GROUPINGS, OVERLAPPING
 from taizhang.figures.stages import PERIOD_STAGE
 from taizhang.ledger.choices import Batch, Stage
 from taizhang.ledger.models import Project
@@ -193,21 +194,45 @@ def compute_grouped(
     *,
     start_rate_basis: str = OfficeSettings.StartRateBasis.PLANNED,
     include_cancelled: bool = False,
+    names: bool = True,
 ) -> GroupedStats:
     """`compute`, and the same statistics per group of `by` (a name in figures/groups.py):
-    one more SQL statement and one for the groups' names. Every group's figures add up to
-    the total, except key lists' (a project on several lists is in each of their groups)."""
+    one SQL statement for the groups and one for their names (unless not `names`). Every
+    group's figures add up to the total, so the total is their sum; except key lists' (a
+    project on several lists is in each of their groups), whose total is `compute`'s, one
+    statement more."""
     grouping, names_of = GROUPINGS[by]
-    total = compute(projects, period, start_rate_basis=start_rate_basis,
-                    include_cancelled=include_cancelled)
     grouped, group = grouping(projects, period)
     buckets: dict[Any, list[Row]] = {}
+    every: list[Row] = []
     for part, key, *rest in aggregate_rows(grouped, period, _flags(period), group,
                                            drop_cancelled=not include_cancelled):
         buckets.setdefault(key, []).append((part, *rest))
+        every.append((part, *rest))
+    if by in OVERLAPPING:
+        total = compute(projects, period, start_rate_basis=start_rate_basis,
+                        include_cancelled=include_cancelled)
+    else:
+        total = _add_up(every, period, start_rate_basis)
     ordered = sorted(buckets, key=lambda k: (k is None, str(k)))
     groups = {key: _add_up(buckets[key], period, start_rate_basis) for key in ordered}
-    return GroupedStats(by, total, groups, names_of(groups))
+    return GroupedStats(by, total, groups, names_of(groups) if names else {})
+
+
+def sum_of(parts: Iterable[LedgerStats], period: Period, start_rate_basis: str) -> LedgerStats:
+    """The statistics of disjoint sets of projects put together, exactly (the statistics of
+    their union: every figure is a count or a sum)."""
+    total = _add_up([], period, start_rate_basis)
+    for part in parts:
+        for mine, theirs in ((total.total, part.total),
+                             *((total.by_stage[s], part.by_stage[s]) for s in total.by_stage),
+                             *((total.batches[b], part.batches[b]) for b in total.batches)):
+            for f in fields(Segment):
+                setattr(mine, f.name, getattr(mine, f.name) + getattr(theirs, f.name))
+        total.new_starts += part.new_starts
+        total.planned_new_starts += part.planned_new_starts
+        total.started_of_planned += part.started_of_planned
+    return total
 
 
 def _add_up(rows: list[Row], period: Period, start_rate_basis: str) -> LedgerStats:

@@ -92,8 +92,9 @@ def record(
     changes: Mapping[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    return record_event(action, obj._meta.label_lower, str(obj.pk), str(obj), actor=actor,
-                        changes=changes, reason=reason)
+    _announce_objects([obj])
+    return _create_event(action, obj._meta.label_lower, str(obj.pk), str(obj), actor=actor,
+                         changes=changes, reason=reason)
 
 
 def record_event(
@@ -107,8 +108,14 @@ def record_event(
     reason: str = "",
 ) -> AuditEvent:
     """`record` for events about no single model row (audit exports, purges)."""
-    ctx = current()
     _announce([object_type])
+    return _create_event(action, object_type, object_id, object_repr, actor=actor,
+                         changes=changes, reason=reason)
+
+
+def _create_event(action: str, object_type: str, object_id: str, object_repr: str, *,
+                  actor: Any, changes: Mapping[str, Any] | None, reason: str) -> AuditEvent:
+    ctx = current()
     return AuditEvent.objects.create(
         action=action,
         object_type=object_type,
@@ -194,12 +201,13 @@ _BULK_FIELDS = ("at", "actor", "action", "source", "request_id", "reason", "reve
                 "object_type", "object_id", "object_repr", "changes")
 
 
-def _announce(object_types: Iterable[str]) -> None:
+def _announce(object_types: Iterable[str],
+              objects: Iterable[models.Model] | None = None) -> None:
     """Cached statistics must not outlive these writes (core/figures.py); same transaction."""
-    announce_write(object_types, router.db_for_write(AuditEvent))
+    announce_write(object_types, router.db_for_write(AuditEvent), objects)
 
 
 def _announce_objects(objs: Iterable[models.Model]) -> list[models.Model]:
     objs = list(objs)
-    _announce({obj._meta.label_lower for obj in objs})
+    _announce({obj._meta.label_lower for obj in objs}, objs)
     return objs

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
@@ -26,7 +28,13 @@ from taizhang.ledger.forms import (
 from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.queries import descendant_ids
 from taizhang.ledger.views.common import period_from_request
-from taizhang.stats.cache import cached, cached_compute, data_version
+from taizhang.stats.cache import (
+    cached,
+    compute_by_division,
+    order_by_division,
+    project_version,
+    scope_versions,
+)
 from taizhang.stats.service import compute
 
 PAGE_SIZE = 50
@@ -57,7 +65,7 @@ def _sorted(projects: QuerySet[Project], key: str) -> QuerySet[Project]:
 class _CountedPaginator(Paginator):
     """A paginator told its count (the statistics' project count), so it needs no COUNT."""
 
-    def __init__(self, object_list: QuerySet[Project], per_page: int, count: int) -> None:
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
         super().__init__(object_list, per_page)
         self._known_count = count
 
@@ -74,26 +82,32 @@ def project_list(request: HttpRequest) -> HttpResponse:
     # The filter lists and the totals row and tiles come from the cache unless the data
     # changed since they were made (stats/cache.py). The statistics' project count is the
     # filter's, so the paginator needs no COUNT of its own.
-    version = data_version(visible)
+    versions = scope_versions(visible, request.user)
     choice_ids = cached(visible, "choices", lambda: choice_ids_of(visible), [],
-                        data_version=version)
+                        data_version=project_version(visible, versions))
     form = ProjectFilterForm(request.GET or None, visible=visible, choice_ids=choice_ids)
     chosen = form.to_filter()
     filtered = chosen.apply(visible, period.year, period=period)
     if chosen.behind:
         filtered = behind_schedule(filtered, period)
-    stats = cached_compute(filtered, period, start_rate_basis=office.start_rate_basis,
-                           data_version=version,
-                           include_cancelled=Stage.CANCELLED in chosen.stages)
+    stats = compute_by_division(filtered, period, user=request.user, versions=versions,
+                                start_rate_basis=office.start_rate_basis,
+                                include_cancelled=Stage.CANCELLED in chosen.stages)
     sort = request.GET.get("sort", "seq")
+    rows: Any
     if sort.lstrip("-") in FIGURE_SORTS:
-        # Ordering by a figure needs it for every row; other orders page first.
-        rows = _sorted(with_share(with_figures(filtered, period)), sort)
+        # Ordering by a figure needs it for every row: merged from per-division pieces
+        # cached under their divisions' versions, so a write re-sorts only its division's.
+        figures = with_share(with_figures(filtered.only("pk", "division"), period))
+        rows = order_by_division(figures, SORTS[sort.lstrip("-")],
+                                 descending=sort.startswith("-"), versions=versions)
+        if rows is None:
+            rows = _sorted(figures, sort).values_list("pk", flat=True)
     else:
-        rows = _sorted(filtered.only("pk"), sort)
+        rows = _sorted(filtered, sort).values_list("pk", flat=True)
     page = _CountedPaginator(rows, PAGE_SIZE, stats.total.projects).get_page(
         request.GET.get("page"))
-    ids = [p.pk for p in page.object_list]
+    ids = list(page.object_list)
     by_id = with_figures(Project.objects.filter(pk__in=ids), period).select_related(
         "owner", "division", "leader", "responsible_unit").in_bulk()
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]

@@ -14,8 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from taizhang.accounts.choices import Role
-from taizhang.accounts.models import User
+from taizhang.accounts.choices import DivisionLevel, Role
+from taizhang.accounts.models import Division, OfficeSettings, User
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.periods import Period
 from taizhang.core.services import UNCHECKED
@@ -24,7 +24,7 @@ from taizhang.ledger.importing import import_ledger
 from taizhang.ledger.models import Project
 from taizhang.ledger.services.keylists import enlist, get_or_create_list
 from taizhang.ledger.services.plans import set_annual_plan
-from taizhang.ledger.services.projects import change_stage, update_project
+from taizhang.ledger.services.projects import change_stage, create_project, update_project
 from taizhang.ledger.services.reports import (
     approve_report,
     reopen_report,
@@ -172,7 +172,11 @@ def test_a_stale_entry_is_never_served(client, world):
     # The list's query: every project not cancelled by the end of the period.
     visible = ProjectFilter().apply(Project.objects.restrict(world.office, "view"), 2022,
                                     period=JULY)
-    old_key = cache_key(visible, "stats", [str(JULY), "planned"], version.current())
+    # The piece of Bob's township, under the versions read before the write.
+    shared = version.current()
+    town = version.of_division(world.other_town.path)
+    old_key = cache_key(visible, "stats-piece", [str(JULY), "planned", world.other_town.pk],
+                        f"{shared}/{town}")
     assert cache.get(old_key) is not None  # what the page was served from
     _approved(world, world.bob_project, "42.00")
     assert cache.get(old_key) is not None  # still there: nothing deletes it...
@@ -181,14 +185,17 @@ def test_a_stale_entry_is_never_served(client, world):
 
 
 def test_the_version_changes_with_the_write_and_only_if_it_commits(world):
-    before = version.current()
+    def scope():
+        return version.of_scope(world.county.path)
+
+    before = scope()
     with pytest.raises(RuntimeError), transaction.atomic():
         _approved(world, world.alice_project, "1.00")
-        assert version.current() != before  # bumped inside the writer's transaction
+        assert scope() != before  # bumped inside the writer's transaction
         raise RuntimeError("roll back")
-    assert version.current() == before  # a rolled-back write leaves the cache valid
+    assert scope() == before  # a rolled-back write leaves the cache valid
     _approved(world, world.alice_project, "1.00")
-    assert version.current() != before
+    assert scope() != before
 
 
 def test_an_organization_renamed_in_the_admin_changes_the_version(world):
@@ -210,13 +217,13 @@ def test_user_events_leave_the_version_alone_account_objects_move_it(client, wor
     scope is part of every key); a division, organization or person may."""
     from taizhang.accounts.services import save_account_object
 
-    before = version.current()
+    before = version.of_scope(version.EVERYWHERE)
     client.post(reverse("login"), {"username": "office", "password": "pw-office"})
     client.get(reverse("ledger:export"), {"period": "2022-07"})
     assert AuditEvent.objects.filter(object_type="accounts.user").exists()
-    assert version.current() == before
+    assert version.of_scope(version.EVERYWHERE) == before
     superuser = User.objects.create_superuser("root", password="pw-root-123456")
-    assert version.current() == before
+    assert version.of_scope(version.EVERYWHERE) == before
     person = world.alice_project.leader
     person.title = "市长"
     save_account_object(person, actor=superuser)
@@ -306,3 +313,142 @@ def test_a_failed_cache_is_left_alone_for_a_while_then_tried_again(client, world
     settings.TAIZHANG_CACHE_RETRY_SECONDS = 0  # no breaker: each cached call asks again
     _page(client)
     assert UnreachableCache.calls == 1 + 2
+
+
+# --- versions per division: a write reaches the entries of its division and above only ------
+
+
+def _second_county(world):
+    """Another county of the same prefecture, its office user and one project of it."""
+    county = Division.objects.create(code="130281", name="遵化市", level=DivisionLevel.COUNTY,
+                                     parent=world.county.parent)
+    town = Division.objects.create(code="130281100", name="遵化镇",
+                                   level=DivisionLevel.TOWNSHIP, parent=county)
+    OfficeSettings.objects.create(division=county, reporting_period="2022-07")
+    office = User.objects.create_user("office-b", role=Role.OFFICE_ADMIN, division=county)
+    project = create_project(actor=office, name="遵化钢铁技改", owner=world.alice_org,
+                             division=town, planned_total=Decimal("9000.00"), industry="C")
+    set_annual_plan(project, 2022, actor=office, planned_investment=Decimal("3000.00"))
+    return office, project
+
+
+def test_a_write_in_one_county_leaves_another_countys_entry_alone(client, world):
+    office_b, project_b = _second_county(world)
+    a = _office(client, world)
+    b = Client()
+    b.force_login(office_b)
+    root = Client()
+    root.force_login(User.objects.create_superuser("root3", password=None))
+    _warm(a)
+    _warm(b)
+    _warm(root)
+
+    report = save_report(project_b, JULY, actor=office_b,
+                         data={"completed": Decimal("123.45"), "image_progress": "施工中"})
+    approve_report(submit_report(report, actor=office_b), actor=office_b)
+
+    stats, computed = _page(a)
+    assert not computed  # county A's figures did not change: still served from the cache
+    assert stats.total.projects == 2
+    stats, computed = _page(b)
+    assert computed and stats.total.ytd_completed == Decimal("123.45")  # county B's did
+    stats, computed = _page(root)
+    assert computed and stats.total.ytd_completed == Decimal("123.45")  # and everybody's
+
+    # And the other way round: a report in one of county A's townships.
+    _approved(world, world.alice_project, "0.01")
+    stats, computed = _page(a)
+    assert computed and stats.total.ytd_completed == Decimal("0.01")
+    assert not _page(b)[1]
+
+
+def test_a_township_users_entry_moves_with_its_township_only(client, world):
+    """A write in one township reaches the county above it, not the township beside it."""
+    viewer = User.objects.create_user("town-viewer", role=Role.VIEWER, division=world.town)
+    neighbour = User.objects.create_user("town2-viewer", role=Role.VIEWER,
+                                         division=world.other_town)
+    here, there = Client(), Client()
+    here.force_login(viewer)
+    there.force_login(neighbour)
+    _warm(here)
+    _warm(there)
+    _approved(world, world.alice_project, "8.88")  # in world.town
+    stats, computed = _page(here)
+    assert computed and stats.total.ytd_completed == Decimal("8.88")
+    assert not _page(there)[1]
+
+
+def test_a_project_moved_to_another_township_leaves_both_townships_right(client, world):
+    """The project's own writes move the shared version: its old division must see it go."""
+    _approved(world, world.alice_project, "5.00")
+    viewer = User.objects.create_user("town-viewer", role=Role.VIEWER, division=world.town)
+    here = Client()
+    here.force_login(viewer)
+    assert _warm(here).total.projects == 1
+    project = Project.objects.get(pk=world.alice_project.pk)
+    update_project(project, actor=world.office, expected_version=project.version,
+                   changes={"division": world.other_town})
+    stats, computed = _page(here)
+    assert computed and stats.total.projects == 0
+
+
+def test_a_reverted_plan_shows_on_the_next_request(client, world):
+    from taizhang.ledger.models import AnnualPlan
+    from taizhang.ledger.services.revert import revert_to
+
+    plan = AnnualPlan.objects.get(project=world.alice_project, year=2022)
+    first = AuditEvent.objects.for_object(plan).order_by("id").last()
+    set_annual_plan(world.alice_project, 2022, actor=world.office,
+                    planned_investment=Decimal("15000.55"), expected_version=plan.version)
+    _office(client, world)
+    assert _warm(client).total.annual_plan == Decimal("35000.55")
+    plan.refresh_from_db()
+    latest = AuditEvent.objects.for_object(plan).order_by("id").last()
+    revert_to(plan, first, actor=world.office, reason="填错了", seen_latest=latest.pk)
+    stats, computed = _page(client)
+    assert computed and stats.total.annual_plan == Decimal("32000.00")
+
+
+def _ids_sorted_by(client, sort):
+    response = client.get(reverse("ledger:project-list"), {"period": "2022-07", "sort": sort})
+    assert response.status_code == 200
+    return [p.pk for p in response.context["page"].object_list], response.context["stats"]
+
+
+def test_the_list_sorted_by_a_figure_moves_with_each_write(client, world):
+    """The order by year to date is merged from per-township pieces: each write re-sorts
+    its township's piece at once, and the totals are `compute`'s, to the cent."""
+    from taizhang.ledger.filters import ProjectFilter
+    from taizhang.stats.service import compute
+
+    alice, bob = world.alice_project.pk, world.bob_project.pk  # in two townships
+    _office(client, world)
+    visible = ProjectFilter().apply(Project.objects.restrict(world.office, "view"), 2022,
+                                    period=JULY)
+    assert _ids_sorted_by(client, "-ytd")[0] == [alice, bob]  # both 0: by id
+    _approved(world, world.bob_project, "0.01")
+    assert _ids_sorted_by(client, "-ytd")[0] == [bob, alice]
+    assert _ids_sorted_by(client, "ytd")[0] == [alice, bob]
+    report = _approved(world, world.alice_project, "100.10")
+    ids, stats = _ids_sorted_by(client, "-ytd")
+    assert ids == [alice, bob]
+    assert stats.as_dict() == compute(visible, JULY).as_dict()
+    assert stats.total.ytd_completed == Decimal("100.11")
+    reopen_report(report, actor=world.office, reason="数字有误")
+    ids, stats = _ids_sorted_by(client, "-ytd")
+    assert ids == [bob, alice]
+    assert stats.as_dict() == compute(visible, JULY).as_dict()
+
+
+def test_every_scope_stays_inside_the_users_division(world):
+    """The pieces cover the divisions of the user's subtree only: a scope reaching a project
+    outside it would leave that project out of the totals (stats/cache.py relies on it)."""
+    office_b, project_b = _second_county(world)
+    users = [world.office, world.alice, world.bob, world.carol, world.dave, world.victor,
+             world.eve, office_b]
+    for user in users:
+        for action in ("view", "report", "change", "review"):
+            reached = Project.objects.restrict(user, action)
+            assert not reached.exclude(user.division.subtree_q("division__")).exists()
+    assert Project.objects.restrict(world.office, "view").count() == 2
+    assert list(Project.objects.restrict(office_b, "view")) == [project_b]
