@@ -18,6 +18,7 @@ from itertools import cycle
 from typing import Any
 
 from benchmarks import common
+from taizhang.core.services import UNCHECKED
 
 _stop = False
 
@@ -56,8 +57,11 @@ def main() -> None:
             break
         with transaction.atomic():
             report = MonthlyReport.objects.get(pk=pk)
-            report = reopen_report(report, actor=office, reason="基准测试：重新审核")
-            approve_report(submit_report(report, actor=office), actor=office)
+            report = reopen_report(report, actor=office, reason="基准测试：重新审核",
+                                   expected_version=UNCHECKED)
+            approve_report(submit_report(report, actor=office,
+                                         expected_version=UNCHECKED), actor=office,
+                           expected_version=UNCHECKED)
         writes += 1
         next_at += args.every
         while not _stop and time.monotonic() < next_at:

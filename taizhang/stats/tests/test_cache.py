@@ -328,7 +328,8 @@ def _second_county(world):
     office = User.objects.create_user("office-b", role=Role.OFFICE_ADMIN, division=county)
     project = create_project(actor=office, name="遵化钢铁技改", owner=world.alice_org,
                              division=town, planned_total=Decimal("9000.00"), industry="C")
-    set_annual_plan(project, 2022, actor=office, planned_investment=Decimal("3000.00"))
+    set_annual_plan(project, 2022, actor=office, planned_investment=Decimal("3000.00"),
+                    expected_version=UNCHECKED)
     return office, project
 
 
@@ -344,8 +345,11 @@ def test_a_write_in_one_county_leaves_another_countys_entry_alone(client, world)
     _warm(root)
 
     report = save_report(project_b, JULY, actor=office_b,
-                         data={"completed": Decimal("123.45"), "image_progress": "施工中"})
-    approve_report(submit_report(report, actor=office_b), actor=office_b)
+                         data={"completed": Decimal("123.45"), "image_progress": "施工中"},
+                         expected_version=UNCHECKED)
+    approve_report(submit_report(report, actor=office_b,
+                                 expected_version=UNCHECKED), actor=office_b,
+                   expected_version=UNCHECKED)
 
     stats, computed = _page(a)
     assert not computed  # county A's figures did not change: still served from the cache
@@ -393,8 +397,8 @@ def test_a_project_moved_to_another_township_leaves_both_townships_right(client,
 
 
 def test_a_reverted_plan_shows_on_the_next_request(client, world):
+    from taizhang.core.audit.revert import revert_to
     from taizhang.ledger.models import AnnualPlan
-    from taizhang.ledger.services.revert import revert_to
 
     plan = AnnualPlan.objects.get(project=world.alice_project, year=2022)
     first = AuditEvent.objects.for_object(plan).order_by("id").last()
@@ -434,7 +438,7 @@ def test_the_list_sorted_by_a_figure_moves_with_each_write(client, world):
     assert ids == [alice, bob]
     assert stats.as_dict() == compute(visible, JULY).as_dict()
     assert stats.total.ytd_completed == Decimal("100.11")
-    reopen_report(report, actor=world.office, reason="数字有误")
+    reopen_report(report, actor=world.office, reason="数字有误", expected_version=UNCHECKED)
     ids, stats = _ids_sorted_by(client, "-ytd")
     assert ids == [bob, alice]
     assert stats.as_dict() == compute(visible, JULY).as_dict()
