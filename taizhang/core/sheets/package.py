@@ -120,17 +120,15 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, unzipped: int,
                     started = bool(head)
                     xml = _is_xml(info.filename, head) if started else xml
                 first = False
-                if xml:
-                    tag_tail = extent.read(tag_tail + piece, info.filename)
-                    extent.check(limits, rows)
-            if xml:
-                extent.read(tag_tail, info.filename)
+                tag_tail = extent.read(tag_tail + piece, info.filename, strict=xml)
                 extent.check(limits, rows)
+            extent.read(tag_tail, info.filename, strict=xml)
+            extent.check(limits, rows)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError,
             ValueError, zipfile.LargeZipFile) as exc:  # damaged, encrypted, unknown method
         raise SheetFormatError(f"The part {info.filename} cannot be unzipped ({exc}).",
                                code="corrupt") from exc
-    if rows is not None and xml:
+    if rows is not None:
         rows[0] += extent.height
     return unzipped
 
@@ -139,10 +137,11 @@ _XML_NAMES = (".xml", ".rels", ".vml")
 
 
 def _is_xml(name: str, start: bytes) -> bool:
-    """Whether a part is XML (measured), from its first bytes after a BOM and white space: it
-    starts with "<", or its name says XML, and then nothing else may come before its first "<"
-    (calamine reads a sheet that starts "x<?xml", which would otherwise go unmeasured).  Any
-    other part (an image…) has no rows."""
+    """Whether a part is XML, from its first bytes after a BOM and white space: it starts with
+    "<", or its name says XML, and then nothing else may come before its first "<" (calamine
+    reads a sheet that starts "x<?xml").  Any other part (an image…) is measured all the same
+    (calamine reads a sheet by whatever name the workbook gives it, "x<?xml" first or not),
+    only a "<" in it may stay open longer (see ``Extent.read``)."""
     if start.startswith(b"<"):
         return True
     if not name.lower().endswith(_XML_NAMES):
@@ -233,14 +232,18 @@ class Extent:
     def width(self) -> int:
         return self._max_column + max(self._widest, self._row_cells)
 
-    def read(self, text: bytes, part: str) -> bytes:
+    def read(self, text: bytes, part: str, *, strict: bool = True) -> bytes:
         """Measure ``text`` up to a tag still open at its end, which is returned (to be read
-        with the next piece: a tag is measured whole)."""
+        with the next piece: a tag is measured whole).  A tag open longer than a piece is
+        refused; in a part that is not XML (``strict`` False: an image, where a "<" is any
+        byte), only a row or a cell, any other "<" is dropped."""
         start = text.rfind(b"<")
         cut = start if start != -1 and text.find(b">", start) == -1 else len(text)
         if len(text) - cut > _PIECE:
-            raise SheetFormatError(f"The part {part} has a tag longer than {_PIECE} bytes.",
-                                   code="corrupt")
+            if strict or _ROW.match(text, cut) or _CELL.match(text, cut):
+                raise SheetFormatError(f"The part {part} has a tag longer than {_PIECE} "
+                                       "bytes.", code="corrupt")
+            text = text[:cut]
         whole = text[:cut]
         self.strings += len(_STRING.findall(whole)) if b"si" in whole else 0
         if not self._measure:

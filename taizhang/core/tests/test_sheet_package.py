@@ -229,3 +229,23 @@ def test_shared_strings_over_the_cells_limit_are_refused_on_both_paths():
             check_package(data, SheetLimits(max_cells=100), measure=measure)
         assert (caught.value.code, caught.value.limit) == ("too_many_strings", 100)
         check_package(data, SheetLimits(max_cells=101), measure=measure)
+
+
+def test_a_sheet_under_any_name_is_measured_even_with_text_before_its_first_tag():
+    """calamine reads the sheet the workbook names, "sheet1.bin" too, "x<?xml" first or not."""
+    xml = (b'x<?xml version="1.0"?><worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c>'
+           b'</row><row r="300"><c r="C300"><v>1</v></c></row></sheetData></worksheet>')
+    renamed = {name.replace("sheet1.xml", "sheet1.bin"): content.replace(b"sheet1.xml",
+                                                                         b"sheet1.bin")
+               for name, content in parts(small_workbook()).items()}
+    renamed["xl/worksheets/sheet1.bin"] = xml
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in renamed.items():
+            archive.writestr(name, content)
+    assert len(read_workbook(out.getvalue(), "bin.xlsx", SheetLimits(max_rows=301))[0].rows
+               ) == 300
+    assert _code(out.getvalue(), SheetLimits(max_rows=299)) == "too_many_rows"
+    long_cell = b"x<worksheet><sheetData><c" + b" " * (2 << 20) + b'r="A1"/></sheetData>'
+    assert _code(rezip(small_workbook(), {"xl/media/image1.png": long_cell}),
+                 SheetLimits(max_ratio=10**6)) == "corrupt"
