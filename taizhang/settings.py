@@ -218,6 +218,9 @@ TAIZHANG_MAX_AUDIT_VALUE_CHARS = envint("TAIZHANG_MAX_AUDIT_VALUE_CHARS", 4000)
 TAIZHANG_MAX_IMPORT_BYTES = envint("TAIZHANG_MAX_IMPORT_BYTES", 50 * 1024 * 1024)
 TAIZHANG_IMPORT_MAX_ROWS = envint("TAIZHANG_IMPORT_MAX_ROWS", 200_000)
 TAIZHANG_IMPORT_MAX_MERGED = envint("TAIZHANG_IMPORT_MAX_MERGED", 50_000)
+# Cells (rows × columns) of one sheet; it bounds, before any parsing, an xlsx sheet's measured
+# extent, the shared strings of a workbook (<si>, loaded whole by every reader) and a CSV's
+# lines × widest line.
 TAIZHANG_IMPORT_MAX_CELLS = envint("TAIZHANG_IMPORT_MAX_CELLS", 10_000_000)
 TAIZHANG_IMPORT_MAX_UNZIPPED_BYTES = envint("TAIZHANG_IMPORT_MAX_UNZIPPED_BYTES", 512 << 20)
 TAIZHANG_IMPORT_MAX_ZIP_RATIO = envint("TAIZHANG_IMPORT_MAX_ZIP_RATIO", 100)

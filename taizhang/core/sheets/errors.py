@@ -41,8 +41,9 @@ class SheetFormatError(SheetError):
 class SheetLimitError(SheetFormatError):
     """The file is larger than a configured limit allows; ``limit`` is that limit's value.
 
-    Codes: ``too_many_rows``, ``too_many_merged``, ``too_many_cells``, ``unzipped_too_large``,
-    ``zip_ratio``, ``too_large``.
+    Codes: ``too_many_rows``, ``too_many_merged``, ``too_many_cells``, ``too_many_strings``
+    (shared strings, bounded by the limit on cells), ``unzipped_too_large``, ``zip_ratio``,
+    ``too_large``.
     """
 
     def __init__(self, reason: str, *, code: str, limit: int) -> None:

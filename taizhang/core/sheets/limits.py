@@ -78,6 +78,10 @@ class SheetCount:
         self._counter = counter
         self._rows = self._width = 0
 
+    @property
+    def limits(self) -> SheetLimits:
+        return self._counter.limits
+
     def row(self, width: int) -> None:
         counter, limits = self._counter, self._counter.limits
         counter.rows += 1

@@ -8,9 +8,12 @@ that grows with the size of the input.  So every part of the package, whatever i
 another encoding that is not a superset of ASCII is refused.  The zip is bounded too: its
 parts' total unzipped size and each large part's compression ratio.
 
-The same scan measures each sheet's extent from its ``<row>`` and ``<c>`` elements: calamine
-holds a sheet as a dense grid from A1 to its last cell, so two cells, A1 and CV1000000, in a
-7 KB file would make it allocate 3 GB (and abort the process when it cannot).
+The same scan measures each sheet's extent from its ``<row>`` and ``<c>`` elements, known by
+their local name whatever their prefix, cells outside any row too: calamine holds a sheet as a
+dense grid from A1 to its last cell, so two cells, A1 and CV1000000, in a 7 KB file would make
+it allocate 3 GB (and abort the process when it cannot).  An XML part with text before its
+first tag is refused (calamine reads it, the measure would not).  The shared strings
+(``<si>``), which every reader loads whole, are counted against the limit on cells.
 """
 
 from __future__ import annotations
@@ -94,10 +97,11 @@ def unzipped_too_large(limits: SheetLimits) -> SheetLimitError:
 def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, unzipped: int,
                limits: SheetLimits, rows: list[int] | None) -> int:
     """Scan one part in pieces (memory stays at one piece); return the bytes unzipped so far.
-    ``rows[0]`` counts the rows of the parts measured so far (None: not measured)."""
+    ``rows[0]`` counts the rows of the parts measured so far (None: not measured; the shared
+    strings are counted all the same, every reader loads them whole)."""
     marker_tail = tag_tail = b""
-    first, measured = True, rows is not None
-    extent = Extent()
+    first, xml, started = True, True, False
+    extent = Extent(cells=rows is not None)
     try:
         with archive.open(info) as part:
             while piece := part.read(_PIECE):
@@ -109,23 +113,41 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, unzipped: int,
                     raise refused_dtd(info.filename)
                 marker_tail = text[-_OVERLAP:]
                 if first:
-                    first = False
                     _check_encoding(info.filename, piece)
-                    # A part that is not XML (an image…) has no rows: not measured.
-                    measured &= piece.lstrip(codecs.BOM_UTF8 + b" \t\r\n").startswith(b"<")
-                if measured:
-                    tag_tail = extent.read(tag_tail + piece, info.filename)
-                    extent.check(limits, rows[0])  # type: ignore[index]
-            if measured:
-                extent.read(tag_tail, info.filename)
-                extent.check(limits, rows[0])  # type: ignore[index]
+                if not started:  # nothing but white space so far
+                    head = (piece.removeprefix(codecs.BOM_UTF8) if first else piece
+                            ).lstrip(b" \t\r\n")
+                    started = bool(head)
+                    xml = _is_xml(info.filename, head) if started else xml
+                first = False
+                tag_tail = extent.read(tag_tail + piece, info.filename, strict=xml)
+                extent.check(limits, rows)
+            extent.read(tag_tail, info.filename, strict=xml)
+            extent.check(limits, rows)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError,
             ValueError, zipfile.LargeZipFile) as exc:  # damaged, encrypted, unknown method
         raise SheetFormatError(f"The part {info.filename} cannot be unzipped ({exc}).",
                                code="corrupt") from exc
-    if measured:
-        rows[0] += extent.height  # type: ignore[index]
+    if rows is not None:
+        rows[0] += extent.height
     return unzipped
+
+
+_XML_NAMES = (".xml", ".rels", ".vml")
+
+
+def _is_xml(name: str, start: bytes) -> bool:
+    """Whether a part is XML, from its first bytes after a BOM and white space: it starts with
+    "<", or its name says XML, and then nothing else may come before its first "<" (calamine
+    reads a sheet that starts "x<?xml").  Any other part (an image…) is measured all the same
+    (calamine reads a sheet by whatever name the workbook gives it, "x<?xml" first or not),
+    only a "<" in it may stay open longer (see ``Extent.read``)."""
+    if start.startswith(b"<"):
+        return True
+    if not name.lower().endswith(_XML_NAMES):
+        return False
+    raise SheetFormatError(f"The part {name} of the workbook does not start as XML does.",
+                           code="corrupt")
 
 
 #: How a part in UTF-16 or UTF-32 starts (a byte order mark, or "<" and NULs).
@@ -158,18 +180,26 @@ def _odd_encoding(name: str, encoding: str) -> SheetFormatError:
         "spreadsheet does not use; the file is refused.", code="xml_encoding")
 
 
-_ROW = re.compile(rb"<(?:\w{1,20}:)?row[\s>/]")
-_CELL = re.compile(rb"<(?:\w{1,20}:)?c[\s>/]")
-_PREFIXED = re.compile(rb"<\w{1,20}:(?:c|row)[\s>/]")
-#: The row and the column of an r attribute in any tag: r="12" (a row), r="AB12" (a cell).
-_REF_ROW = re.compile(rb"\sr\s*=\s*[\"']\$?[A-Za-z]{0,4}\$?(\d+)")
-_REF_COLUMN = re.compile(rb"\sr\s*=\s*[\"']\$?([A-Za-z]{1,4})")
+#: Tags by their local name, whatever their prefix (calamine ignores it): no length cap.
+_PREFIX = rb"(?:[^\s<>/:]+:)?"
+_ROW = re.compile(rb"<" + _PREFIX + rb"row[\s>/]")
+_CELL = re.compile(rb"<" + _PREFIX + rb"c[\s>/]")
+_PREFIXED = re.compile(rb"<[^\s<>/:]+:(?:c|row)[\s>/]")
+#: The r attribute of a row or a cell: r="12" (a row), r="AB12" (a cell); letters and digits
+#: of any length (a reference past the sheet's last column is refused, not cut short).
+_REFERENCE = re.compile(rb"<" + _PREFIX + rb"(?:c|row)[\s/][^<>]*?(?<=\s)r\s*=\s*[\"']"
+                        rb"\$?([A-Za-z]*)\$?(\d*)")
+_REF_ROW = re.compile(rb"\sr\s*=\s*[\"']\$?[A-Za-z]*\$?\d")
 _LETTERED = re.compile(rb"\sr\s*=\s*[\"']\$?[A-Za-z]")
+#: Shared strings (``<si>``), which every reader loads whole before the first row.
+_STRING = re.compile(rb"<" + _PREFIX + rb"si[\s>/]")
+#: Excel's own bounds: a reference past them is no spreadsheet's.
+SHEET_ROWS, SHEET_COLUMNS = 1_048_576, 16_384
 
 
 def _column_number(letters: bytes) -> int:
     number = 0
-    for letter in letters.upper():
+    for letter in letters.upper()[:8]:  # past 4 letters it is refused anyway
         number = number * 26 + letter - 64
     return number
 
@@ -177,40 +207,49 @@ def _column_number(letters: bytes) -> int:
 class Extent:
     """How far a sheet part reaches: at most its furthest row or cell reference plus every row
     without one, and its furthest column plus the most cells without a reference in one row
-    (a row or cell without r="…" follows the previous one, as the readers place it).  An upper
-    bound, enough to refuse what calamine would allocate.  Every part is measured (a sheet may
-    have any name); one without a row reaches nowhere, whatever r="…" its other tags have
-    (a theme's rectangles have one)."""
+    (a row or cell without r="…" follows the previous one, as the readers place it; cells
+    outside any row count as one row).  An upper bound, enough to refuse what calamine would
+    allocate.  Every XML part is measured (a sheet may have any name); only the r="…" of a
+    row or a cell counts (a theme's rectangles have one too)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, cells: bool = True) -> None:
+        self._measure = cells  # False: count the shared strings only (a streamed package)
         self._max_row = 0  # the furthest row referenced
         self._max_column = 0  # the furthest column referenced
         self._unreferenced_rows = 0
         self._row_cells = 0  # cells without a reference so far in the current row
         self._widest = 0  # the most cells without a reference in one row
         self._rows = False  # whether the part has a row
+        self._cells = False  # whether the part has a cell
+        self.strings = 0  # shared strings (<si>)
 
     @property
     def height(self) -> int:
-        return self._max_row + self._unreferenced_rows if self._rows else 0
+        rows = self._max_row + self._unreferenced_rows
+        return max(rows, 1) if self._cells or self._rows else rows
 
     @property
     def width(self) -> int:
-        return self._max_column + max(self._widest, self._row_cells) if self._rows else 0
+        return self._max_column + max(self._widest, self._row_cells)
 
-    def read(self, text: bytes, part: str) -> bytes:
+    def read(self, text: bytes, part: str, *, strict: bool = True) -> bytes:
         """Measure ``text`` up to a tag still open at its end, which is returned (to be read
-        with the next piece: a tag is measured whole)."""
+        with the next piece: a tag is measured whole).  A tag open longer than a piece is
+        refused; in a part that is not XML (``strict`` False: an image, where a "<" is any
+        byte), only a row or a cell, any other "<" is dropped."""
         start = text.rfind(b"<")
         cut = start if start != -1 and text.find(b">", start) == -1 else len(text)
         if len(text) - cut > _PIECE:
-            raise SheetFormatError(f"The part {part} has a tag longer than {_PIECE} bytes.",
-                                   code="corrupt")
+            if strict or _ROW.match(text, cut) or _CELL.match(text, cut):
+                raise SheetFormatError(f"The part {part} has a tag longer than {_PIECE} "
+                                       "bytes.", code="corrupt")
+            text = text[:cut]
         whole = text[:cut]
-        if rows := set(_REF_ROW.findall(whole)):  # a set first: few distinct values
-            self._max_row = max(self._max_row, max(map(int, rows)))
-        if columns := set(_REF_COLUMN.findall(whole)):
-            self._max_column = max(self._max_column, max(map(_column_number, columns)))
+        self.strings += len(_STRING.findall(whole)) if b"si" in whole else 0
+        if not self._measure:
+            return text[cut:]
+        if b"r" in whole:
+            self._read_references(whole)
         count = _count_regex if _PREFIXED.search(whole) else _count_plain
         position = 0  # where the cells of the current row go on
         for match in _ROW.finditer(whole):
@@ -222,13 +261,40 @@ class Extent:
                 self._unreferenced_rows += 1
             self._row_cells, position = 0, end + 1
         self._row_cells += count(whole, position, len(whole))
+        self._cells = self._cells or self._rows or _CELL.search(whole) is not None
         return text[cut:]
 
-    def check(self, limits: SheetLimits, rows_before: int) -> None:
-        if rows_before + self.height > limits.max_rows:
+    def _read_references(self, text: bytes) -> None:
+        references = set(_REFERENCE.findall(text))  # a set first: few distinct values
+        if not references:
+            return
+        self._cells = True
+        rows = {digits for _, digits in references if digits}
+        if rows:
+            longest = max(rows, key=len)
+            row = SHEET_ROWS + 1 if len(longest) > 8 else max(map(int, rows))
+            self._max_row = max(self._max_row, row)
+        columns = {letters for letters, _ in references if letters}
+        if columns:
+            self._max_column = max(self._max_column, max(map(_column_number, columns)))
+
+    def check(self, limits: SheetLimits, rows: list[int] | None) -> None:
+        """``rows``: a one-item list, the rows of the parts measured before (None: the sheets
+        are not measured)."""
+        if self.strings > limits.max_cells:
+            raise too_many_strings(limits.max_cells)
+        if rows is None:
+            return
+        rows_before = rows[0]
+        if rows_before + self.height > limits.max_rows or self.height > SHEET_ROWS:
             raise too_many_rows(limits.max_rows)
-        if self.height * self.width > limits.max_cells:
+        if self.height * self.width > limits.max_cells or self.width > SHEET_COLUMNS:
             raise too_many_cells(limits.max_cells)
+
+
+def too_many_strings(limit: int) -> SheetLimitError:
+    return SheetLimitError(f"More than {limit} shared strings.", code="too_many_strings",
+                           limit=limit)
 
 
 def _count_plain(text: bytes, start: int, end: int) -> int:

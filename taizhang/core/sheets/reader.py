@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
@@ -25,7 +26,14 @@ from python_calamine import (
 )
 
 from .errors import SheetError, SheetFormatError
-from .limits import RowCounter, SheetCount, SheetLimits, check_bytes, check_merged
+from .limits import (
+    RowCounter,
+    SheetCount,
+    SheetLimits,
+    check_bytes,
+    check_merged,
+    too_many_cells,
+)
 from .package import check_package
 
 EXCEL_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls"})
@@ -180,15 +188,41 @@ def _decode(data: bytes) -> str:
 
 
 def _delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:20])
+    """Tab or comma, whichever the first lines (at most 8 KB of them: a copy) have more of."""
+    sample = "\n".join(text[:8192].splitlines()[:20])
     return "\t" if sample.count("\t") > sample.count(",") else ","
+
+
+_LINE = re.compile(r"[^\r\n]+")
+#: A line with its end, as StringIO(newline="") gives them, without StringIO's copy of the
+#: text (four bytes a character).
+_LINE_WITH_END = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    return (match[0] for match in _LINE_WITH_END.finditer(text))
+
+
+def _check_csv_extent(text: str, delimiter: str, limits: SheetLimits) -> None:
+    """Refuse a CSV whose lines × widest line (in separators) are over the limit on cells,
+    before csv.reader builds a row: one line of 16 million "ab," would be a list of 16 million
+    strings (1.5 GB) before the row counter saw it.  An upper bound (a quoted separator or
+    line end counts too), read without a copy of the text."""
+    lines = widest = 0
+    for line in _LINE.finditer(text):
+        lines += 1
+        widest = max(widest, text.count(delimiter, line.start(), line.end()) + 1)
+        if lines * widest > limits.max_cells:
+            raise too_many_cells(limits.max_cells)
 
 
 def _read_csv(data: bytes, name: str, counter: SheetCount) -> RawSheet:
     text = _decode(data)
+    delimiter = _delimiter(text)
+    _check_csv_extent(text, delimiter, counter.limits)
     rows: list[list[object]] = []
     try:
-        for line in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)):
+        for line in csv.reader(_lines(text), delimiter=delimiter):
             counter.row(len(line))  # stops at the first row over a limit
             rows.append(list(line))
     except csv.Error as exc:

@@ -186,3 +186,66 @@ def test_a_streamed_package_is_not_measured():
     data = rezip(small_workbook(), {"xl/worksheets/sheet1.xml": xml})
     check_package(data, LIMITS, measure=False)  # the streamed reader counts the rows it reads
     assert _code(data) == "too_many_rows"
+
+
+@pytest.mark.parametrize("prefix", [
+    b"abcdefghijklmnopqrstuvwxyz:", "表格:".encode(), b"s-m.l:", b"x:"])
+def test_a_tag_is_known_by_its_local_name_whatever_its_prefix(prefix):
+    xml = (b"<" + prefix + b"worksheet><" + prefix + b"sheetData><" + prefix + b'row r="1"><'
+           + prefix + b'c r="A1"/></' + prefix + b"row><" + prefix + b'row r="5000"><' + prefix
+           + b'c r="Z5000"/></' + prefix + b"row></" + prefix + b"sheetData>")
+    assert _extent(xml, max_rows=4999) == "too_many_rows"
+    assert _extent(xml, max_cells=5000 * 26 - 1) == "too_many_cells"
+    assert _extent(xml, max_rows=5000, max_cells=5000 * 26) is None
+
+
+def test_cells_outside_any_row_are_measured():
+    xml = b'<worksheet><sheetData><c r="A1"/><c r="C7"/></sheetData></worksheet>'
+    assert _extent(xml, max_rows=6) == "too_many_rows"
+    assert _extent(xml, max_cells=20) == "too_many_cells"
+    assert _extent(b"<worksheet><sheetData>" + b"<c><v>1</v></c>" * 30 + b"</sheetData>",
+                   max_cells=29) == "too_many_cells"
+
+
+def test_a_reference_past_the_sheets_last_column_or_row_is_refused():
+    for far, code in ((b"XFE1", "too_many_cells"), (b"AAAAAAA1", "too_many_cells"),
+                      (b"A" + b"9" * 30, "too_many_rows")):
+        xml = b'<worksheet><sheetData><row r="1"><c r="' + far + b'"/></row></sheetData>'
+        assert _extent(xml) == code, far
+
+
+@pytest.mark.parametrize("head", [b"x", b"\xef\xbb\xbfx ", b" " * (2 << 20) + b"x"])
+def test_an_xml_part_with_text_before_its_first_tag_is_refused(head):
+    xml = head + b'<?xml version="1.0"?><worksheet><sheetData/></worksheet>'
+    assert _extent(xml) == "corrupt"
+    assert _extent(b"\xef\xbb\xbf \r\n" + xml.removeprefix(head)) is None
+
+
+def test_shared_strings_over_the_cells_limit_are_refused_on_both_paths():
+    strings = b"<sst>" + b"<si><t>ab</t></si>" * 101 + b"</sst>"
+    data = rezip(small_workbook(), {"xl/sharedStrings.xml": strings})
+    for measure in (True, False):
+        with pytest.raises(SheetLimitError) as caught:
+            check_package(data, SheetLimits(max_cells=100), measure=measure)
+        assert (caught.value.code, caught.value.limit) == ("too_many_strings", 100)
+        check_package(data, SheetLimits(max_cells=101), measure=measure)
+
+
+def test_a_sheet_under_any_name_is_measured_even_with_text_before_its_first_tag():
+    """calamine reads the sheet the workbook names, "sheet1.bin" too, "x<?xml" first or not."""
+    xml = (b'x<?xml version="1.0"?><worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c>'
+           b'</row><row r="300"><c r="C300"><v>1</v></c></row></sheetData></worksheet>')
+    renamed = {name.replace("sheet1.xml", "sheet1.bin"): content.replace(b"sheet1.xml",
+                                                                         b"sheet1.bin")
+               for name, content in parts(small_workbook()).items()}
+    renamed["xl/worksheets/sheet1.bin"] = xml
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in renamed.items():
+            archive.writestr(name, content)
+    assert len(read_workbook(out.getvalue(), "bin.xlsx", SheetLimits(max_rows=301))[0].rows
+               ) == 300
+    assert _code(out.getvalue(), SheetLimits(max_rows=299)) == "too_many_rows"
+    long_cell = b"x<worksheet><sheetData><c" + b" " * (2 << 20) + b'r="A1"/></sheetData>'
+    assert _code(rezip(small_workbook(), {"xl/media/image1.png": long_cell}),
+                 SheetLimits(max_ratio=10**6)) == "corrupt"

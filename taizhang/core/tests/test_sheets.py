@@ -17,6 +17,8 @@ from taizhang.core.sheets import (
     HeaderMap,
     RawSheet,
     SheetFormatError,
+    SheetLimitError,
+    SheetLimits,
     cell_ref,
     clean_text,
     column_letter,
@@ -604,3 +606,20 @@ def test_is_blank_text_agrees_with_clean_text(text):
     from taizhang.core.sheets.normalize import clean_text, is_blank_text
 
     assert is_blank_text(text) == (clean_text(text) == "")
+
+
+def test_a_csv_wider_than_the_cells_limit_is_refused_before_it_is_parsed():
+    limits = SheetLimits(max_cells=100)
+    with pytest.raises(SheetLimitError) as caught:
+        read_workbook(b"a," * 100 + b"a\n", "wide.csv", limits)
+    assert caught.value.code == "too_many_cells"
+    with pytest.raises(SheetLimitError):
+        read_workbook(b"a,b,c,d\n" * 26, "long.csv", limits)  # 26 lines × 4 > 100
+    assert read_workbook(b"a,b,c,d\n" * 25, "fits.csv", limits)[0].rows[-1] == list("abcd")
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_csv_lines_split_at_any_line_end_and_not_inside_quotes(end):
+    text = f'名称,备注{end}项目一,"两{end}行"{end}项目二,x'
+    rows = read_workbook(text.encode(), "ends.csv")[0].rows
+    assert rows == [["名称", "备注"], ["项目一", f"两{end}行"], ["项目二", "x"]]

@@ -62,6 +62,10 @@ def _limit_reason(exc: SheetLimitError) -> str:
             "A sheet has more than %(limit)d cells (rows × columns), the most an import "
             "accepts (setting TAIZHANG_IMPORT_MAX_CELLS); delete the empty rows and columns "
             "or split the sheet.") % {"limit": limit},
+        "too_many_strings": lambda: _(
+            "The workbook holds more than %(limit)d shared strings, more than a sheet may have "
+            "cells (setting TAIZHANG_IMPORT_MAX_CELLS); the file is refused. Open it in Excel "
+            "or WPS and save it again as .xlsx.") % {"limit": limit},
         "too_many_merged": lambda: _(
             "A sheet has more than %(limit)d merged cell ranges, the most an import accepts "
             "(setting TAIZHANG_IMPORT_MAX_MERGED); unmerge the cells and upload it again.")

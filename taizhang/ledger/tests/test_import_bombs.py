@@ -5,6 +5,7 @@ timeout, so a regression fails the test instead of taking the machine down."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -137,3 +138,77 @@ def test_two_cells_far_apart_do_not_make_calamine_allocate_the_grid_between(
     data = rezip(base, {"xl/worksheets/sheet1.xml": sheet.replace(b"</sheetData>", far)})
     assert len(data) < 10_000
     assert read_in_child([_write(tmp_path, "far.xlsx", data)]) == [code]
+
+
+_SHEET_START = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+_FAR_ROWS = (b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+             b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+_LONG_PREFIX = re.sub(  # every tag as <abcdefghijklmnopqrstuvwxyz:row …>
+    rb"<(/?)(\w+)", rb"<\1abcdefghijklmnopqrstuvwxyz:\2",
+    b'<worksheet xmlns:abcdefghijklmnopqrstuvwxyz='
+    b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + _FAR_ROWS
+    + b"</worksheet>")
+_NO_ROW = (_SHEET_START + b'<sheetData><c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c>'
+           b"</sheetData></worksheet>")
+_TEXT_FIRST = b"x" + _SHEET_START + _FAR_ROWS + b"</worksheet>"
+
+
+@pytest.mark.parametrize(("sheet", "code"), [
+    (_LONG_PREFIX, "too_many_rows"), (_NO_ROW, "too_many_rows"), (_TEXT_FIRST, "corrupt")],
+    ids=["long-prefix", "cells-without-rows", "text-before-xml"])
+def test_a_far_cell_calamine_reads_but_the_scan_once_missed_is_refused(tmp_path, sheet, code):
+    """A 5 KB xlsx made calamine ask for a 512 GB grid (a Rust abort, which kills the
+    process): a namespace prefix over 20 characters, cells outside any row, or text before
+    "<?xml" hid XFD1048576 from the measure."""
+    data = rezip(small_workbook(), {"xl/worksheets/sheet1.xml": sheet})
+    assert len(data) < 10_000
+    assert read_in_child([_write(tmp_path, "far.xlsx", data)]) == [code]
+
+
+def _shared_strings_bomb(path: Path, count: int) -> None:
+    """``count`` (rounded up to 40,000s) tiny shared strings, every 40th of them random enough
+    that the part stays within the default ratio (a bomb keeps under every other limit)."""
+    tiny = b"<si><t>ab</t></si>" * 39
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, content in parts(small_workbook()).items():
+            if name != "xl/sharedStrings.xml":
+                archive.writestr(name, content)
+        with archive.open("xl/sharedStrings.xml", "w") as part:
+            part.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+                       b' uniqueCount="%d">' % count)
+            for _ in range(-(-count // 40_000)):
+                part.write(b"".join(tiny + b"<si><t>%s</t></si>" % os.urandom(12).hex().encode()
+                                    for _ in range(1000)))
+            part.write(b"</sst>")
+
+
+@pytest.mark.parametrize("stream_above", ["", "0"], ids=["calamine", "streamed"])
+def test_a_shared_string_table_over_the_cells_limit_is_refused_before_it_is_loaded(
+        tmp_path, stream_above):
+    """Every reader loads the shared strings whole before a row: 27 million tiny ones made
+    openpyxl grow past 1.7 GB.  Counted in the scan, refused over the limit on cells (here
+    lowered in proportion)."""
+    path = tmp_path / "strings.xlsx"
+    _shared_strings_bomb(path, 40_000)
+    assert read_in_child([path], TAIZHANG_IMPORT_MAX_CELLS="30000",
+                         BOMB_STREAM_ABOVE=stream_above) == ["too_many_strings"]
+    assert read_in_child([path], TAIZHANG_IMPORT_MAX_CELLS="50000",
+                         BOMB_STREAM_ABOVE=stream_above) == ["read 2"]
+
+
+def test_the_shared_string_bomb_at_the_default_limits_is_refused(tmp_path, settings):
+    """The review's file, cut to just over the default limit on cells (10 million strings,
+    190 MB unzipped, a few MB zipped): its sheet is streamed (a part over 64 MB)."""
+    path = tmp_path / "strings.xlsx"
+    _shared_strings_bomb(path, settings.TAIZHANG_IMPORT_MAX_CELLS + 40_000)
+    assert path.stat().st_size < settings.TAIZHANG_MAX_IMPORT_BYTES
+    assert read_in_child([path]) == ["too_many_strings"]
+
+
+def test_a_csv_of_one_huge_line_is_refused_before_it_is_split(tmp_path, settings):
+    """48 MB of "ab," (16 million cells on one line) grew to 1.57 GB before the row counter
+    saw the row: refused before csv parses it, within 600 MB of address space."""
+    path = _write(tmp_path, "line.csv", b"ab," * 16_000_000)
+    assert path.stat().st_size < settings.TAIZHANG_MAX_IMPORT_BYTES
+    assert read_in_child([path], BOMB_MEMORY_LIMIT=str(600 << 20)) == ["too_many_cells"]
