@@ -1,6 +1,7 @@
 """Revert an object to a version from its audit trail, through the normal service functions.
 
-A version is an audit event: reverting to it restores the values the object had right after
+A version is an audit event (about the object: `AuditEvent.objects.about`, an import's event on
+its project included): reverting to it restores the values the object had right after
 it, for the fields changed since. The edit goes through `update_project`, `set_annual_plan` or
 `save_report`, so permission, validation, optimistic locking and audit apply as for any edit,
 and every event it records names the restored version (`AuditEvent.reverts`).
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from taizhang.core.audit.history import last_values, model_field, same, values_after
+from taizhang.core.audit.history import last_values, model_field, narrowed, same, values_after
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.audit.service import reverting, snapshot
 from taizhang.core.limits import first_too_long, truncated_length
@@ -56,7 +57,7 @@ def planned_changes(obj: Model, version: AuditEvent) -> dict[str, Any]:
     """Stored values the revert would write (only fields it may restore and that differ)."""
     model = type(obj)
     fields = REVERTIBLE[model]
-    events = list(AuditEvent.objects.for_object(obj).order_by("at", "id"))
+    events = narrowed(AuditEvent.objects.about(obj).order_by("at", "id"), obj)
     target = values_after(events, version)
     current = snapshot(obj, [name for name in target if name in fields])
     recorded = last_values(events)
@@ -92,9 +93,10 @@ def revert_to(obj: Model, version: AuditEvent, *, actor: Any, reason: str,
     obj = model._base_manager.select_for_update().get(pk=obj.pk)
     project = obj if isinstance(obj, Project) else obj.project  # type: ignore[attr-defined]
     require_project(actor, project, "change")
-    if version.object_type != obj._meta.label_lower or version.object_id != str(obj.pk):
+    history = AuditEvent.objects.about(obj)
+    if not history.filter(pk=version.pk).exists():
         raise ServiceError(_("That version belongs to another record."))
-    latest = AuditEvent.objects.for_object(obj).order_by("-at", "-id").first()
+    latest = history.order_by("-at", "-id").first()
     if latest is None or latest.pk != seen_latest:
         raise ConcurrentEdit()
     if latest.pk == version.pk:

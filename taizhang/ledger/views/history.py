@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from taizhang.accounts.models import Division, OfficeSettings, Organization, Person, User
 from taizhang.accounts.scope import manages_account
-from taizhang.core.audit.history import entries
+from taizhang.core.audit.history import entries, narrowed
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.parsing import parse_id
 from taizhang.core.scoping import get_for_user
@@ -125,10 +125,10 @@ def _back_link(obj: models.Model) -> str | None:
 @login_required
 def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     obj = _visible(request.user, kind, pk)
-    events = AuditEvent.objects.for_object(obj).select_related(
+    events = AuditEvent.objects.about(obj).select_related(
         "actor__person", "actor__division", "reverts")
     total = events.count()
-    shown = list(events[:_SHOWN])
+    shown = narrowed(events[:_SHOWN], obj)
     rows = entries(shown, obj._meta.label_lower, **reader_limits(request.user, obj))
     may_revert = _may_revert(request.user, obj)
     numbers = {row.event.pk: total - index for index, row in enumerate(rows)}
@@ -149,7 +149,7 @@ def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_POST
 def revert(request: HttpRequest, kind: str, pk: int, event: int) -> HttpResponse:
     obj = _visible(request.user, kind, pk)
-    version = AuditEvent.objects.for_object(obj).filter(pk=event).first()
+    version = AuditEvent.objects.about(obj).filter(pk=event).first()
     if version is None:
         raise Http404
     seen = parse_id(request.POST.get("latest"))  # the newest event shown; None: refused
