@@ -18,7 +18,7 @@ from django.utils import timezone
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.context import current
 from taizhang.core.figures import announce_write
-from taizhang.core.limits import capped
+from taizhang.core.limits import audit_value_limit, capped
 
 
 @dataclass(frozen=True)
@@ -161,6 +161,7 @@ def record_many(
         def encode(value: Any) -> Any:
             return changes_field.get_db_prep_save(value, connection)
     changes = changes_for or {}
+    limit = audit_value_limit()
     labels: dict[type, str] = {}
     rows = []
     for obj in objs:
@@ -168,8 +169,11 @@ def record_many(
         if label is None:
             label = labels[type(obj)] = obj._meta.label_lower
         pk = obj.pk
-        rows.append((*constant, label, str(pk), str(obj)[:200],
-                     encode(capped(dict(changes.get(pk, {}))))))
+        values = dict(changes.get(pk, {}))
+        encoded = encode(values)
+        if len(encoded) > limit:  # else no text in it can be over the limit: kept whole
+            encoded = encode(capped(values, limit))
+        rows.append((*constant, label, str(pk), str(obj)[:200], encoded))
     if not rows:
         return 0
     table = connection.ops.quote_name(AuditEvent._meta.db_table)

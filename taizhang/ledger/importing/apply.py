@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from taizhang.core.audit.models import part_key
 from taizhang.core.audit.service import diff, plain, record, record_many, snapshot
 from taizhang.ledger.choices import MembershipStatus, ReportStatus
-from taizhang.ledger.importing.bulk import insert
+from taizhang.ledger.importing.bulk import insert, new
 from taizhang.ledger.importing.ops import ImportPlan, ProjectOp
 from taizhang.ledger.models import (
     AnnualPlan,
@@ -70,7 +70,7 @@ def _create_names(plan: ImportPlan, actor: Any) -> None:
 def _create_projects(ops: list[ProjectOp], actor: Any, reason: str, changes: Changes) -> None:
     projects = []
     for op in ops:
-        op.project = Project(**op.values)  # related objects are saved by now: ids are set
+        op.project = new(Project, op.values)  # related objects are saved by now: ids are set
         if op.project.code == "":
             op.project.code = None
         projects.append(op.project)
@@ -79,8 +79,9 @@ def _create_projects(ops: list[ProjectOp], actor: Any, reason: str, changes: Cha
         changes[project.pk] = snapshot(project)
     # The stage a new project starts in, like a move from "" (its dates are in op.values).
     insert([
-        StageChange(project=op.project, from_stage=from_stage, to_stage=to_stage,
-                    effective_date=when, reason=reason, changed_by=actor)
+        new(StageChange, {"project": op.project, "from_stage": from_stage,
+                          "to_stage": to_stage, "effective_date": when, "reason": reason,
+                          "changed_by": actor})
         for op in ops if op.stage_change
         for from_stage, to_stage, when in [op.stage_change]
     ])
@@ -128,8 +129,8 @@ def _write_plans(ops: list[ProjectOp], changes: Changes) -> None:
         if op.plan is None:
             continue
         if op.plan.plan is None:
-            created.append(AnnualPlan(project=op.project, year=op.plan.year,
-                                      planned_investment=op.plan.amount))
+            created.append(new(AnnualPlan, {"project": op.project, "year": op.plan.year,
+                                            "planned_investment": op.plan.amount}))
         else:
             annual = op.plan.plan
             annual.project = _saved(op)  # cached for str() in the audit row
@@ -153,9 +154,10 @@ def _write_reports(ops: list[ProjectOp], actor: Any, now: Any, changes: Changes)
     for op in ops:
         for item in op.reports:
             if item.report is None:
-                report = MonthlyReport(project=op.project, period=item.period, **item.values)
+                report = new(MonthlyReport, {"project": op.project, "period": item.period,
+                                             **item.values})
                 if report.status == ReportStatus.APPROVED:
-                    report.reviewed_by, report.reviewed_at = actor, now
+                    report.reviewed_by_id, report.reviewed_at = actor.pk, now
                 created.append(report)
                 continue
             report = item.report
@@ -188,9 +190,10 @@ def _write_memberships(plan: ImportPlan, ops: list[ProjectOp], changes: Changes)
         for item in op.memberships:
             key_list = plan.key_lists[item.key]
             if item.membership is None:
-                created.append(KeyListMembership(
-                    project=op.project, key_list=key_list, status=MembershipStatus.APPROVED,
-                    applied_on=when, decided_on=when))
+                created.append(new(KeyListMembership, {
+                    "project": op.project, "key_list": key_list,
+                    "status": MembershipStatus.APPROVED, "applied_on": when,
+                    "decided_on": when}))
             else:
                 membership = item.membership
                 _part(changes, _saved(op), membership, {

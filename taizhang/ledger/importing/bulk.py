@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections, models, router
+from django.db.models.base import ModelState
+
+M = TypeVar("M", bound=models.Model)
 
 #: Fields whose database value is the Python value itself when it has this type.
 _PLAIN: tuple[tuple[type, type], ...] = (
@@ -51,6 +54,46 @@ def _columns(model: type[models.Model]) -> list[Column]:
         columns.append((field, field.attname, _plain_type(field), own_pre_save,
                         field.get_db_prep_save))
     return columns
+
+
+@cache
+def _blueprint(model: type[models.Model]) -> tuple[dict[str, Any], list[tuple[str, Any]],
+                                                   dict[str, str]]:
+    """(attname → default, [(attname, callable default)], relation name → attname)."""
+    defaults: dict[str, Any] = {}
+    made: list[tuple[str, Any]] = []
+    relations: dict[str, str] = {}
+    for field in model._meta.concrete_fields:
+        if field.is_relation:
+            relations[field.name] = field.attname
+        if field.has_default() and callable(field.default):
+            made.append((field.attname, field.default))
+        else:
+            defaults[field.attname] = None if field.primary_key else field.get_default()
+    return defaults, made, relations
+
+
+def new(model: type[M], values: dict[str, Any]) -> M:
+    """``model(**values)`` for a row to ``insert``, without ``Model.__init__``'s work per
+    field (a third of the cost of writing a row): the defaults are worked out once per model
+    and set in one go. `values` are field names (a related object or None) or attnames;
+    a model with init signals or a property among `values` is not for this."""
+    defaults, made, relations = _blueprint(model)
+    obj = model.__new__(model)
+    state = ModelState()
+    attrs = obj.__dict__
+    attrs.update(defaults)
+    for attname, default in made:
+        attrs[attname] = default()
+    for name, value in values.items():
+        attname = relations.get(name)
+        if attname is None:
+            attrs[name] = value
+        else:  # as the related descriptor sets it: the id, and the object cached
+            attrs[attname] = value.pk if value is not None else None
+            state.fields_cache[name] = value
+    attrs["_state"] = state
+    return obj
 
 
 def _max_params(connection: Any) -> int:

@@ -111,10 +111,12 @@ class Planner(FigurePlanner):
                 if project.pk not in self.written_projects:
                     self.by_code[project.code] = project
             # Codes are unique across divisions: one used elsewhere cannot be taken here.
+            # (The projects written so far are left out here, not in SQL: a list of some
+            # thousands of ids per chunk would cost more than the lookup.)
             self.codes_taken.update(
-                code for code in Project.objects.filter(code__in=chunk, pk__lte=top)
-                .exclude(code__in=list(self.by_code)).exclude(pk__in=self.written_projects)
-                .values_list("code", flat=True) if code)
+                code for pk, code in Project.objects.filter(code__in=chunk, pk__lte=top)
+                .values_list("pk", "code")
+                if code and code not in self.by_code and pk not in self.written_projects)
         self.by_name: dict[tuple[str, str], list[Project]] = defaultdict(list)
         self.by_name_only: dict[str, list[Project]] = defaultdict(list)
         for chunk in chunks(names):
