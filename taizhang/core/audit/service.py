@@ -163,16 +163,16 @@ def record_many(
     changes = changes_for or {}
     limit = audit_value_limit()
     labels: dict[type, str] = {}
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for obj in objs:
         label = labels.get(type(obj))
         if label is None:
             label = labels[type(obj)] = obj._meta.label_lower
         pk = obj.pk
-        values = dict(changes.get(pk, {}))
-        encoded = encode(values)
+        kept = dict(changes.get(pk, {}))
+        encoded = encode(kept)
         if len(encoded) > limit:  # else no text in it can be over the limit: kept whole
-            encoded = encode(capped(values, limit))
+            encoded = encode(capped(kept, limit))
         rows.append((*constant, label, str(pk), str(obj)[:200], encoded))
     if not rows:
         return 0

@@ -86,11 +86,11 @@ def new(model: type[M], values: dict[str, Any]) -> M:
     for attname, default in made:
         attrs[attname] = default()
     for name, value in values.items():
-        attname = relations.get(name)
-        if attname is None:
+        related = relations.get(name)
+        if related is None:
             attrs[name] = value
         else:  # as the related descriptor sets it: the id, and the object cached
-            attrs[attname] = value.pk if value is not None else None
+            attrs[related] = value.pk if value is not None else None
             state.fields_cache[name] = value
     attrs["_state"] = state
     return obj
