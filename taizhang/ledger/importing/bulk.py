@@ -13,6 +13,7 @@ then the rows through COPY.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -199,23 +200,33 @@ def _copy(objs: Sequence[models.Model], connection: Any, alias: str) -> None:
         obj._state.db = alias
 
 
+@cache
+def _reader(model: type[models.Model]) -> Callable[[dict[str, Any]], Any]:
+    """All column values of an instance's ``__dict__`` in one C call."""
+    attnames = [attname for _field, attname, *_rest in _columns(model)]
+    getter = operator.itemgetter(*attnames)
+    return getter if len(attnames) > 1 else lambda attrs: (getter(attrs),)
+
+
 def _values(obj: models.Model, columns: list[Column], connection: Any) -> list[Any]:
-    values = []
-    for field, attname, plain, own_pre_save, convert in columns:
+    try:
+        values = list(_reader(type(obj))(obj.__dict__))
+    except KeyError:  # a deferred field: read through its descriptor
+        values = [getattr(obj, attname) for _field, attname, *_rest in columns]
+    for index, (field, attname, plain, own_pre_save, convert) in enumerate(columns):
+        value = values[index]
         if own_pre_save:
-            value = field.pre_save(obj, True)
-        else:
-            value = getattr(obj, attname)
-            if value is None and isinstance(field, models.ForeignKey) and field.is_cached(obj):
+            value = values[index] = field.pre_save(obj, True)
+        elif value is None:
+            if field.is_relation and field.is_cached(obj):
                 # Assigned before it was saved (as bulk_create's check does).
                 related = field.get_cached_value(obj)
                 if related is not None:
                     if related.pk is None:
                         raise ValueError(f"{field.name} of {obj!r} is not saved")
-                    value = related.pk
-                    setattr(obj, attname, value)
-        if value is None or (plain is not None and type(value) is plain):
-            values.append(value)
-        else:
-            values.append(convert(value, connection))
+                    values[index] = related.pk
+                    setattr(obj, attname, related.pk)
+            continue
+        if value is not None and (plain is None or type(value) is not plain):
+            values[index] = convert(value, connection)
     return values

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.conf import settings
+from django.core.signals import setting_changed
 from django.db.models import Model
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Division, Organization, Person
@@ -394,8 +395,7 @@ def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> l
 
 def _too_long(model: type[Model], column: str, text: str) -> str | None:
     """The error for a text over its column's limit (core/limits.py), else None."""
-    limit = _text_limit(model, column, settings.TAIZHANG_MAX_TEXT_CHARS,
-                        settings.TAIZHANG_MAX_REASON_CHARS)
+    limit = _text_limit(model, column)
     if limit is None or len(text) <= limit:
         return None
     over = first_too_long(model, {column: text})
@@ -403,9 +403,14 @@ def _too_long(model: type[Model], column: str, text: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _text_limit(model: type[Model], column: str, *settings_read: int) -> int | None:
-    """``text_limit`` worked out once per column and setting, not once per cell."""
+def _text_limit(model: type[Model], column: str) -> int | None:
+    """``text_limit`` worked out once per column, not once per cell."""
     return text_limit(model, column)
+
+
+@receiver(setting_changed)
+def _limits_changed(**kwargs: Any) -> None:
+    _text_limit.cache_clear()
 
 
 class _Unknown(Exception):
@@ -436,8 +441,9 @@ def _record(sheet: str, hmap: HeaderMap, number: int, cells: list[object],
             columns: dict[str, tuple[str, str]]) -> tuple[RowRecord, list[RowError]]:
     record = RowRecord(sheet, number, columns=columns)
     errors: list[RowError] = []
-    for name in _reading_order(tuple(hmap.columns)):
-        raw = hmap.cell(cells, name)
+    width = len(cells)
+    for name, index in _reading_order(tuple(hmap.columns.items())):
+        raw = cells[index] if index < width else None  # hmap.cell, without a call per cell
         record.raw[name] = raw
         if raw is None or name in C.IGNORED_FIELDS or (
                 type(raw) is str and is_blank_text(raw)):
@@ -448,9 +454,9 @@ def _record(sheet: str, hmap: HeaderMap, number: int, cells: list[object],
 
 
 @functools.lru_cache(maxsize=16)
-def _reading_order(names: tuple[str, ...]) -> list[str]:
+def _reading_order(columns: tuple[tuple[str, int], ...]) -> list[tuple[str, int]]:
     # "contact" is read last so separate 联系人/电话 columns win over a combined one.
-    return sorted(names, key=lambda name: name == "contact")
+    return sorted(columns, key=lambda column: column[0] == "contact")
 
 
 def _total_values(
