@@ -154,9 +154,9 @@ def record_many(
     ]
     postgresql = connection.vendor == "postgresql"
     changes_field = cast("models.JSONField[Any]", AuditEvent._meta.get_field("changes"))
-    if postgresql:  # JSON text for COPY (what its Jsonb adapter would send)
+    if postgresql:  # JSON text for COPY (what its Jsonb adapter would send, unescaped)
         def encode(value: Any) -> Any:
-            return json.dumps(value, cls=changes_field.encoder)
+            return json.dumps(value, cls=changes_field.encoder, ensure_ascii=False)
     else:
         def encode(value: Any) -> Any:
             return changes_field.get_db_prep_save(value, connection)
