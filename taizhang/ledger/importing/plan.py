@@ -63,11 +63,13 @@ _TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "街办", "办事处")
 class Planner(FigurePlanner):
     """Builds the plan for one import (one instance per call)."""
 
-    def __init__(self, *, actor: Any, period: Period, lock: bool, preview: bool) -> None:
+    def __init__(self, *, actor: Any, period: Period, lock: bool, preview: bool,
+                 digest: bool = True) -> None:
         self.actor = actor
         self.period = period
         self.lock = lock
         self.preview = preview
+        self.digest = digest  # a fingerprint per row costs; only a preview or a check uses it
         self.plan = ImportPlan(period=period, actor=actor)
         self.division: Division | None = actor.division
         self.today = timezone.localdate()
@@ -495,7 +497,8 @@ class Planner(FigurePlanner):
                 op.action = "update"
             else:
                 op.action = "unchanged"
-            self.plan.add_to_digest(op)
+            if self.digest:
+                self.plan.add_to_digest(op)
             if self.preview and op.action != "unchanged":
                 op.change = describe(op, self.period)
         return ops
