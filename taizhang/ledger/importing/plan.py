@@ -108,6 +108,8 @@ class Planner(FigurePlanner):
         names = {r.values["name"] for r in rows if r.get("name")}
         self.by_code: dict[str, Project] = {}
         self.codes_taken: set[str] = set()
+        if not top:  # no project before the import (a county's first sheet): none to match
+            codes = names = set()
         for chunk in chunks(codes):
             for project in self._projects().filter(code__in=chunk, pk__lte=top):
                 if project.pk not in self.written_projects:
