@@ -16,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taizhang.accounts.choices import DivisionLevel, OrganizationKind
 from taizhang.accounts.models import Division, Organization, Person
@@ -58,6 +59,9 @@ _COLUMN_OF = {
 }
 _UNIT_KINDS = (OrganizationKind.DEPARTMENT, OrganizationKind.TOWNSHIP, OrganizationKind.OFFICE)
 _TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "街办", "办事处")
+
+
+_OWNERS, _UNITS = gettext_lazy("owners"), gettext_lazy("responsible units")
 
 
 class Planner(FigurePlanner):
@@ -281,7 +285,7 @@ class Planner(FigurePlanner):
                 self.plan.warnings.append(record.error("leader", _(
                     "Several leaders given; only the first (%(name)s) is kept, not %(others)s.")
                     % {"name": person, "others": "、".join(values.get("leader_others", []))}))
-        for column, label in (("owner", _("owners")), ("unit", _("responsible units"))):
+        for column, label in (("owner", _OWNERS), ("unit", _UNITS)):  # translated if used
             if values.get(f"{column}_others"):
                 self.plan.warnings.append(record.error(column, _(
                     "Several %(what)s given; only the first (%(name)s) is kept, not "
