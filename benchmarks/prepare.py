@@ -114,8 +114,10 @@ def sheets() -> None:
     for size in SHEET_SIZES:
         last = Project.objects.order_by("pk").values_list("pk", flat=True)[size - 1]
         partial = sheet_path(size) + ".part"  # never a half-written sheet in the cache
+        # Cancelled projects too: the sheet holds all N projects, as every run checks.
         seconds, _ = common.timed(lambda last=last, partial=partial: write_ledger_xlsx(
-            Project.objects.filter(pk__lte=last), Period(*PERIOD), partial))
+            Project.objects.filter(pk__lte=last), Period(*PERIOD), partial,
+            include_cancelled=True))
         Path(partial).replace(sheet_path(size))
         print(f"wrote {sheet_path(size)} in {seconds:.1f} s", flush=True)
     flatten(sheet_path(20_000), sheet_path(20_000, flat=True))

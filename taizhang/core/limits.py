@@ -98,15 +98,19 @@ def audit_value_limit() -> int:
 def capped(value: Any, limit: int | None = None) -> Any:
     """`value` as the audit keeps it: a text over the limit is cut, with a marker saying how
     long it was; lists and dicts capped value by value."""
-    limit = limit or audit_value_limit()
+    return _capped(value, limit or audit_value_limit())
+
+
+def _capped(value: Any, limit: int) -> Any:
+    # The limit is read once per value, not per nested item: an import caps ~10^6 items.
     if isinstance(value, str):
         if len(value) <= limit:
             return value
         return f"{value[:limit]}… [truncated: {len(value)} characters]"
-    if isinstance(value, list | tuple):
-        return [capped(item, limit) for item in value]
     if isinstance(value, dict):
-        return {key: capped(item, limit) for key, item in value.items()}
+        return {key: _capped(item, limit) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_capped(item, limit) for item in value]
     return value
 
 

@@ -30,6 +30,8 @@ registry.events({
     "report.returned": _("Monthly report returned"),
     "report.reopened": _("Approved report reopened"),
     "report.imported": _("Monthly figures imported"),
+    # One per imported project, with its plan's, reports' and memberships' changes.
+    "project.imported": _("Imported from a ledger sheet"),
     "report.photo_added": _("Photo added"),
     "report.photo_removed": _("Photo removed"),
     "ledger.exported": _("Ledger exported"),

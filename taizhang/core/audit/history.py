@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -14,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from taizhang.core.audit.models import AuditEvent
+from taizhang.core.audit.models import AuditEvent, is_part_key, part_key
 from taizhang.core.money import wan
 from taizhang.core.registry import registry
 
@@ -172,6 +173,27 @@ def entries(events: Sequence[AuditEvent], object_type: str, *, nameable: Nameabl
         result.append(Entry(event, rows))
     if result:
         result[0].is_current = True
+    return result
+
+
+def narrowed(events: Iterable[AuditEvent], obj: models.Model) -> list[AuditEvent]:
+    """`events` (from ``AuditEvent.objects.about(obj)``), each with only its changes of `obj`:
+    an event recorded on `obj` without the parts it carries about other objects, an event
+    recorded on the object `obj` is part of with only its part about `obj`."""
+    label, pk, key = obj._meta.label_lower, str(obj.pk), part_key(obj)
+    result = []
+    for event in events:
+        if event.object_type == label and event.object_id == pk:
+            if not any(is_part_key(name) for name in event.changes):
+                result.append(event)
+                continue
+            changes = {name: value for name, value in event.changes.items()
+                       if not is_part_key(name)}
+        else:
+            changes = event.changes.get(key) or {}
+        event = copy.copy(event)  # never saved: an audit event cannot be changed
+        event.changes = changes
+        result.append(event)
     return result
 
 

@@ -26,6 +26,33 @@ class AuditEventQuerySet(ScopedQuerySet["AuditEvent"]):
     def for_object(self, obj: models.Model) -> AuditEventQuerySet:
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
+    def about(self, obj: models.Model) -> AuditEventQuerySet:
+        """The events recorded on `obj`, and those recorded on the object it is part of
+        (its model names the field in ``audit_part_of``) that carry a part about it.
+
+        An import records one event per project holding its plan's, reports' and
+        memberships' changes each under ``part_key`` (read them with
+        ``core.audit.history.narrowed``).
+        """
+        q = models.Q(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        holder_field = getattr(type(obj), "audit_part_of", None)
+        holder_id = getattr(obj, f"{holder_field}_id", None) if holder_field else None
+        if holder_id is not None:
+            holder = obj._meta.get_field(holder_field).related_model  # type: ignore[arg-type]
+            q |= models.Q(object_type=holder._meta.label_lower,  # type: ignore[union-attr]
+                          object_id=str(holder_id), changes__has_key=part_key(obj))
+        return self.filter(q)
+
+
+def part_key(obj: models.Model) -> str:
+    """The key of `changes` under which an event recorded on another object keeps what it
+    changed of `obj` (no field name has a colon)."""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def is_part_key(key: str) -> bool:
+    return ":" in key
+
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from taizhang.core.audit.history import last_values, model_field, same, values_after
+from taizhang.core.audit.history import last_values, model_field, narrowed, same, values_after
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.audit.service import reverting, snapshot
 from taizhang.core.limits import first_too_long, truncated_length
@@ -48,7 +48,7 @@ def _reverter(model: type[Model]) -> Reverter:
 def planned_changes(obj: Model, version: AuditEvent) -> dict[str, Any]:
     """Stored values the revert would write (only fields it may restore and that differ)."""
     fields = _reverter(type(obj)).fields
-    events = list(AuditEvent.objects.for_object(obj).order_by("at", "id"))
+    events = narrowed(AuditEvent.objects.about(obj).order_by("at", "id"), obj)
     target = values_after(events, version)
     current = snapshot(obj, [name for name in target if name in fields])
     recorded = last_values(events)
@@ -82,9 +82,10 @@ def revert_to(obj: Model, version: AuditEvent, *, actor: Any, reason: str,
     if over:
         raise ServiceError(over[1], field="reason")
     obj = model._base_manager.select_for_update().get(pk=obj.pk)
-    if version.object_type != obj._meta.label_lower or version.object_id != str(obj.pk):
+    history = AuditEvent.objects.about(obj)  # an import's event on its project included
+    if not history.filter(pk=version.pk).exists():
         raise ServiceError(_("That version belongs to another record."))
-    latest = AuditEvent.objects.for_object(obj).order_by("-at", "-id").first()
+    latest = history.order_by("-at", "-id").first()
     if latest is None or latest.pk != seen_latest:
         raise ConcurrentEdit()
     if latest.pk == version.pk:

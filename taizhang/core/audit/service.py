@@ -18,7 +18,7 @@ from django.utils import timezone
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.context import current
 from taizhang.core.figures import announce_write
-from taizhang.core.limits import capped
+from taizhang.core.limits import audit_value_limit, capped
 
 
 @dataclass(frozen=True)
@@ -161,22 +161,28 @@ def record_many(
     ]
     postgresql = connection.vendor == "postgresql"
     changes_field = cast("models.JSONField[Any]", AuditEvent._meta.get_field("changes"))
-    if postgresql:  # JSON text for COPY (what its Jsonb adapter would send)
+    if connection.vendor in ("postgresql", "sqlite"):
+        # The JSON text the field would write, with its Chinese unescaped (half the bytes:
+        # an import writes tens of thousands of these).
         def encode(value: Any) -> Any:
-            return json.dumps(value, cls=changes_field.encoder)
+            return json.dumps(value, cls=changes_field.encoder, ensure_ascii=False)
     else:
         def encode(value: Any) -> Any:
             return changes_field.get_db_prep_save(value, connection)
     changes = changes_for or {}
+    limit = audit_value_limit()
     labels: dict[type, str] = {}
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for obj in objs:
         label = labels.get(type(obj))
         if label is None:
             label = labels[type(obj)] = obj._meta.label_lower
         pk = obj.pk
-        rows.append((*constant, label, str(pk), str(obj)[:200],
-                     encode(capped(dict(changes.get(pk, {}))))))
+        kept = dict(changes.get(pk, {}))
+        encoded = encode(kept)
+        if len(encoded) > limit:  # else no text in it can be over the limit: kept whole
+            encoded = encode(capped(kept, limit))
+        rows.append((*constant, label, str(pk), str(obj)[:200], encoded))
     if not rows:
         return 0
     table = connection.ops.quote_name(AuditEvent._meta.db_table)

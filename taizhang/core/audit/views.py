@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from taizhang.core.audit.export import EventFilter, write
-from taizhang.core.audit.history import entries
+from taizhang.core.audit.history import entries, narrowed
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.audit.revert import revert_to
 from taizhang.core.audit.service import record_event
@@ -56,10 +56,10 @@ def _may_revert(user: Any, obj: models.Model) -> bool:
 @login_required
 def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     obj = _visible(request.user, kind, pk)
-    events = AuditEvent.objects.for_object(obj).select_related(
+    events = AuditEvent.objects.about(obj).select_related(
         "actor__person", "actor__division", "reverts")
     total = events.count()
-    shown = list(events[:_SHOWN])
+    shown = narrowed(events[:_SHOWN], obj)
     limits = registry.limits_for(request.user, obj)
     rows = entries(shown, obj._meta.label_lower, **limits)
     may_revert = _may_revert(request.user, obj)
@@ -85,7 +85,7 @@ def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_POST
 def revert(request: HttpRequest, kind: str, pk: int, event: int) -> HttpResponse:
     obj = _visible(request.user, kind, pk)
-    version = AuditEvent.objects.for_object(obj).filter(pk=event).first()
+    version = AuditEvent.objects.about(obj).filter(pk=event).first()
     if version is None:
         raise Http404
     seen = parse_id(request.POST.get("latest"))  # the newest event shown; None: refused

@@ -7,6 +7,7 @@ Header synonyms are compared by ``taizhang.core.sheets.locate_header`` after nor
 
 from __future__ import annotations
 
+import functools
 import re
 
 from taizhang.core.sheets import Synonym, header_key
@@ -208,7 +209,17 @@ LEVEL_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 
 def word_key(text: object) -> str:
     """Comparison key for a word in a cell: half-width, no spaces or list punctuation."""
-    return re.sub(r"[、,，和及与·]", "", header_key(text))
+    if type(text) is str:
+        return _text_word_key(text)  # the same few words on every row of a sheet
+    return _LIST_MARKS.sub("", header_key(text))
+
+
+_LIST_MARKS = re.compile(r"[、,，和及与·]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_word_key(text: str) -> str:
+    return _LIST_MARKS.sub("", header_key(text))
 
 
 def _index(table: dict, *, strip_suffix: str = "") -> dict[str, object]:

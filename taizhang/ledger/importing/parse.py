@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.db.models import Model
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Division, Organization, Person
 from taizhang.core.codes import PROJECT_CODE_RE
-from taizhang.core.limits import first_too_long
+from taizhang.core.limits import first_too_long, text_limit
 from taizhang.core.money import (
     CENT,
     MAX_TOTAL_WAN,
@@ -311,10 +314,9 @@ def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> l
             values[name] = parse_date(raw)
         elif name in C.BLOCK_FIELDS:
             text = block_text(raw)
-            over = first_too_long(Project if name == "scale_content" else MonthlyReport,
-                                  {name: text})
+            over = _too_long(Project if name == "scale_content" else MonthlyReport, name, text)
             if over:
-                return [record.error(name, over[1])]
+                return [record.error(name, over)]
             values[name] = text
         elif name == "code":
             code = parse_code(raw)
@@ -331,9 +333,9 @@ def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> l
                     "The leaders in this cell cannot be told apart: write one name per line or "
                     "separate them with 、."))]
             for person, title in leaders:
-                over = first_too_long(Person, {"name": person, "title": title})
+                over = _too_long(Person, "name", person) or _too_long(Person, "title", title)
                 if over:
-                    return [record.error(name, over[1])]
+                    return [record.error(name, over)]
             if leaders:
                 person, title = leaders[0]
                 values[name] = (person, title, len(leaders) - 1)
@@ -342,9 +344,9 @@ def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> l
             names = parse_organizations(raw)
             model, column = _STORED_IN[name]
             for text in names:
-                over = first_too_long(model, {column: text})
+                over = _too_long(model, column, text)
                 if over:
-                    return [record.error(name, over[1])]
+                    return [record.error(name, over)]
             if names:
                 values[name] = names[0]
                 values[f"{name}_others"] = names[1:]
@@ -376,9 +378,9 @@ def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> l
             text = line_text(raw)
             if name in _STORED_IN:
                 model, column = _STORED_IN[name]
-                over = first_too_long(model, {column: text})
+                over = _too_long(model, column, text)
                 if over:
-                    return [record.error(name, over[1])]
+                    return [record.error(name, over)]
             values[name] = text
     except CellError as exc:
         values.pop(name, None)
@@ -389,6 +391,26 @@ def _parse_cell(record: RowRecord, name: str, raw: object, hmap: HeaderMap) -> l
         record.failed.add(name)
         return [record.error(name, _UNKNOWN_REASONS[name]())]
     return []
+
+
+def _too_long(model: type[Model], column: str, text: str) -> str | None:
+    """The error for a text over its column's limit (core/limits.py), else None."""
+    limit = _text_limit(model, column)
+    if limit is None or len(text) <= limit:
+        return None
+    over = first_too_long(model, {column: text})
+    return over[1] if over else None
+
+
+@functools.lru_cache(maxsize=64)
+def _text_limit(model: type[Model], column: str) -> int | None:
+    """``text_limit`` worked out once per column, not once per cell."""
+    return text_limit(model, column)
+
+
+@receiver(setting_changed)
+def _limits_changed(**kwargs: Any) -> None:
+    _text_limit.cache_clear()
 
 
 class _Unknown(Exception):
@@ -419,10 +441,9 @@ def _record(sheet: str, hmap: HeaderMap, number: int, cells: list[object],
             columns: dict[str, tuple[str, str]]) -> tuple[RowRecord, list[RowError]]:
     record = RowRecord(sheet, number, columns=columns)
     errors: list[RowError] = []
-    # "contact" is read last so separate 联系人/电话 columns win over a combined one.
-    order = sorted(hmap.columns, key=lambda name: name == "contact")
-    for name in order:
-        raw = hmap.cell(cells, name)
+    width = len(cells)
+    for name, index in _reading_order(tuple(hmap.columns.items())):
+        raw = cells[index] if index < width else None  # hmap.cell, without a call per cell
         record.raw[name] = raw
         if raw is None or name in C.IGNORED_FIELDS or (
                 type(raw) is str and is_blank_text(raw)):
@@ -430,6 +451,12 @@ def _record(sheet: str, hmap: HeaderMap, number: int, cells: list[object],
         record.filled.add(name)
         errors += _parse_cell(record, name, raw, hmap)
     return record, errors
+
+
+@functools.lru_cache(maxsize=16)
+def _reading_order(columns: tuple[tuple[str, int], ...]) -> list[tuple[str, int]]:
+    # "contact" is read last so separate 联系人/电话 columns win over a combined one.
+    return sorted(columns, key=lambda column: column[0] == "contact")
 
 
 def _total_values(

@@ -16,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taizhang.accounts.choices import DivisionLevel, OrganizationKind
 from taizhang.accounts.models import Division, Organization, Person
@@ -60,14 +61,19 @@ _UNIT_KINDS = (OrganizationKind.DEPARTMENT, OrganizationKind.TOWNSHIP, Organizat
 _TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "街办", "办事处")
 
 
+_OWNERS, _UNITS = gettext_lazy("owners"), gettext_lazy("responsible units")
+
+
 class Planner(FigurePlanner):
     """Builds the plan for one import (one instance per call)."""
 
-    def __init__(self, *, actor: Any, period: Period, lock: bool, preview: bool) -> None:
+    def __init__(self, *, actor: Any, period: Period, lock: bool, preview: bool,
+                 digest: bool = True) -> None:
         self.actor = actor
         self.period = period
         self.lock = lock
         self.preview = preview
+        self.digest = digest  # a fingerprint per row costs; only a preview or a check uses it
         self.plan = ImportPlan(period=period, actor=actor)
         self.division: Division | None = actor.division
         self.today = timezone.localdate()
@@ -106,15 +112,19 @@ class Planner(FigurePlanner):
         names = {r.values["name"] for r in rows if r.get("name")}
         self.by_code: dict[str, Project] = {}
         self.codes_taken: set[str] = set()
+        if not top:  # no project before the import (a county's first sheet): none to match
+            codes = names = set()
         for chunk in chunks(codes):
             for project in self._projects().filter(code__in=chunk, pk__lte=top):
                 if project.pk not in self.written_projects:
                     self.by_code[project.code] = project
             # Codes are unique across divisions: one used elsewhere cannot be taken here.
+            # (The projects written so far are left out here, not in SQL: a list of some
+            # thousands of ids per chunk would cost more than the lookup.)
             self.codes_taken.update(
-                code for code in Project.objects.filter(code__in=chunk, pk__lte=top)
-                .exclude(code__in=list(self.by_code)).exclude(pk__in=self.written_projects)
-                .values_list("code", flat=True) if code)
+                code for pk, code in Project.objects.filter(code__in=chunk, pk__lte=top)
+                .values_list("pk", "code")
+                if code and code not in self.by_code and pk not in self.written_projects)
         self.by_name: dict[tuple[str, str], list[Project]] = defaultdict(list)
         self.by_name_only: dict[str, list[Project]] = defaultdict(list)
         for chunk in chunks(names):
@@ -275,7 +285,7 @@ class Planner(FigurePlanner):
                 self.plan.warnings.append(record.error("leader", _(
                     "Several leaders given; only the first (%(name)s) is kept, not %(others)s.")
                     % {"name": person, "others": "、".join(values.get("leader_others", []))}))
-        for column, label in (("owner", _("owners")), ("unit", _("responsible units"))):
+        for column, label in (("owner", _OWNERS), ("unit", _UNITS)):  # translated if used
             if values.get(f"{column}_others"):
                 self.plan.warnings.append(record.error(column, _(
                     "Several %(what)s given; only the first (%(name)s) is kept, not "
@@ -493,7 +503,8 @@ class Planner(FigurePlanner):
                 op.action = "update"
             else:
                 op.action = "unchanged"
-            self.plan.add_to_digest(op)
+            if self.digest:
+                self.plan.add_to_digest(op)
             if self.preview and op.action != "unchanged":
                 op.change = describe(op, self.period)
         return ops

@@ -131,7 +131,8 @@ class ImportResult:
     When ``errors`` is non-empty nothing was written (``applied`` is False).  A dry run fills
     ``changes`` and the counts exactly as a real run would, and writes nothing.
     ``digest`` identifies the planned changes: pass it back as ``expect_digest`` to refuse the
-    real run if the database changed since the preview.
+    real run if the database changed since the preview (a real run without ``expect_digest``
+    leaves it empty: nothing would read it).
     """
 
     period: Period | None

@@ -207,7 +207,10 @@ def _run(parsed: ParsedLedger, result: ImportResult, *, actor: Any, filename: st
     has an error; fill ``result``."""
     assert result.period is not None
     dry_run = result.dry_run
-    planner = Planner(actor=actor, period=result.period, lock=not dry_run, preview=preview)
+    # The digest is shown by a dry run and checked by a run that expects one; else unused.
+    digest = dry_run or bool(expect_digest)
+    planner = Planner(actor=actor, period=result.period, lock=not dry_run, preview=preview,
+                      digest=digest)
     plan = planner.plan
     reason, now = import_reason(filename), timezone.now()
     counts = {"create": 0, "update": 0, "unchanged": 0}
@@ -233,7 +236,7 @@ def _run(parsed: ParsedLedger, result: ImportResult, *, actor: Any, filename: st
     result.new_owners = sorted(o.name for o in plan.new_orgs.values() if o.kind == "enterprise")
     result.new_units = sorted(o.name for o in plan.new_orgs.values() if o.kind != "enterprise")
     result.new_leaders = sorted(str(p) for p in plan.new_people.values())
-    result.digest = plan.digest
+    result.digest = plan.digest if digest else ""
     result.approved_changes = plan.approved_changes
     if plan.approved_changes and not confirmed and not dry_run:
         result.errors += [RowError(change.sheet, change.row, "", "", "", _(

@@ -61,6 +61,8 @@ class KeyListMembership(models.Model):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    #: An import records this object's changes inside its project's event (AuditEvent.about).
+    audit_part_of = "project"
 
     class Meta:
         verbose_name = _("key list membership")

@@ -51,6 +51,8 @@ class MonthlyReport(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
+    #: An import records this object's changes inside its project's event (AuditEvent.about).
+    audit_part_of = "project"
 
     class Meta:
         verbose_name = _("monthly report")

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from taizhang.accounts.choices import DivisionLevel, OrganizationKind
 from taizhang.accounts.models import Division, Organization, Person
+from taizhang.core.audit.history import narrowed
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.periods import Period
 from taizhang.core.services import UNCHECKED
@@ -137,9 +138,12 @@ def test_messy_sheet_imports_and_stats_equal_the_sheet(world, fmt):
     assert set(result.new_owners) == MESSY_NEW_OWNERS
     assert Person.objects.filter(name="王建国").count() == 1  # existing leader reused
     assert Person.objects.get(name="李明").title == "副市长"
-    events = AuditEvent.objects.filter(action="project.created", source="import")
-    assert set(events.values_list("object_repr", flat=True)) == set(MESSY_PROJECTS)
-    assert AuditEvent.objects.filter(action="report.imported", actor=world.office).count() == 7
+    # One event per project, carrying its reports' values.
+    events = AuditEvent.objects.filter(action="project.imported", source="import",
+                                       actor=world.office)
+    assert sorted(events.values_list("object_repr", flat=True)) == sorted(MESSY_PROJECTS)
+    assert sum(key.startswith("ledger.monthlyreport:")
+               for event in events for key in event.changes) == 7
 
 
 def test_sheet_with_only_year_to_date(world):
@@ -239,11 +243,14 @@ def test_reimport_updates_by_code_and_by_name_and_owner(world):
     assert park.actual_start == JULY.last_day  # the stage move dates the start
     assert StageChange.objects.filter(project=park, to_stage=Stage.UNDER_CONSTRUCTION).exists()
     assert tourism.address == "滦河东岸"
-    event = AuditEvent.objects.for_object(park).get(action="project.updated")
+    event = AuditEvent.objects.for_object(park).filter(action="project.imported").first()
     assert event.source == "import" and event.actor == world.office
     assert event.changes["planned_total"] == ["30000.00", "32000.00"]
-    plan_event = AuditEvent.objects.get(action="plan.updated")
+    assert event.changes["stage"][1] == Stage.UNDER_CONSTRUCTION
+    plan = AnnualPlan.objects.get(project=tourism, year=2022)
+    plan_event = narrowed(AuditEvent.objects.about(plan), plan)[0]  # the newest
     assert plan_event.changes == {"planned_investment": ["2000.00", "2500.00"]}
+    assert plan_event.object_id == str(tourism.pk)  # the project's one event
 
     again = import_ledger(to_xlsx(changed), "v2.xlsx", actor=world.office, dry_run=True)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)

@@ -54,7 +54,7 @@ def test_chunks_write_the_same_as_one_pass(world, monkeypatch):
     assert sorted(result.new_owners) == ["分批公司0", "分批公司1", "分批公司2"]
     assert len(result.project_ids) == 7
     assert stats_of(result.project_ids)["ytd_completed_wan"] == "210.00"
-    created = AuditEvent.objects.filter(action="project.created", source="import")
+    created = AuditEvent.objects.filter(action="project.imported", source="import")
     assert created.count() == 7
 
 
