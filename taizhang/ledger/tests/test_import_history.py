@@ -15,6 +15,7 @@ from taizhang.core.audit.history import ValueFormatter, narrowed
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.audit.service import snapshot
 from taizhang.core.periods import Period
+from taizhang.core.services import UNCHECKED
 from taizhang.ledger.choices import MembershipStatus
 from taizhang.ledger.importing import import_ledger
 from taizhang.ledger.models import AnnualPlan, KeyList, KeyListMembership, MonthlyReport, Project
@@ -49,7 +50,7 @@ def _state() -> dict[tuple[type, int], dict]:
 
 
 def _history(client, obj) -> str:
-    page = client.get(reverse("ledger:history", args=[KINDS[type(obj)], obj.pk]))
+    page = client.get(reverse("audit:history", args=[KINDS[type(obj)], obj.pk]))
     assert page.status_code == 200
     return page.content.decode()
 
@@ -65,7 +66,8 @@ def imported(world):
     and a pending provincial key-list application; returns the objects it created or changed,
     with their values before."""
     project = world.alice_project
-    save_report(project, JULY, actor=world.alice, data={"completed": Decimal("300")})
+    save_report(project, JULY, actor=world.alice, data={"completed": Decimal("300")},
+                expected_version=UNCHECKED)
     key_list = KeyList.objects.create(level="province", kind="key", year=2022)
     apply_for_list(project, key_list, actor=world.office, applied_on=JULY.first_day)
     before = _state()
@@ -149,7 +151,7 @@ def test_a_plan_is_reverted_to_the_version_an_import_wrote(client, world, import
     latest = history.order_by("-at", "-id").first()
     client.force_login(world.office)
     response = client.post(
-        reverse("ledger:history-revert", args=["plan", plan.pk, version.pk]),
+        reverse("audit:history-revert", args=["plan", plan.pk, version.pk]),
         {"reason": "back to the sheet", "latest": str(latest.pk)})
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -166,6 +168,6 @@ def test_another_projects_import_event_is_not_a_version_of_this_plan(client, wor
     assert not AuditEvent.objects.about(plan).filter(pk=other.pk).exists()
     client.force_login(world.office)
     response = client.post(
-        reverse("ledger:history-revert", args=["plan", plan.pk, other.pk]),
+        reverse("audit:history-revert", args=["plan", plan.pk, other.pk]),
         {"reason": "x", "latest": str(AuditEvent.objects.about(plan).first().pk)})
     assert response.status_code == 404
