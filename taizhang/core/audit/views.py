@@ -146,7 +146,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         if "download" in request.GET:
             fmt = data["format"]
             buffer = io.BytesIO()
-            written = write(events, buffer, fmt)
+            written = write(events, buffer, fmt, chosen.object_type)
             record_event("audit.exported", "core.auditevent", "", str(_("Audit trail")),
                          actor=request.user,
                          changes={"filters": chosen.as_dict(), "rows": written,

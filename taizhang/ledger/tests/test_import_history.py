@@ -171,3 +171,26 @@ def test_another_projects_import_event_is_not_a_version_of_this_plan(client, wor
         reverse("audit:history-revert", args=["plan", plan.pk, other.pk]),
         {"reason": "x", "latest": str(AuditEvent.objects.about(plan).first().pk)})
     assert response.status_code == 404
+
+
+def test_the_audit_export_gives_every_object_the_import_touched_its_own_row(
+        client, world, imported):
+    """An inspector filtering the export by plans, reports or memberships finds the import's
+    changes of each (they travel inside their project's event)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    _before, touched = imported
+    client.force_login(world.office)
+    for model, label in ((AnnualPlan, "ledger.annualplan"), (MonthlyReport, "ledger.monthlyreport"),
+                         (KeyListMembership, "ledger.keylistmembership")):
+        response = client.get(reverse("audit:export"), {
+            "object_type": label, "format": "xlsx", "download": "1"})
+        assert response.status_code == 200
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(
+            min_row=2, values_only=True))
+        imported_ids = {str(row[4]) for row in rows
+                        if row[2] == "project.imported" and row[3] == label}
+        assert {str(obj.pk) for obj in touched if type(obj) is model} <= imported_ids, label
+        assert {row[3] for row in rows} == {label}  # nothing of another type

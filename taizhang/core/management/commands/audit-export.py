@@ -43,7 +43,7 @@ class Command(BaseCommand):
                              options["object_type"])
         events = chosen.apply(AuditEvent.objects.all())
         with open(output, "wb") as out:
-            count = write(events, out, fmt)
+            count = write(events, out, fmt, chosen.object_type)
         with acting("command"):
             record_event("audit.exported", "core.auditevent", "", _("Audit trail"), actor=None,
                          changes={"filters": chosen.as_dict(), "rows": count, "file": output})
