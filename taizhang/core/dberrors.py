@@ -10,8 +10,20 @@ from __future__ import annotations
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
+
+def _driver_failures() -> tuple[type[BaseException], ...]:
+    """The driver's own classes: a bulk write through psycopg's COPY (the importer, the audit)
+    runs on the raw cursor, so a connection lost there is not wrapped in Django's."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return ()
+    return (psycopg.OperationalError, psycopg.InterfaceError)
+
+
 # The failures of the database itself, not of our code (IntegrityError etc. stay bugs).
-UNAVAILABLE = (OperationalError, InterfaceError)
+UNAVAILABLE: tuple[type[BaseException], ...] = (
+    OperationalError, InterfaceError, *_driver_failures())
 
 _FULL = ("disk is full", "no space left", "could not extend file", "disk full")
 _SCHEMA = ("no such table", "no such column", "has no column named")
