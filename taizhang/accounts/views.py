@@ -29,7 +29,7 @@ from taizhang.accounts.models import User
 from taizhang.accounts.security import lockout, second_factor
 from taizhang.accounts.security.passwords import change_own_password, must_change_password
 from taizhang.core.audit.service import record
-from taizhang.core.parsing import local_path
+from taizhang.core.parsing import local_path, parse_id
 
 _PENDING = "_tz_pending_login"
 _PENDING_SECONDS = 300
@@ -247,10 +247,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 def _account_posted(users: QuerySet[User], raw: str) -> User:
     """The account a button names by id; anything else (text, a huge number, an account out
     of the office's reach) is "not found", never a server error."""
-    raw = raw.strip()
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+    pk = parse_id(raw)
+    if pk is None:
         raise Http404
-    return get_object_or_404(users, pk=int(raw))
+    return get_object_or_404(users, pk=pk)
 
 
 @login_required
