@@ -31,10 +31,15 @@ $(VENV)/.installed: pyproject.toml
 
 # The demo runs like production (no tracebacks, DEBUG off) but over plain http on loopback;
 # TAIZHANG_DEV=1 says it is not production (taizhang.wsgi refuses unsafe production settings).
+# A background worker (imports, large exports: the database queue) runs beside the web
+# server; Ctrl-C stops both.
+SERVE_ENV := DEBUG=0 TAIZHANG_DEV=1 ALLOWED_HOSTS=$(HOST),localhost SESSION_COOKIE_SECURE=0 \
+  CSRF_COOKIE_SECURE=0
 serve:
-	@echo "taizhang is serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	DEBUG=0 TAIZHANG_DEV=1 ALLOWED_HOSTS=$(HOST),localhost SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 \
-	  $(BIN)/taizhang runserver --insecure $(HOST):$(PORT)
+	@echo "taizhang is serving on http://$(HOST):$(PORT)/ with a background worker  (Ctrl-C stops both)"
+	@$(SERVE_ENV) $(BIN)/taizhang worker -v 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(SERVE_ENV) $(BIN)/taizhang runserver --insecure $(HOST):$(PORT)
 
 # The full suite: unit, integration and browser tests. DATABASE_URL selects PostgreSQL.
 # First, what it needs outside Python (Chromium, CJK fonts, gettext): installed when root

@@ -25,7 +25,8 @@ _FLOAT = Context(prec=15)  # as Django reads SQLite's decimals
 # The fastest single query found for each engine.  SQLite: per project, its plan of the year
 # and its approved reports summed once, then grouped by stage and the three batch flags that
 # are not a plain stage.  PostgreSQL: the three aggregates joined and grouped directly, glued
-# with UNION ALL (a shared CTE would be materialised and run slower).
+# with UNION ALL (a shared CTE would be materialised and run slower).  Cancelled projects (终止)
+# are left out, as the statistics leave them.
 SQL = {
     "sqlite": """
 SELECT p.stage,
@@ -51,6 +52,7 @@ LEFT JOIN (SELECT project_id,
            FROM ledger_monthlyreport WHERE status = 'approved' AND period <= %(first)s
            GROUP BY project_id
           ) r ON r.project_id = p.id
+WHERE p.stage <> 'cancelled'
 GROUP BY 1, 2, 3, 4
 """,
     "postgresql": """
@@ -59,7 +61,7 @@ SELECT 'p', p.stage,
        CASE WHEN p.stage = 'under_construction' AND p.actual_start < %(ys)s THEN 1 ELSE 0 END,
        CASE WHEN p.actual_completion >= %(ys)s AND p.actual_completion <= %(last)s
             THEN 1 ELSE 0 END, COUNT(*), SUM(p.planned_total), SUM(p.completed_before)
-FROM ledger_project p GROUP BY 2, 3, 4, 5
+FROM ledger_project p WHERE p.stage <> 'cancelled' GROUP BY 2, 3, 4, 5
 UNION ALL
 SELECT 'a', p.stage,
        CASE WHEN p.actual_start >= %(ys)s AND p.actual_start <= %(last)s THEN 1 ELSE 0 END,
@@ -70,6 +72,7 @@ SELECT 'a', p.stage,
        SUM(CASE WHEN a.planned_new_start AND p.actual_start >= %(ys)s
                      AND p.actual_start <= %(last)s THEN 1 ELSE 0 END)
 FROM ledger_project p JOIN ledger_annualplan a ON a.project_id = p.id AND a.year = %(year)s
+WHERE p.stage <> 'cancelled'
 GROUP BY 2, 3, 4, 5
 UNION ALL
 SELECT 'r', p.stage,
@@ -81,7 +84,7 @@ SELECT 'r', p.stage,
        SUM(CASE WHEN r.period = %(first)s AND r.covers_from IS NULL THEN r.completed END),
        SUM(r.completed)
 FROM ledger_project p JOIN ledger_monthlyreport r ON r.project_id = p.id
-WHERE r.status = 'approved' AND r.period <= %(first)s
+WHERE p.stage <> 'cancelled' AND r.status = 'approved' AND r.period <= %(first)s
 GROUP BY 2, 3, 4, 5
 """,
 }

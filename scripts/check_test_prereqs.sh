@@ -1,7 +1,7 @@
 #!/bin/sh
 # What `make test` needs besides Python packages: Chromium for the browser tests, CJK fonts so
 # Chinese pages render (screenshots, layout checks), msgfmt (GNU gettext) for the catalogue,
-# nginx, redis-server and openssl for the deployment and fault tests.
+# nginx, redis-server and openssl for the deployment and fault tests, Pango for WeasyPrint.
 # Missing ones are installed when we are root with apt-get; otherwise we stop at once with
 # the exact command to run, instead of failing or skipping tests half an hour later.
 set -eu
@@ -20,6 +20,8 @@ has_msgfmt() { command -v msgfmt >/dev/null 2>&1; }
 # The deployment and fault tests run a real nginx (with a self-signed certificate from openssl)
 # and a redis-server of their own.
 has_program() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+# WeasyPrint (the bulletin's PDF) lays out text with Pango.
+has_pango() { ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; }
 
 missing() {
   out=""
@@ -29,6 +31,7 @@ missing() {
   has_program nginx || out="$out nginx"
   has_program redis-server || out="$out redis-server"
   has_program openssl || out="$out openssl"
+  has_pango || out="$out libpango-1.0-0 libpangoft2-1.0-0"
   echo "$out"
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -17,6 +18,7 @@ from taizhang.env import (
     envint,
     envlist,
     envstr,
+    turn_off_postgres_jit,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,11 +55,27 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Before taizhang.jobs, whose admin module takes the queue's table out of the admin.
+    "django_tasks",
+    "django_tasks_db",
     "taizhang.core",
     "taizhang.accounts",
+    "taizhang.notices",
+    "taizhang.jobs",
     "taizhang.ledger",
     "taizhang.stats",
+    "taizhang.warnings",
+    "taizhang.dispatch",
+    "taizhang.procedures",
+    "taizhang.attraction",
+    "taizhang.financing",
+    "taizhang.land",
+    "taizhang.policies",
+    "taizhang.office",
     "taizhang.scenarios",
+    "taizhang.cockpit",
+    "taizhang.assessment",
+    "taizhang.bulletin",
     "taizhang.web",
 ]
 
@@ -127,6 +145,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 add_postgres_timeouts(DATABASES["default"], connect=TAIZHANG_DB_CONNECT_TIMEOUT,
                       statement=TAIZHANG_DB_STATEMENT_TIMEOUT)
+turn_off_postgres_jit(DATABASES["default"])
 
 # A PostgreSQL streaming replica for reports (statistics, exports); see core/routers.py.
 _REPLICA_URL = envstr("DATABASE_REPLICA_URL")
@@ -134,6 +153,7 @@ if _REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(_REPLICA_URL, conn_max_age=60)
     add_postgres_timeouts(DATABASES["replica"], connect=TAIZHANG_DB_CONNECT_TIMEOUT,
                           statement=TAIZHANG_DB_STATEMENT_TIMEOUT)
+    turn_off_postgres_jit(DATABASES["replica"])
     # Tests run against the primary's test database; the replica mirrors it.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["taizhang.core.routers.ReplicaRouter"]
@@ -201,6 +221,16 @@ TAIZHANG_MAX_PHOTOS = 20
 TAIZHANG_MAX_PHOTO_BYTES = envint("TAIZHANG_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
 TAIZHANG_MAX_PHOTO_PIXELS = envint("TAIZHANG_MAX_PHOTO_PIXELS", 50_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# E-mail (notices: reminders, returned and approved reports). Nothing is sent unless a mail
+# server is named; the in-app notification is always made.
+EMAIL_HOST = envstr("EMAIL_HOST")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "taizhang@localhost")
+# The address links in e-mails start with (e.g. https://taizhang.example.gov.cn).
+TAIZHANG_SITE_URL = envstr("TAIZHANG_SITE_URL")
 # Audit events are kept at least this many months (never below 6: see core/audit/retention.py).
 TAIZHANG_AUDIT_RETENTION_MONTHS = envint("TAIZHANG_AUDIT_RETENTION_MONTHS", 6)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -255,6 +285,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
 
-# Figures (taizhang/figures): a project is behind schedule (滞后) when its completion rate is
-# more than this many percentage points below time progress.
-FIGURES_BEHIND_POINTS = envint("TAIZHANG_BEHIND_POINTS", 10)
+# Background jobs (taizhang/jobs; docs/deploy.md, *Background jobs*): Django's Tasks API.
+# "database" (default): a queue table in the database, run by `taizhang worker` (no other
+# server). "redis": RQ on TAIZHANG_REDIS_URL (`taizhang worker` runs rqworker).
+# "immediate": run in the request, for tests that need no worker.
+TAIZHANG_TASKS_BACKEND = envstr("TAIZHANG_TASKS_BACKEND", "database")
+TAIZHANG_REDIS_URL = envstr("TAIZHANG_REDIS_URL", "redis://127.0.0.1:6379/0")
+TASKS: dict[str, dict[str, Any]]
+if TAIZHANG_TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TAIZHANG_TASKS_BACKEND == "redis":
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": TAIZHANG_REDIS_URL,
+                             "DEFAULT_TIMEOUT": envint("TAIZHANG_JOBS_TIMEOUT", 3600)}}
+elif TAIZHANG_TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ConfigError(f"TAIZHANG_TASKS_BACKEND must be database, redis or immediate, not "
+                      f"{TAIZHANG_TASKS_BACKEND!r}")
+# A running job's worker touches its progress file this often; a job whose file is older
+# than the lease (or whose worker process is gone, on the same machine) is failed as dead.
+TAIZHANG_JOBS_HEARTBEAT_SECONDS = envfloat("TAIZHANG_JOBS_HEARTBEAT_SECONDS", 5)
+TAIZHANG_JOBS_LEASE_SECONDS = envfloat("TAIZHANG_JOBS_LEASE_SECONDS", 60)
+# An export of more projects than this runs as a background job; smaller ones download at once.
+TAIZHANG_EXPORT_DIRECT_MAX_ROWS = envint("TAIZHANG_EXPORT_DIRECT_MAX_ROWS", 2000)

@@ -92,8 +92,8 @@ class PersonAdmin(PickedForProjectsAdmin):
 
 @admin.register(OfficeSettings)
 class OfficeSettingsAdmin(AuditedAdmin):
-    list_display = ["division", "reporting_period", "leaders_see_all", "units_see_all",
-                    "start_rate_basis"]
+    list_display = ["division", "reporting_period", "report_deadline_day", "leaders_see_all",
+                    "units_see_all", "start_rate_basis"]
 
 
 _password_actor: ContextVar[Any] = ContextVar("taizhang_password_actor", default=None)

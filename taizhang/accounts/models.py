@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +83,8 @@ class Organization(models.Model):
         Division, verbose_name=_("division"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="organizations",
     )
+    # Optimistic locking of the office's edit form (core/services.py save_versioned).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("organization")
@@ -103,6 +106,7 @@ class Person(models.Model):
         on_delete=models.PROTECT, related_name="people",
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -158,6 +162,9 @@ class User(AbstractUser):
     totp_confirmed = models.BooleanField(_("second factor enabled"), default=False,
                                          editable=False)
     totp_last_step = models.BigIntegerField(default=0, editable=False)
+    # Moved by the office's edits of the account (role, scope, active), not by logins,
+    # lockouts or password changes: those must not make an open edit form stale.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
@@ -215,8 +222,18 @@ class User(AbstractUser):
         return scope.acts_for_office(self)
 
 
+DEFAULT_DEADLINE_DAY = 10
+
+
 class OfficeSettings(models.Model):
-    """Choices an office makes for its division (and everything below)."""
+    """Choices an office makes for its division (and everything below).
+
+    Other apps read the reporting month and the deadline through `for_division(division)`
+    (the nearest settings up the tree), then `current_reporting_period()` and
+    `report_due_date(period)` (the day) or `report_deadline(period)` (the first late instant);
+    the office changes them on /office/settings/
+    (office/services.py: `update_settings`, `open_next_month`).
+    """
 
     class StartRateBasis(models.TextChoices):
         PLANNED = "planned", _("Planned new starts")
@@ -241,6 +258,19 @@ class OfficeSettings(models.Model):
         _("start rate denominator"), max_length=16, choices=StartRateBasis.choices,
         default=StartRateBasis.PLANNED,
     )
+    report_deadline_day = models.PositiveSmallIntegerField(
+        _("report deadline day"), default=DEFAULT_DEADLINE_DAY,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Reports of a month are due by this day of the next month (1–28)."),
+    )
+    # 滞后: more than this many points below time progress (figures/rates.py reads it).
+    behind_points = models.PositiveSmallIntegerField(
+        _("behind schedule: points below time progress"), default=10,
+        validators=[MaxValueValidator(100)],
+        help_text=_("A project is behind schedule (滞后) when its completion rate is more than "
+                    "this many percentage points below time progress."),
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("office settings")
@@ -257,6 +287,19 @@ class OfficeSettings(models.Model):
             except PeriodError:
                 pass  # written around the form's validation: fall back, never break pages
         return Period.of(timezone.localdate()).previous()
+
+    def report_due_date(self, period: Period | None = None) -> date:
+        """The day reports of `period` (default: the reporting period) are due: the deadline
+        day of the month after it."""
+        period = period or self.current_reporting_period()
+        day = self.report_deadline_day or DEFAULT_DEADLINE_DAY
+        return period.next().first_day.replace(day=min(max(day, 1), 28))
+
+    def report_deadline(self, period: Period) -> datetime:
+        """The first instant a report of `period` is late: the end of its due date, in local
+        time (a report submitted at 23:59:59 that day is on time)."""
+        due = self.report_due_date(period) + timedelta(days=1)
+        return timezone.make_aware(datetime.combine(due, time.min))
 
     @classmethod
     def for_division(cls, division: Division | None) -> OfficeSettings:

@@ -190,3 +190,19 @@ class _Setup:
                     organization=office, is_staff=True)
         user.set_password(password)  # set by the operator: changed at the first login
         return self._save(user, _("office administrator %(name)s") % {"name": username})
+
+
+def division_for_command(code: str | None) -> Division:
+    """A console command's division: the one of `code`, or the deployment's only office's
+    when no code is given (CommandError otherwise)."""
+    from django.core.management.base import CommandError
+
+    if code:
+        found = Division.objects.filter(code=code).first()
+        if found is None:
+            raise CommandError(_("Unknown division code %(code)s.") % {"code": code})
+        return found
+    offices = list(OfficeSettings.objects.select_related("division")[:2])
+    if len(offices) != 1:
+        raise CommandError(_("Give the office's division with --division CODE."))
+    return offices[0].division

@@ -20,7 +20,7 @@ from taizhang.core.audit.service import diff, plain, record
 
 _SECRET_HINTS = ("password", "secret", "token", "otp", "totp", "key")
 # Not changes of their own: login times, and the username's identity (derived from it).
-_NOT_CHANGES = {"last_login", "date_joined", "username_key"}
+_NOT_CHANGES = {"last_login", "date_joined", "username_key", "version"}
 
 
 def _audited_fields(model: type[models.Model]) -> list[str]:
@@ -76,6 +76,9 @@ def save_account_object(obj: models.Model, *, actor: Any, before: dict[str, Any]
     if not creating:
         stored = type(obj)._base_manager.filter(pk=obj.pk).values(*_secret_fields(type(obj)))
         secrets_before = stored.first() or {}
+        if any(f.name == "version" for f in type(obj)._meta.concrete_fields):
+            # An admin save makes any office form opened before it stale (save_versioned).
+            obj.version = type(obj)._base_manager.get(pk=obj.pk).version + 1  # type: ignore[attr-defined]
     obj.save()
     after = audit_snapshot(obj)
     if creating:

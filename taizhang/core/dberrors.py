@@ -1,4 +1,5 @@
-"""What to tell a person when the database fails under them (full disk, lost connection, busy).
+"""What to tell a person when the database fails under them (full disk, lost connection, busy,
+a write it refuses: read-only, or a privilege the application's role lacks).
 
 Shared by the web (`DatabaseErrorMiddleware`: a 503 page) and the command line
 (`taizhang.cli`: a message and exit status 3). Either way the transaction in progress was rolled
@@ -27,12 +28,17 @@ UNAVAILABLE: tuple[type[BaseException], ...] = (
 
 _FULL = ("disk is full", "no space left", "could not extend file", "disk full")
 _SCHEMA = ("no such table", "no such column", "has no column named")
+# SQLite opened read-only (file or directory not writable, `PRAGMA query_only`).
+_READ_ONLY = ("readonly database", "read-only database")
 _BUSY = ("database is locked", "database table is locked", "lock timeout",
          "canceling statement due to lock timeout", "statement timeout")
 
 
 def kind_of(exc: BaseException) -> str:
-    """"full", "schema", "busy" or "unavailable" (connection lost, server down, the rest)."""
+    """"full", "schema", "busy", "refused" (read-only, no privilege) or "unavailable"
+    (connection lost, server down, the rest)."""
+    if refused(exc) is not None:
+        return "refused"
     text = str(exc).lower()
     if any(marker in text for marker in _FULL):
         return "full"
@@ -45,21 +51,43 @@ def kind_of(exc: BaseException) -> str:
 
 # SQLSTATE 42501, insufficient_privilege: "permission denied for schema public" when the
 # application's role does not own its database (PostgreSQL 15 took CREATE on `public` from
-# everyone), "must be owner of table …".
+# everyone), "must be owner of table …", "permission denied for table …".
 _INSUFFICIENT_PRIVILEGE = "42501"
+# SQLSTATE 25006, read_only_sql_transaction: a hot standby, or default_transaction_read_only.
+_READ_ONLY_TRANSACTION = "25006"
 
 
-def privilege_refused(exc: BaseException) -> BaseException | None:
-    """The database's refusal for lack of a privilege behind `exc` (Django wraps the driver's
-    error, and `migrate` wraps Django's), or None when `exc` is something else."""
+def _behind(exc: BaseException, sqlstates: tuple[str, ...]) -> BaseException | None:
+    # Django wraps the driver's error, and `migrate` wraps Django's.
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
-        if getattr(current, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE:
+        if getattr(current, "sqlstate", None) in sqlstates:
             return current
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return None
+
+
+def privilege_refused(exc: BaseException) -> BaseException | None:
+    """The database's refusal for lack of a privilege behind `exc`, or None when `exc` is
+    something else."""
+    return _behind(exc, (_INSUFFICIENT_PRIVILEGE,))
+
+
+def refused(exc: BaseException) -> BaseException | None:
+    """The database's refusal behind `exc` of a write it may not do (no privilege, read-only
+    on PostgreSQL or SQLite), or None. An installation's fault, not a bug."""
+    found = _behind(exc, (_INSUFFICIENT_PRIVILEGE, _READ_ONLY_TRANSACTION))
+    if found is None and isinstance(exc, UNAVAILABLE) and any(
+            marker in str(exc).lower() for marker in _READ_ONLY):
+        found = exc
+    return found
+
+
+def is_database_failure(exc: BaseException) -> bool:
+    """A failure of the database or of its setup (a 503 page), not of our code (a 500)."""
+    return isinstance(exc, UNAVAILABLE) or refused(exc) is not None
 
 
 def explain_privilege(exc: BaseException) -> str:
@@ -79,6 +107,10 @@ def first_line(exc: BaseException) -> str:
 def explain(exc: BaseException) -> str:
     """A translated, complete sentence for the person who was acting."""
     kind = kind_of(exc)
+    if kind == "refused":
+        return _("The database refused this change: it is read-only, or the program's database "
+                 "account lacks a privilege. Nothing was saved. Tell the administrator (the "
+                 "server's log names the reason).")
     if kind == "full":
         return _("The database's disk is full, so the change was not saved (nothing was "
                  "half-written). Ask the administrator to free disk space, then try again.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -10,8 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.money import AMOUNT_VALIDATORS, too_large_message, wan
 from taizhang.core.parsing import FIRST_DATE, LAST_DATE, parse_int
+from taizhang.core.services import ServiceError
 from taizhang.core.sheets.errors import CellError
 from taizhang.core.sheets.normalize import parse_decimal
+
+
+def attempt(form: forms.Form, write: Callable[[], Any]) -> Any:
+    """Run a service call for a form; its refusal (ServiceError) becomes an error next to the
+    field it names (or the whole form's), and the result None."""
+    try:
+        return write()
+    except ServiceError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    return None
 
 
 class MoneyField(forms.Field):

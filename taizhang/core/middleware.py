@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from taizhang.core.context import acting, current
-from taizhang.core.dberrors import UNAVAILABLE, explain, first_line, kind_of
+from taizhang.core.dberrors import explain, first_line, is_database_failure, kind_of
 
 logger = logging.getLogger("taizhang.database")
 
@@ -47,7 +47,8 @@ class LanguageMiddleware(LocaleMiddleware):
 
 
 class DatabaseErrorMiddleware:
-    """A full disk, a lost connection or a busy database gives a translated 503 page.
+    """A full disk, a lost connection, a busy database or one that refuses the write (read-only,
+    a privilege missing) gives a translated 503 page.
 
     This catches failures in views; `taizhang.core.views.server_error` (the 500 handler) the
     ones in other middleware (sessions, login policy). Not a 500 traceback: the request's
@@ -63,7 +64,7 @@ class DatabaseErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, UNAVAILABLE):
+        if not is_database_failure(exception):
             return None
         return database_unavailable(exception, request)
 
@@ -80,7 +81,8 @@ def database_unavailable(exception: BaseException, request: HttpRequest | None =
     logger.error("database unavailable (%s) for %s [request %s]: %s", kind_of(exception),
                  where, request_id or "-", first_line(exception))
     html = render_to_string("core/database_unavailable.html",
-                            {"message": explain(exception), "request_id": request_id})
+                            {"message": explain(exception), "request_id": request_id,
+                             "refused": kind_of(exception) == "refused"})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = "60"
     response._has_been_logged = True  # type: ignore[attr-defined]  # django.request: once

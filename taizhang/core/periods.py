@@ -55,6 +55,11 @@ class Period:
         """序时进度 = months elapsed ÷ 12 (after March: 0.25)."""
         return (Decimal(self.month) / 12).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
+    def clamp(self, day: date) -> date:
+        """``day`` if it falls in this month, else the month's first or last day: a date
+        field's default for the month being reported, whatever the machine's date is."""
+        return min(max(day, self.first_day), self.last_day)
+
     def previous(self) -> Period:
         return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
 

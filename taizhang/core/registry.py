@@ -77,6 +77,37 @@ class MenuItem:
     weight: int  # the menu's order: lighter first
 
 
+@dataclass(frozen=True)
+class SectionView:
+    """How the bulletin and the cockpit show a statistics section: a heading and readable
+    lines (label, value) computed from the section's JSON-able dict."""
+
+    title: Label
+    lines: Callable[[dict[str, Any]], list[tuple[Label, str]]]
+    weight: int = 100  # order among sections: lighter first
+
+
+@dataclass(frozen=True)
+class ProjectFact:
+    """A line an app above the ledger adds to a project's page (attraction: its signing date),
+    shown only to a user who may see the project."""
+
+    label: Label
+    value: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A section an app above the ledger adds to the home pages (financing: a bank's needs and
+    loans; policies: an owner's pushed policies). `context(user)` returns the template's
+    context, or None where the panel is not for this user."""
+
+    template: str
+    context: Callable[[Any], dict[str, Any] | None]
+    weight: int = 100
+
+
 @dataclass
 class Registry:
     event_labels: dict[str, Label] = field(default_factory=dict)
@@ -99,6 +130,15 @@ class Registry:
     # Division), declared by the app whose forms link to them (ledger: a project's owner, unit,
     # leader and township); everything without it.
     pickable: Callable[[Any, type[models.Model]], Q] | None = None
+    # Sections an app above the ledger adds to `taizhang stats --json`: name → f(period) →
+    # a JSON-able dict (dispatch: meetings and problems).
+    stats_sections: dict[str, Callable[[Any], dict[str, Any]]] = field(default_factory=dict)
+    # Sections the bulletin and the cockpit show "when present" (name → how), by weight.
+    section_views: dict[str, SectionView] = field(default_factory=dict)
+    # Providers of a project page's extra facts: f(user, project) → ProjectFacts.
+    fact_providers: list[Callable[[Any, Any], Iterable[ProjectFact]]] = field(
+        default_factory=list)
+    home_panels: list[HomePanel] = field(default_factory=list)
 
     # --- declarations (called from each app's registrations.py) ---------------------------
 
@@ -170,6 +210,31 @@ class Registry:
             raise ImproperlyConfigured("The history's reader limits are declared twice")
         self.reader_limits = limits
 
+    def stats_section(self, name: str, compute: Callable[[Any], dict[str, Any]], *,
+                      view: SectionView | None = None) -> None:
+        """A section of `taizhang stats --json`; with a view, the bulletin and the cockpit
+        show it too."""
+        _unique(self.stats_sections, name, "statistics section")
+        self.stats_sections[name] = compute
+        if view is not None:
+            self.section_views[name] = view
+
+    def home_panel(self, panel: HomePanel) -> None:
+        self.home_panels.append(panel)
+        self.home_panels.sort(key=lambda item: item.weight)
+
+    def panels_for(self, user: Any) -> list[tuple[str, dict[str, Any]]]:
+        """(template, context) of each home panel this user gets."""
+        found = []
+        for panel in self.home_panels:
+            context = panel.context(user)
+            if context is not None:
+                found.append((panel.template, context))
+        return found
+
+    def project_facts(self, provider: Callable[[Any, Any], Iterable[ProjectFact]]) -> None:
+        self.fact_providers.append(provider)
+
     def menu_items(self, *items: MenuItem) -> None:
         self.menu.extend(items)
         self.menu.sort(key=lambda item: item.weight)
@@ -195,6 +260,12 @@ class Registry:
 
     def may_name(self, user: Any, model: type[models.Model], ids: Iterable[Any]) -> set[str]:
         return self.nameable(user, model, ids) if self.nameable is not None else set()
+
+    def viewed_sections(self) -> list[tuple[str, SectionView]]:
+        return sorted(self.section_views.items(), key=lambda item: item[1].weight)
+
+    def facts_for(self, user: Any, project: Any) -> list[ProjectFact]:
+        return [fact for provider in self.fact_providers for fact in provider(user, project)]
 
     def menu_for(self, user: Any) -> list[MenuItem]:
         return [item for item in self.menu if item.visible(user)]

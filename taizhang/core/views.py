@@ -7,13 +7,13 @@ import sys
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
-from taizhang.core.dberrors import UNAVAILABLE
+from taizhang.core.dberrors import is_database_failure
 from taizhang.core.middleware import database_unavailable
 
 
 def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     # Django calls the handler inside its `except` block, so the exception is at hand.
     exception = sys.exc_info()[1]
-    if isinstance(exception, UNAVAILABLE):
+    if exception is not None and is_database_failure(exception):
         return database_unavailable(exception, request)
     return defaults.server_error(request, template_name)

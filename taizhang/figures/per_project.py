@@ -119,9 +119,11 @@ class ProjectRates:
     behind: bool
 
 
-def rates_of(project: Project, period: Period) -> ProjectRates:
-    """The rates of a project read ``with_figures`` for ``period``."""
+def rates_of(project: Project, period: Period,
+             threshold: Decimal | None = None) -> ProjectRates:
+    """The rates of a project read ``with_figures`` for ``period`` (滞后 by ``threshold``
+    points: ``rates.behind_threshold(office)``)."""
     p: Any = project
     rate = rates.completion_rate(p.ytd_completed, p.annual_plan)
     return ProjectRates(rate, rates.points_vs_time(rate, period),
-                        rates.is_behind(p.ytd_completed, p.annual_plan, period))
+                        rates.is_behind(p.ytd_completed, p.annual_plan, period, threshold))

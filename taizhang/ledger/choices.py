@@ -11,6 +11,10 @@ class Stage(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Stages that take no monthly report (the report service refuses them; the reporting board
+# does not expect one).
+NO_REPORT_STAGES = frozenset({Stage.CANCELLED})
+
 # Allowed stage moves; anything else is refused by the stage service.
 STAGE_TRANSITIONS: dict[str, set[str]] = {
     Stage.PLANNING: {Stage.PRELIMINARY, Stage.UNDER_CONSTRUCTION, Stage.ON_HOLD, Stage.CANCELLED},

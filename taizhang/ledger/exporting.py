@@ -25,7 +25,7 @@ from taizhang.core.periods import Period
 from taizhang.core.sheets.safe_cells import put_value
 from taizhang.figures import rates, reports
 from taizhang.figures.per_project import counted, with_figures
-from taizhang.ledger import privacy
+from taizhang.ledger import lamps, privacy
 from taizhang.ledger.choices import MembershipStatus
 from taizhang.ledger.importing.columns import (
     INDUSTRY_WORDS,
@@ -91,6 +91,9 @@ def columns_for(period: Period) -> list[Column]:
         Column("contact_phone", "联系电话", width=15),
         Column("problems", "存在问题", width=30),
         Column("next_steps", "下步计划", width=30),
+        # The period's lamp (红黄绿灯) and why; the importer reads neither.
+        Column("lamp", "灯色", width=10),
+        Column("lamp_reason", "亮灯原因", width=50),
     ]
 
 
@@ -99,16 +102,19 @@ def sheet_title(period: Period, prefix: str = "") -> str:
     return f"{prefix}{period.year}年{months}重点项目台账"
 
 
-def annotated(projects: QuerySet[Project], period: Period) -> QuerySet[Project]:
+def annotated(projects: QuerySet[Project], period: Period,
+              viewer: Any = None) -> QuerySet[Project]:
     """``projects`` with the period's figures (taizhang/figures) and the texts of its
-    approved report as annotations (one query, no per-row work)."""
+    approved report as annotations (one query, no per-row work), and the period's lamp
+    ``viewer`` may read with its reasons (``ledger.lamps.with_reasons``)."""
     this_month = reports.at_period(period)
     memberships = KeyListMembership.objects.filter(
         key_list__year=period.year, status=MembershipStatus.APPROVED
     ).select_related("key_list")
     return (
-        with_figures(projects.select_related("owner", "division", "leader",
-                                             "responsible_unit"), period, blank=True)
+        lamps.with_reasons(with_figures(projects.select_related(
+            "owner", "division", "leader", "responsible_unit"), period, blank=True),
+            period, viewer)
         .annotate(
             x_image_progress=Subquery(this_month.values("image_progress")[:1]),
             x_problems=Subquery(this_month.values("problems")[:1]),
@@ -160,7 +166,15 @@ def row_values(project: Project, seq: int) -> dict[str, Any]:
         "contact_phone": p.contact_phone,
         "problems": p.x_problems or "",
         "next_steps": p.x_next_steps or "",
+        **_lamp_cells(p),
     }
+
+
+def _lamp_cells(project: Any) -> dict[str, str]:
+    """The lamp's word and its explanation, in the reader's language."""
+    stored = lamps.shown(project)
+    return {"lamp": str(lamps.label(stored.color if stored else None)),
+            "lamp_reason": stored.explanation if stored else ""}
 
 
 def total_values(projects: QuerySet[Project], period: Period, *,
@@ -261,7 +275,8 @@ def write_ledger_xlsx(
     _header(ws, columns, period, sheet_title(period, title_prefix))
     queryset = projects if projects.ordered else projects.order_by("pk")
     row = FIRST_DATA_ROW
-    for seq, project in enumerate(annotated(queryset, period).iterator(chunk_size=_CHUNK), 1):
+    rows = annotated(queryset, period, viewer).iterator(chunk_size=_CHUNK)
+    for seq, project in enumerate(rows, 1):
         values = row_values(project, seq)
         if viewer is not None and not privacy.sees_contact(viewer, project):
             values["contact_name"] = values["contact_phone"] = ""

@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.functional import cached_property
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from taizhang.accounts.choices import DivisionLevel, OrganizationKind
 from taizhang.accounts.models import Division, Organization, Person
 from taizhang.core.parsing import parse_id
 from taizhang.core.periods import Period
+from taizhang.figures import responsibility
+from taizhang.figures.per_project import behind_schedule
 from taizhang.figures.stages import PERIOD_STAGE, with_period_stage
-from taizhang.ledger.choices import Industry, ListKind, ListLevel, MembershipStatus, Nature, Stage
+from taizhang.ledger import lamps
+from taizhang.ledger.choices import (
+    Batch,
+    Industry,
+    ListKind,
+    ListLevel,
+    MembershipStatus,
+    Nature,
+    Stage,
+)
 from taizhang.ledger.models import KeyListMembership, Project
 from taizhang.ledger.models.keylists import list_code, parse_list_code
+from taizhang.stats.service import batch_conditions
 
 LIST_CHOICES = [
     (list_code(level, kind),
@@ -43,6 +60,11 @@ class IdsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+LACKS_CHOICES = [("", _("All")), ("any", _("a person, a plan or a deadline")),
+                 ("person", _("a person in charge")), ("plan", _("a plan")),
+                 ("deadline", _("a deadline"))]
+
+
 @dataclass
 class ProjectFilter:
     """A combination of filters; every field empty means "all projects"."""
@@ -57,13 +79,23 @@ class ProjectFilter:
     owners: list[int] = field(default_factory=list)
     owner_name: str = ""
     search: str = ""
+    # The four batches (谋划/开工/建设/投产), as the statistics count them at the period.
+    batches: list[str] = field(default_factory=list)
     # 滞后: applied by the caller, who knows the period (figures.per_project.behind_schedule).
     behind: bool = False
+    # Lamps of the period (红/黄/绿, "none": not evaluated): applied only with a period.
+    lamps: list[str] = field(default_factory=list)
+    # 有人管、有方案、有时限: "person", "plan", "deadline" or "any" (figures.responsibility).
+    lacks: str = ""
 
     def apply(self, projects: QuerySet[Project], year: int, *,
-              period: Period | None = None) -> QuerySet[Project]:
+              period: Period | None = None,
+              behind_line: Decimal | None = None, viewer: Any = None) -> QuerySet[Project]:
         """Narrow `projects`; key lists are those of `year` (the period's year). With
-        `period`, the stages are those at its end (figures/stages.py), as in the figures.
+        `period`, the stages are those at its end (figures/stages.py), as in the figures,
+        and 滞后 is behind time progress by more than `behind_line` points (the office's:
+        `figures.rates.behind_threshold(office)`); the lamps are those stored for it that
+        `viewer` may read (`ledger.lamps`: drafts only for the office; None: a command's).
 
         Cancelled projects (终止) leave the ledger's figures unless asked for by stage.
         """
@@ -74,6 +106,12 @@ class ProjectFilter:
             projects = projects.filter(**{f"{stage}__in": self.stages})
         else:
             projects = projects.exclude(**{stage: Stage.CANCELLED})
+        if self.batches:
+            conditions = batch_conditions(period or Period(year, 12), stage)
+            batch_q = Q()
+            for batch in self.batches:
+                batch_q |= conditions[batch]
+            projects = projects.filter(batch_q)
         if self.key_lists:
             lists_q = Q()
             for code in self.key_lists:
@@ -103,6 +141,13 @@ class ProjectFilter:
             projects = projects.filter(owner__name__icontains=self.owner_name)
         if self.search:
             projects = projects.filter(Q(name__icontains=self.search) | Q(code=self.search))
+        if self.behind and period is not None:
+            projects = behind_schedule(projects, period, behind_line)
+        if self.lamps and period is not None:
+            projects = lamps.of_colors(projects, period, self.lamps, viewer)
+        if self.lacks:
+            projects = projects.filter(pk__in=responsibility.lacking(
+                Project.objects.all(), year, self.lacks).values("pk"))
         return projects
 
 
@@ -138,6 +183,10 @@ class ProjectFilterForm(forms.Form):
     # Owners run into thousands: typed, not picked from a list (`owner` ids still work in links).
     owner_name = forms.CharField(label=_("Owner"), required=False, max_length=100)
     behind = forms.BooleanField(label=_("Behind schedule only"), required=False)
+    lacks = forms.ChoiceField(label=_("Lacking"), required=False, choices=LACKS_CHOICES)
+    batch = forms.MultipleChoiceField(label=_("Batch"), choices=Batch.choices, required=False)
+    lamp = forms.MultipleChoiceField(label=_("Lamp"), choices=lamps.color_choices,
+                                     required=False)
 
     def __init__(self, *args: Any, visible: QuerySet[Project] | None = None,
                  choice_ids: Mapping[str, Collection[int]] | None = None, **kwargs: Any):
@@ -145,6 +194,8 @@ class ProjectFilterForm(forms.Form):
         owner's name leaks through a dropdown. `choice_ids`: those lists already worked out
         (`choice_ids_of(visible)`, e.g. from a cache), by field name."""
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = _without_all(self.data)
         if visible is None:
             return
         for name, model, column in _CHOICES_FROM_PROJECTS:
@@ -156,6 +207,28 @@ class ProjectFilterForm(forms.Form):
                 queryset = model.objects.filter(
                     Exists(visible.filter(**{column: OuterRef("pk")})))
             self.fields[name].queryset = queryset  # type: ignore[attr-defined]
+
+    @cached_property
+    def options(self) -> dict[str, SafeString]:
+        """The ``<option>`` elements of the unit, leader and township lists (one query each),
+        the chosen ones selected. Built here, not in a template loop: the loop's tests of
+        each option against the field's value took most of the list page's rendering (260
+        options at 100,000 projects)."""
+        return {name: self._options(name) for name in SHOWN_CHOICES}
+
+    def _options(self, name: str) -> SafeString:
+        chosen = self[name].value() or []
+        chosen = {str(value) for value in (chosen if isinstance(chosen, list) else [chosen])}
+        label: Callable[[Any], str] = str if name == "leader" else attrgetter("name")
+        queryset = self.fields[name].queryset  # type: ignore[attr-defined]
+        return format_html_join("", '<option value="{}" {}>{}</option>', (
+            (o.pk, "selected" if str(o.pk) in chosen else "", label(o)) for o in queryset))
+
+    def ignored_labels(self) -> str:
+        """The labels of the filters that were not understood, joined as the language joins
+        a list (、 in Chinese, ", " in English)."""
+        names = [str(self.fields[name].label) for name in self.errors if name in self.fields]
+        return str(pgettext("list separator", ", ")).join(names)
 
     def to_filter(self) -> ProjectFilter:
         # Keep every filter that is valid; the template names the ones that were not.
@@ -173,7 +246,25 @@ class ProjectFilterForm(forms.Form):
             owner_name=(data.get("owner_name") or "").strip(),
             search=(data.get("q") or "").strip(),
             behind=bool(data.get("behind")),
+            lacks=data.get("lacks") or "",
+            batches=list(data.get("batch") or []),
+            lamps=list(data.get("lamp") or []),
         )
+
+
+def _without_all(data: Any) -> Any:
+    """The query string without empty values: a list left at 全部 (All) sends ``stage=``,
+    which means no filter, not a value to refuse."""
+    if not hasattr(data, "lists"):
+        return data
+    kept = data.copy()
+    for name, values in data.lists():
+        present = [v for v in values if str(v).strip()]
+        if present:
+            kept.setlist(name, present)
+        else:
+            del kept[name]
+    return kept
 
 
 # Fields whose choices are the objects the visible projects refer to: (field, model, column).

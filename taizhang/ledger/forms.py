@@ -4,6 +4,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.forms import BoundedDateField, CalendarDateInput, MoneyField, VersionField
@@ -11,9 +13,32 @@ from taizhang.core.limits import limit_form_fields
 from taizhang.core.parsing import parse_int
 from taizhang.ledger.choices import STAGE_TRANSITIONS, Stage
 from taizhang.ledger.filters import LIST_CHOICES
-from taizhang.ledger.models import AnnualPlan, MonthlyReport, StageChange
+from taizhang.ledger.models import AnnualPlan, MonthlyReport, Project, StageChange
 
 _PLANS_PREFIX = "plans:"
+
+
+class ProjectByName(forms.CharField):
+    """A project typed by its exact name or code (a select of 100,000 projects is no
+    control), among those the form may pick (set `projects` on the field)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=200, **kwargs)
+        self.projects = Project.objects.none()
+
+    def clean(self, value: Any) -> Any:
+        name = super().clean(value)
+        if not name:
+            return None
+        return self.find(name)
+
+    def find(self, name: str) -> Project:
+        found = list(self.projects.filter(Q(name=name.strip()) | Q(code=name.strip()))[:2])
+        if len(found) != 1:
+            raise forms.ValidationError(
+                _("No single project of yours is called “%(name)s”: type its exact name or "
+                  "code.") % {"name": name})
+        return found[0]
 
 
 def plan_versions(plans: Iterable[AnnualPlan]) -> str:
@@ -36,10 +61,16 @@ def parse_plan_versions(text: str) -> dict[int, int] | None:
 
 
 class MonthlyReportForm(forms.ModelForm):
-    completed = MoneyField(label=_("completed this month (10k yuan)"),
+    completed = MoneyField(label=capfirst(_("completed this month (10k yuan)")),
                            help_text=_("In 10k yuan (万元), two decimals."))
     # 0 = "there was no report when I opened the form": a first save by someone else wins.
     version = VersionField()
+    # Required by the submit service when the report has plausibility warnings.
+    warning_note = forms.CharField(
+        label=_("Note on the warnings"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to submit a report with warnings: say why the figures are right."),
+    )
 
     class Meta:
         model = MonthlyReport

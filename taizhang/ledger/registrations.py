@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.registry import HistoryKind, MenuItem, model_labels, registry
 from taizhang.ledger.services import revert
+from taizhang.notices import kinds as notice_kinds
 
 registry.events({
     "project.created": _("Project created"),
@@ -38,7 +39,9 @@ registry.events({
     "ledger.imported": _("Ledger imported"),
 })
 
-registry.change_keys({"photo": _("photo"), "period": _("period")})
+registry.change_keys({"photo": _("photo"), "period": _("period"),
+                      # submit_report: the plausibility warnings the report was submitted past
+                      "warnings": _("plausibility warnings")})
 
 registry.audited("ledger.project", _("project"), history="project", changes_figures=True)
 registry.audited("ledger.annualplan", _("annual plan"), history="plan", changes_figures=True)
@@ -132,6 +135,23 @@ registry.menu_items(
     MenuItem(_("Projects"), "ledger:project-list", lambda user: True, weight=100),
     MenuItem(_("Monthly reports"), "ledger:my-reports",
              lambda user: user.role == "owner" or user.is_office, weight=110),
+    MenuItem(_("Reporting board"), "ledger:reporting-board", lambda user: user.is_office,
+             weight=115),
     MenuItem(_("Review"), "ledger:review-queue", lambda user: user.is_office, weight=120),
     MenuItem(_("Import"), "ledger:import", lambda user: user.is_office, weight=130),
 )
+
+# What the ledger's notifications say (notices/kinds.py: the text is made when shown).
+notice_kinds.declare({
+    "report-returned": _("Your report for %(project)s, %(period)s, was returned: %(reason)s"),
+    "report-approved": _("Your report for %(project)s, %(period)s, was approved."),
+    "report-reminder": _("Reminder: %(count)s of your projects have not reported for "
+                         "%(period)s yet. Reports are due by %(deadline)s."),
+})
+
+# Background jobs (taizhang/jobs): an import's preview, the import, a large export.
+from taizhang.jobs.kinds import register as _register_job_kind  # noqa: E402
+from taizhang.ledger.jobs import KINDS as _JOB_KINDS  # noqa: E402
+
+for _job_kind in _JOB_KINDS:
+    _register_job_kind(_job_kind)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from taizhang.ledger.views import office, projects, reports, review, transfer
+from taizhang.ledger.views import board, office, projects, reports, review, transfer
 
 
 class PeriodConverter:
@@ -24,6 +24,9 @@ urlpatterns = [
     path("projects/<int:pk>/lists/", office.project_list_apply, name="project-list-apply"),
     path("memberships/<int:pk>/decide/", office.membership_decide, name="membership-decide"),
     path("reports/", reports.my_reports, name="my-reports"),
+    path("reports/board/", board.board, name="reporting-board"),
+    path("reports/board/list/", board.reporting_list, name="reporting-list"),
+    path("reports/board/remind/", board.remind, name="reporting-remind"),
     path("projects/<int:pk>/reports/<period:period>/", reports.report_form, name="report-form"),
     path("projects/<int:pk>/reports/<period:period>/photos/", reports.upload_photos,
          name="report-photos"),
@@ -32,5 +35,6 @@ urlpatterns = [
     path("export/", transfer.export_projects, name="export"),
     path("import/", transfer.import_ledger_view, name="import"),
     path("review/", review.review_queue, name="review-queue"),
+    path("review/approve-clean/", review.approve_clean, name="review-approve-clean"),
     path("review/<int:pk>/<str:action>/", review.review_action, name="review-action"),
 ]

@@ -22,7 +22,6 @@ from taizhang.core.periods import Period
 from taizhang.figures import rates
 from taizhang.figures.aggregate import FLAGS, Row, aggregate_rows
 from taizhang.figures.groups import GROUPINGS, OVERLAPPING
-from taizhang.figures.stages import PERIOD_STAGE
 from taizhang.ledger.choices import Batch, Stage
 from taizhang.ledger.models import Project
 
@@ -128,8 +127,12 @@ class LedgerStats:
 
 
 def _flags(period: Period) -> dict[str, ExpressionWrapper]:
-    """The batch conditions that are not a plain stage, as boolean columns to group by."""
-    conditions = batch_conditions(period, PERIOD_STAGE)
+    """The batch conditions that are not a plain stage, as boolean columns to group by,
+    without their stage part: the building batch's column is "started before the year", and
+    `_segments_of` adds "under construction" from the stage the rows are grouped by (the
+    stage as of the period, joined in once per project by figures/aggregate.py)."""
+    conditions = batch_conditions(period)
+    conditions[Batch.BUILDING] = Q(actual_start__lt=period.year_start)
     return {
         f"f_{batch}": ExpressionWrapper(conditions[batch], output_field=BooleanField())
         for batch in (Batch.STARTING, Batch.BUILDING, Batch.PRODUCING)
@@ -141,6 +144,8 @@ def _segments_of(stage: str, row: dict[str, Any]) -> list[str]:
     names = ["all", f"stage:{stage}"]
     if stage in (Stage.PLANNING, Stage.PRELIMINARY):
         names.append(f"batch:{Batch.PLANNING}")
+    if stage != Stage.UNDER_CONSTRUCTION:  # `_flags`: the building batch's stage part
+        row = {**row, f"f_{Batch.BUILDING}": False}
     names += [f"batch:{b}" for b in (Batch.STARTING, Batch.BUILDING, Batch.PRODUCING)
               if row[f"f_{b}"]]
     return names
@@ -152,6 +157,7 @@ def compute(
     *,
     start_rate_basis: str = OfficeSettings.StartRateBasis.PLANNED,
     include_cancelled: bool = False,
+    few: bool = False,
 ) -> LedgerStats:
     """Statistics of `projects` (already scoped and filtered) for `period`.
 
@@ -162,10 +168,11 @@ def compute(
 
     One SQL statement (figures/aggregate.py) gives the sums per stage and batch flags (at
     most 48 groups per part), exact on every database, and the segments are added up here
-    from those groups, exactly, in Decimal.
+    from those groups, exactly, in Decimal. `few`: the projects are few (a slice of a
+    division): another form of the statement (figures/aggregate.py).
     """
     rows = aggregate_rows(projects, period, _flags(period),
-                          drop_cancelled=not include_cancelled)
+                          drop_cancelled=not include_cancelled, few=few)
     return _add_up(rows, period, start_rate_basis)
 
 
@@ -203,36 +210,63 @@ def compute_grouped(
     statement more."""
     grouping, names_of = GROUPINGS[by]
     grouped, group = grouping(projects, period)
-    buckets: dict[Any, list[Row]] = {}
-    every: list[Row] = []
-    for part, key, *rest in aggregate_rows(grouped, period, _flags(period), group,
-                                           drop_cancelled=not include_cancelled):
-        buckets.setdefault(key, []).append((part, *rest))
-        every.append((part, *rest))
+    buckets = _rows_per_group(grouped, period, group, include_cancelled=include_cancelled,
+                              overlapping=by in OVERLAPPING)
     if by in OVERLAPPING:
         total = compute(projects, period, start_rate_basis=start_rate_basis,
                         include_cancelled=include_cancelled)
     else:
-        total = _add_up(every, period, start_rate_basis)
+        total = _add_up([row for rows in buckets.values() for row in rows], period,
+                        start_rate_basis)
     ordered = sorted(buckets, key=lambda k: (k is None, str(k)))
     groups = {key: _add_up(buckets[key], period, start_rate_basis) for key in ordered}
     return GroupedStats(by, total, groups, names_of(groups) if names else {})
+
+
+def compute_per(projects: QuerySet[Project], period: Period, key: Any, *,
+                start_rate_basis: str = OfficeSettings.StartRateBasis.PLANNED,
+                include_cancelled: bool = False, few: bool = False) -> dict[Any, LedgerStats]:
+    """`compute` of the projects of each value of `key` (an expression with one value per
+    project, such as stats/cache.py's slices), in one statement; values without projects
+    are missing."""
+    buckets = _rows_per_group(projects, period, key, include_cancelled=include_cancelled,
+                              few=few)
+    return {k: _add_up(rows, period, start_rate_basis) for k, rows in buckets.items()}
+
+
+def _rows_per_group(projects: QuerySet[Project], period: Period, group: Any, *,
+                    include_cancelled: bool, overlapping: bool = False, few: bool = False
+                    ) -> dict[Any, list[Row]]:
+    buckets: dict[Any, list[Row]] = {}
+    for part, key, *rest in aggregate_rows(projects, period, _flags(period), group,
+                                           drop_cancelled=not include_cancelled,
+                                           overlapping=overlapping, few=few):
+        buckets.setdefault(key, []).append((part, *rest))
+    return buckets
 
 
 def sum_of(parts: Iterable[LedgerStats], period: Period, start_rate_basis: str) -> LedgerStats:
     """The statistics of disjoint sets of projects put together, exactly (the statistics of
     their union: every figure is a count or a sum)."""
     total = _add_up([], period, start_rate_basis)
+    names = _SEGMENT_FIELDS
     for part in parts:
         for mine, theirs in ((total.total, part.total),
                              *((total.by_stage[s], part.by_stage[s]) for s in total.by_stage),
                              *((total.batches[b], part.batches[b]) for b in total.batches)):
-            for f in fields(Segment):
-                setattr(mine, f.name, getattr(mine, f.name) + getattr(theirs, f.name))
+            if theirs.projects == 0 and theirs == _EMPTY:
+                continue  # an empty slice: nothing to add (most of a sparse ledger's)
+            mine_values, their_values = mine.__dict__, theirs.__dict__
+            for name in names:
+                mine_values[name] += their_values[name]
         total.new_starts += part.new_starts
         total.planned_new_starts += part.planned_new_starts
         total.started_of_planned += part.started_of_planned
     return total
+
+
+_SEGMENT_FIELDS = [f.name for f in fields(Segment)]
+_EMPTY = Segment()
 
 
 def _add_up(rows: list[Row], period: Period, start_rate_basis: str) -> LedgerStats:

@@ -8,7 +8,11 @@ Two kinds of version make a cache key (stats/cache.py):
   restores and bulk loads;
 - the division versions (`DivisionVersion`, one row per division path, and "" for all of
   them): a write to a project's reports, plans, stage changes or list memberships changes the
-  version of the project's division and of each division above it, and "".
+  version of the project's division and of each division above it, and "";
+- the slice versions (`DivisionVersion` rows named `<division path>#<n>`): the same write
+  also changes the version of the project's slice (its id modulo `SLICES`) of the projects
+  placed in its division itself. The list's cached pieces (stats/cache.py) are kept per
+  slice, so a write makes the next request recompute one slice of one division.
 
 A viewer's figures depend only on projects in the viewer's division and below (every scope
 rule of ledger/models/scope.py starts from `division.subtree_q`; a superuser's from all
@@ -30,7 +34,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
-from django.db.models import F, Model, OuterRef, Subquery
+from django.db.models import F, Model, OuterRef, Subquery, Value
+from django.db.models.functions import Concat
 
 from taizhang.stats.models import DataVersion, DivisionVersion
 
@@ -40,6 +45,10 @@ NO_ROW = "none"
 NEVER_WRITTEN = "0"
 # The path whose version covers every division (a superuser's scope).
 EVERYWHERE = ""
+# The projects placed in one division are cached in this many slices (by id), each under its
+# own version (`slice_path`): a write to one project's figures makes the next request
+# recompute an eighth of its division's projects, not all of them.
+SLICES = 8
 
 
 def current(using: str = DEFAULT_DB_ALIAS) -> str:
@@ -64,15 +73,31 @@ def of_divisions(paths: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> dict[st
     return {path: found.get(path, NEVER_WRITTEN) for path in paths}
 
 
-def of_subtree(division: Any, using: str = DEFAULT_DB_ALIAS) -> dict[int, str]:
-    """The version of `division` and of every division below it, by id, in one query."""
+def slice_of(project_id: int) -> int:
+    """The slice of a division a project's figures are cached in (stats/cache.py)."""
+    return project_id % SLICES
+
+
+def slice_path(path: str, part: int) -> str:
+    """The version row of slice ``part`` of the projects placed in division ``path`` itself
+    (not below it)."""
+    return f"{path}#{part}"
+
+
+def of_subtree(division: Any, using: str = DEFAULT_DB_ALIAS) -> dict[tuple[int, int], str]:
+    """The version of every slice of the projects placed in `division` and in each division
+    below it, by (division id, slice), in one query."""
     from taizhang.accounts.models import Division
 
-    token = Subquery(DivisionVersion.objects.using(using).filter(path=OuterRef("path"))
-                     .values("token")[:1])
+    def token(part: int) -> Subquery:
+        return Subquery(DivisionVersion.objects.using(using).filter(
+            path=Concat(OuterRef("path"), Value(f"#{part}"))).values("token")[:1])
+
     rows = (Division.objects.using(using).filter(division.subtree_q())
-            .annotate(token=token).values_list("pk", "token"))
-    return {pk: token or NEVER_WRITTEN for pk, token in rows}
+            .annotate(**{f"t{part}": token(part) for part in range(SLICES)})
+            .values_list("pk", *(f"t{part}" for part in range(SLICES))))
+    return {(pk, part): tokens[part] or NEVER_WRITTEN
+            for pk, *tokens in rows for part in range(SLICES)}
 
 
 def of_scope(path: str, using: str = DEFAULT_DB_ALIAS) -> str:
@@ -106,11 +131,14 @@ def lineage(path: str) -> list[str]:
     return [EVERYWHERE, *("".join(f"{c}/" for c in codes[:n]) for n in range(1, len(codes) + 1))]
 
 
-def bump_divisions(paths: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
-    """New versions for the divisions `paths` and every division above them, committed with
-    the caller's transaction. One statement; rows in path order, so two writers lock shared
-    rows in the same order."""
-    every = sorted({p for path in paths for p in lineage(path)})
+def bump_divisions(paths: Iterable[str], using: str = DEFAULT_DB_ALIAS, *,
+                   slices: Iterable[tuple[str, int]] = ()) -> None:
+    """New versions for the divisions `paths` and every division above them, and for the
+    `slices` (division path, project id: that project's slice of its division), committed
+    with the caller's transaction. One statement; rows in path order, so two writers lock
+    shared rows in the same order."""
+    every = sorted({p for path in paths for p in lineage(path)}
+                   | {slice_path(path, slice_of(pk)) for path, pk in slices})
     if not every:
         return
     DivisionVersion.objects.using(using).bulk_create(
@@ -118,8 +146,9 @@ def bump_divisions(paths: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
         update_conflicts=True, unique_fields=["path"], update_fields=["token"])
 
 
-def _division_paths(objects: list[Model], using: str) -> list[str] | None:
-    """The divisions whose figures `objects` may change; None if not tied to divisions."""
+def _division_paths(objects: list[Model], using: str) -> list[tuple[str, int]] | None:
+    """The divisions and projects whose figures `objects` may change, as (division path,
+    project id); None if not tied to projects."""
     from taizhang.ledger.models import Project
 
     project_ids = set()
@@ -129,13 +158,13 @@ def _division_paths(objects: list[Model], using: str) -> list[str] | None:
             return None  # a project itself (it may have moved), or not a project's row
         project_ids.add(project_id)
     return list(Project.objects.using(using).filter(pk__in=project_ids)
-                .values_list("division__path", flat=True).distinct())
+                .values_list("division__path", "pk"))
 
 
 def on_figures_may_change(sender: Any, *, using: str, objects: Iterable[Model] | None = None,
                           **kwargs: Any) -> None:
-    paths = _division_paths(list(objects), using) if objects is not None else None
-    if paths is None:
+    projects = _division_paths(list(objects), using) if objects is not None else None
+    if projects is None:
         bump(using)
     else:
-        bump_divisions(paths, using)
+        bump_divisions({path for path, _ in projects}, using, slices=projects)

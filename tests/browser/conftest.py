@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.journey import VARIANTS as JOURNEY_VARIANTS
+
 CHROMIUM = os.environ.get("TAIZHANG_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the
@@ -70,4 +72,19 @@ def login(page, live_server, username: str, password: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit].primary")
-    page.wait_for_url(f"{live_server.url}/ledger/**")
+    # Each role lands on its home ("/"; taizhang/cockpit), no longer on a ledger page.
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+@pytest.fixture(params=[pytest.param(v, id=f"{v[0]}-{v[1]}") for v in JOURNEY_VARIANTS])
+def journey(request, browser, live_server):
+    """A journey per variant: desktop and phone, Chinese and English (browser/journey.py)."""
+    from tests.browser.journey import start
+
+    viewport, language = request.param
+    journey = start(browser, live_server.url, viewport, language)
+    yield journey
+    try:
+        journey.assert_no_console_errors()
+    finally:
+        journey.page.context.close()

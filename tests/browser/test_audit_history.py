@@ -29,7 +29,8 @@ def test_office_sees_and_reverts_a_changed_figure(transactional_db, world, live_
 
     login(page, live_server, "office", "pw-office")
     page.goto(form)
-    page.click("a[data-history]")
+    with page.expect_navigation():
+        page.click("a[data-history]")
     page.wait_for_url(re.compile(r".*/ledger/history/report/\d+/$"))
     report = MonthlyReport.objects.get(project=world.alice_project)
     changed = AuditEvent.objects.get(action="report.updated", object_id=str(report.pk))

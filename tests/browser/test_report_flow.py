@@ -28,14 +28,22 @@ def test_owner_report_approved_changes_list_totals(transactional_db, world, live
     login(page, live_server, "alice", "pw-alice")
     page.goto(f"{live_server.url}/ledger/reports/?period=2022-07")
     assert page.locator("text=迁钢新材硅钢二期").count() == 0  # Bob's project is invisible
-    page.click(f"a[href$='/projects/{world.alice_project.pk}/reports/2022-07/']")
+    with page.expect_navigation():
+        page.click(f"a[href$='/projects/{world.alice_project.pk}/reports/2022-07/']")
     page.fill("input[name=completed]", "-5")
     page.fill("textarea[name=image_progress]", "主体钢结构吊装完成60%")
-    page.click("button[name=submit]")
+    with page.expect_navigation():
+        page.click("button[name=submit]")
     assert page.locator(".error").count() >= 1  # a negative amount is refused, nothing saved
     page.fill("input[name=completed]", "1234.56")
+    with page.expect_navigation():
+        page.click("button[name=submit]")
+    # Under construction without a site photo: a warning, submitted only with a note.
+    page.locator("[data-warning=no_photos]").wait_for()
+    page.fill("textarea[name=warning_note]", "照片下月补传")
     screenshot("report-form")
-    page.click("button[name=submit]")
+    with page.expect_navigation():
+        page.click("button[name=submit]")
     page.wait_for_url(re.compile(r".*/ledger/reports/$"))
     page.context.clear_cookies()
 

@@ -66,10 +66,19 @@ QUERY: dict[str, dict[str, str]] = {
     "ledger/export/": {**FILTERS, "period": "2022-07"},
     "ledger/reports/": {"period": "2022-07"},
     "ledger/review/": {"page": "1"},
+    "ledger/reports/board/": {"period": "2022-07", "by": "owner", "page": "1"},
+    "ledger/reports/board/list/": {"period": "2022-07", "state": "missing", "late": "1",
+                                   "by": "owner", "key": "1", "page": "1"},
+    "notices/": {"page": "1", "unread": "1"},
     "ledger/audit-export/": {"start": "2022-01-01", "end": "2022-12-31", "actor": "",
                              "object_type": "", "format": "csv", "download": "1"},
     "ledger/projects/<int:pk>/": {"period": "2022-07"},
+    "ledger/import/": {"preview": "6f1d2a9e-0000-4000-8000-000000000000"},
     "login/": {"next": "/ledger/projects/"},
+    "assessment/": {"period": "2022-07", "level": "township"},
+    "assessment/publish/": {"period": "2022-07", "level": "township"},
+    "assessment/results/": {"page": "1"},
+    "assessment/deductions/": {"page": "1"},
     "admin/login/": {"next": "/admin/"},
     "admin/autocomplete/": {"app_label": "ledger", "model_name": "project",
                             "field_name": "parent", "term": "", "page": "1"},
@@ -120,6 +129,7 @@ def _sample_args(m: Matrix) -> dict[str, str]:
         "content_type_id": str(ContentType.objects.get_for_model(Project).pk),
         "object_id": str(project.pk), "id": str(m.users["alice"].pk),
         "app_label": "ledger", "url": "no-such-page",
+        "job_id": "6f1d2a9e-0000-4000-8000-000000000000", "year": "2022", "fmt": "pdf",
     }
 
 
@@ -129,6 +139,12 @@ def _overrides(m: Matrix, pattern: str) -> dict[str, str]:
         return {"pk": str(m.membership["A"].pk)}
     if pattern.startswith("ledger/review/"):
         return {"pk": str(m.submitted["A"].pk)}
+    if pattern.startswith("office/users/"):
+        return {"pk": str(m.users["alice"].pk)}
+    if pattern.startswith("office/organizations/"):
+        return {"pk": str(m.world.alice_org.pk)}
+    if pattern.startswith("office/people/"):
+        return {"pk": str(m.projects["A"].leader_id)}
     found = re.match(r"admin/(\w+)/(\w+)/<path:object_id>", pattern)
     if found and found[2] != "project":
         from django.apps import apps

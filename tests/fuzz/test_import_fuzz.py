@@ -14,6 +14,7 @@ from taizhang.core.money import MAX_WAN
 from taizhang.core.periods import Period
 from taizhang.ledger.importing import import_ledger
 from taizhang.ledger.models import Project
+from taizhang.ledger.tests.import_steps import upload
 from taizhang.ledger.tests.sheets_factory import ledger_grid, to_csv, to_xlsx
 
 from .strategies import DB, FORMULAS, MARKUP, NUMBERS, PATHS, hostile_text
@@ -88,10 +89,9 @@ def test_the_upload_page_shows_hostile_cells_escaped(world, client):
     client.force_login(world.office)
     payload = "<script>alert('x')</script>"
     grid = ledger_grid([_row(**{AMOUNT: payload, "项目名称": payload})], total=False)
-    response = client.post(reverse("ledger:import"), {
-        "file": SimpleUploadedFile(f"../../{payload}.xlsx", to_xlsx(grid)), "period": "2022-07"})
+    response = upload(client, to_xlsx(grid), f"../../{payload}.xlsx", period="2022-07")
     body = response.content.decode()
-    assert response.status_code == 200 and response.context["result"].errors
+    assert response.status_code == 200 and response.context["job"]["obj"].row_errors
     assert payload not in body and "&lt;script&gt;" in body
 
 
@@ -103,7 +103,7 @@ def test_an_upload_name_with_path_tricks_is_staged_under_a_random_name(world, cl
     for name in ["../../../evil.xlsx", "..\\..\\evil.xlsx", "/tmp/evil.xlsx", "a/b/../c.xlsx"]:
         response = client.post(reverse("ledger:import"), {
             "file": SimpleUploadedFile(name, to_xlsx(grid)), "period": "2022-07"})
-        assert response.status_code == 200
+        assert response.status_code == 302  # to the preview's job
     staged = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert staged and all(p.parent == tmp_path / "media" / "imports" for p in staged)
     assert all(len(p.name) == 32 and p.name.isalnum() for p in staged)

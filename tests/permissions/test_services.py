@@ -20,6 +20,7 @@ from taizhang.core.audit.models import AuditEvent
 from taizhang.core.audit.revert import revert_to
 from taizhang.core.periods import Period
 from taizhang.core.services import UNCHECKED
+from taizhang.land import services as land_services
 from taizhang.ledger.choices import MembershipStatus, Stage
 from taizhang.ledger.importing import import_ledger
 from taizhang.ledger.models import (
@@ -35,6 +36,7 @@ from taizhang.ledger.services import keylists, plans, projects, reports
 from taizhang.ledger.tests.sheets_factory import ledger_grid, to_xlsx
 from taizhang.stats.service import compute
 
+from . import land_matrix
 from .conftest import ACCOUNTS, CHANGE, OFFICE, PERSONAS, REPORT, VIEW, Matrix, png_upload
 from .test_matrix import KEYS, PLANNED, _second_version, rolled_back
 
@@ -187,7 +189,27 @@ def _calls(m: Matrix) -> dict[str, tuple[dict[str, set[str]], Any]]:
             division=m.projects[k].division, planned_total=Decimal("1"), industry="C")),
         "import_ledger": (CHANGE, lambda k, u: _import_or_refuse(m, k, u)),
         "revert_to": (CHANGE, lambda k, u: _revert(m, k, u)),
+        # Land (tests/permissions/land_matrix.py): an owner requests for its own project, the
+        # office of the quota's county does everything.
+        "request_land": (REPORT, lambda k, u: _land_request(m, k, u)),
+        "allocate_land": (CHANGE, lambda k, u: land_services.allocate(
+            _fresh(land_matrix._setup(m)["allocations"][k]), Decimal("1"), actor=u, on=today,
+            expected_version=UNCHECKED, override_reason="矩阵")),
+        "record_land_supply": (CHANGE, lambda k, u: land_services.record_supply(
+            land_services.allocate(_fresh(land_matrix._setup(m)["allocations"][k]),
+                                   Decimal("1"), actor=m.users["super"],
+                                   on=today, expected_version=UNCHECKED),
+            Decimal("1"), actor=u, on=today, expected_version=UNCHECKED)),
     }
+
+
+def _land_request(m: Matrix, key: str, user: Any) -> None:
+    from taizhang.land.models import Allocation
+
+    found = land_matrix._setup(m)["allocations"][key]
+    Allocation.objects.filter(pk=found.pk).delete()
+    land_services.request_land(found.quota, m.projects[key], Decimal("2"), actor=user,
+                               on=date(2022, 8, 1))
 
 
 def _revert(m: Matrix, key: str, user: Any) -> None:
@@ -219,8 +241,11 @@ def _import_or_refuse(m: Matrix, key: str, user: Any) -> None:
     "update_project", "change_stage", "set_annual_plan", "apply_for_list", "decide_membership",
     "save_report", "submit_report", "approve_report", "return_report", "reopen_report",
     "add_photo", "delete_photo", "create_project", "import_ledger", "revert_to",
+    "request_land", "allocate_land", "record_land_supply",
 ])
 def test_every_service_refuses_a_foreign_user(matrix, call):
+    if "land" in call:
+        land_matrix._setup(matrix)  # outside the rolled-back calls: it is kept for them
     scope, run = _calls(matrix)[call]
     for who in PERSONAS:
         for key in KEYS:
@@ -278,3 +303,97 @@ def test_the_export_command_for_a_user_holds_only_their_scope(matrix, tmp_path):
         ws = openpyxl.load_workbook(out).active
         names = {ws.cell(r, 3).value for r in range(5, ws.max_row)}
         assert names == {matrix.projects[k].name for k in VIEW[who]}, who
+
+
+def test_financing_services_refuse_every_foreign_persona(matrix):
+    """Each financing service (taizhang/financing/services.py) with every persona, on the
+    financing world of financing_matrix.py: who may, and PermissionDenied for the rest."""
+    from taizhang.financing import services as fin
+    from taizhang.financing.models import FinancingNeed, Loan, LoanIntention
+
+    from .financing_matrix import _setup
+
+    found = _setup(matrix)
+    needs, day = found["needs"], date(2022, 7, 20)
+    eve_bank = matrix.users["eve"].organization
+    office_a = {"office", "super"}
+    cases: dict[str, tuple[set[str], Any]] = {
+        "create_need A": ({"office", "super", "alice"}, lambda u: fin.create_need(
+            matrix.projects["A"], actor=u, amount=1, purpose="新", term_months=6)),
+        "create_need F": ({"office2", "super"}, lambda u: fin.create_need(
+            matrix.projects["F"], actor=u, amount=1, purpose="新", term_months=6)),
+        "update_need B": ({"office", "super", "bob"}, lambda u: fin.update_need(
+            FinancingNeed.objects.get(pk=needs["B"].pk), actor=u, expected_version=UNCHECKED,
+            purpose="改")),
+        "publish_need B": (office_a, lambda u: fin.publish_need(
+            FinancingNeed.objects.get(pk=needs["B"].pk), actor=u, expected_version=UNCHECKED)),
+        "close_need F": ({"office2", "super"}, lambda u: fin.close_need(
+            FinancingNeed.objects.get(pk=needs["F"].pk), actor=u, expected_version=UNCHECKED)),
+        "record_event": (office_a, lambda u: fin.record_event(
+            matrix.world.county, actor=u, date=day, title="会", banks=[eve_bank])),
+        "record_intention A": ({"office", "super", "eve"}, lambda u: fin.record_intention(
+            actor=u, need=needs["A"], bank=eve_bank, amount=1, date=day)),
+        "sign_loan": (office_a, lambda u: fin.sign_loan(
+            actor=u, intention=LoanIntention.objects.get(pk=found["intentions"]["spare"].pk),
+            amount=1, signed_on=day, term_months=6)),
+        "record_disbursement": (office_a, lambda u: fin.record_disbursement(
+            Loan.objects.get(pk=found["loans"]["eve"].pk), actor=u, date=day, amount=1)),
+    }
+    for name, (allowed, run) in cases.items():
+        for who in PERSONAS:
+            with rolled_back():
+                if who in allowed:
+                    run(matrix.users[who])
+                else:
+                    with pytest.raises(PermissionDenied):
+                        run(matrix.users[who])
+                    assert name
+def test_the_policies_services_stay_in_their_scope(matrix):
+    """Every persona against each policy service (tests/permissions/policies_matrix.py's
+    world): the catalogue, runs and grants are the placed offices' of their own county;
+    reading and applying, the pushed firm's owners' in their own county. The superuser may
+    do what any office does (its pages need a division: the matrix's 403)."""
+    from taizhang.policies import services as policy_services
+    from taizhang.policies.models import Policy, Push
+
+    from .policies_matrix import PLACED, _setup
+
+    found = _setup(matrix)
+    for who in PERSONAS:
+        user = matrix.users[who]
+        county = "QF" if who == "super" else PLACED.get(who)
+        seen = set(Policy.objects.restrict(user).values_list("title", flat=True))
+        assert seen == {f"矩阵政策{c}" for c in county or ""}, who
+        pushes = set(Push.objects.restrict(user).values_list("pk", flat=True))
+        own = {push.pk for (c, owner), push in found["pushes"].items() if (c, owner) == ("Q", who)}
+        if county:
+            assert pushes == set(Push.objects.filter(policy__title__in=seen)
+                                 .values_list("pk", flat=True)), who
+        else:
+            assert pushes == own, who
+        for key, policy in found["policies"].items():
+            with rolled_back():
+                if key in (county or ""):
+                    policy_services.run_matching(policy.division, actor=user)
+                    policy_services.save_policy(policy.division, actor=user, policy=policy,
+                                                expected_version=UNCHECKED, title="改")
+                else:
+                    with pytest.raises(PermissionDenied):
+                        policy_services.run_matching(policy.division, actor=user)
+                    with pytest.raises(PermissionDenied):
+                        policy_services.save_policy(policy.division, actor=user, policy=policy,
+                                                    expected_version=UNCHECKED, title="改")
+        bobs = found["pushes"]["Q", "bob"]
+        with rolled_back():
+            if who == "bob":
+                policy_services.mark_applied(bobs, actor=user)
+            else:
+                with pytest.raises(PermissionDenied):
+                    policy_services.mark_applied(bobs, actor=user)
+        alices = found["pushes"]["Q", "alice"]  # applied in the setup
+        with rolled_back():
+            if "Q" in (county or ""):
+                policy_services.mark_granted(alices, actor=user)
+            else:
+                with pytest.raises(PermissionDenied):
+                    policy_services.mark_granted(alices, actor=user)

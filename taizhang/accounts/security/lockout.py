@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from taizhang.accounts.identity import login_key
 from taizhang.accounts.models import LoginFailure, User
-from taizhang.accounts.scope import manages_account, office_accounts_q
+from taizhang.accounts.scope import acts_for_office, manages_account, office_accounts_q
 from taizhang.core.audit.service import record
 
 
@@ -159,8 +159,12 @@ def unlock_user(user: User, *, actor: Any) -> None:
 
 @transaction.atomic
 def unlock_address(address: str, *, actor: Any) -> int:
-    """The office clears an address's recent failures (e.g. a shared office gateway)."""
-    _require_office_over(actor)
+    """The office clears an address's recent failures (e.g. a shared office gateway).
+
+    An address is not tied to a division, so only an account that acts for an office may
+    clear one: an office administrator not yet placed in a division acts for nobody."""
+    if not acts_for_office(actor):
+        raise PermissionDenied
     failures = list(LoginFailure.objects.filter(address=address, cleared=False))
     LoginFailure.objects.filter(pk__in=[f.pk for f in failures]).update(cleared=True)
     if failures:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,10 +35,13 @@ def start_idle_clock(sender: Any, request: HttpRequest | None, user: Any, **kwar
 
 
 def htmx_aware_redirect(request: HttpRequest, url: str) -> HttpResponse:
-    """htmx swaps a redirect's target into the page; tell it to navigate instead."""
+    """htmx swaps a redirect's target into the page; tell it to navigate instead, unless
+    the browser is on that page already: a fragment that loads itself there (the header's
+    bell on the password page) would send it to the same page again and again."""
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
+        if urlsplit(request.headers.get("HX-Current-URL", "")).path != urlsplit(url).path:
+            response["HX-Redirect"] = url
         return response
     return HttpResponseRedirect(url)
 

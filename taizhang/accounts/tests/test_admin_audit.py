@@ -65,7 +65,8 @@ def test_organization_person_settings_create_change_delete(admin_client, world):
     settings_obj = OfficeSettings.objects.get(division=world.county)
     url = reverse("admin:accounts_officesettings_change", args=[settings_obj.pk])
     response = admin_client.post(url, {"division": world.county.pk, "reporting_period":
-                                       "2022-08", "start_rate_basis": "planned"})
+                                       "2022-08", "start_rate_basis": "planned",
+                                       "report_deadline_day": "5", "behind_points": 10})
     assert response.status_code == 302
     changed = AuditEvent.objects.for_object(settings_obj).get(action="officesettings.updated")
     assert changed.changes["reporting_period"] == ["2022-07", "2022-08"]

@@ -197,3 +197,16 @@ def test_a_malformed_address_gets_a_message_not_a_server_error(client, world):
     assert LoginFailure.objects.filter(cleared=False).count() == 6
     response = client.post("/account/lockouts/", {"address": " 127.0.0.1 "}, follow=True)
     assert "127.0.0.1 may log in again." in response.content.decode()
+
+
+def test_an_office_admin_not_yet_placed_in_a_division_cannot_clear_an_address(client, world):
+    from taizhang.accounts.choices import Role
+    from taizhang.accounts.models import LoginFailure
+
+    for i in range(6):
+        post_login(client, f"guess{i}", "wrong")
+    unplaced = User.objects.create_user("unplaced", role=Role.OFFICE_ADMIN, division=None)
+    client.force_login(unplaced)
+    assert client.post("/account/lockouts/", {"address": "127.0.0.1"}).status_code == 403
+    assert LoginFailure.objects.filter(address="127.0.0.1", cleared=False).count() == 6
+    assert not events("auth.address_unlocked")

@@ -51,6 +51,9 @@ def to_halfwidth(s: str) -> str:
     return s.translate(_HALFWIDTH)
 
 
+# What `clean_text` removes or rewrites: whitespace (\s is what str.strip() strips too),
+# the zero-width characters and the controls.
+_UNCLEAN = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ONLY_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]*")
 
 
@@ -73,7 +76,10 @@ def clean_text(value: object) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
     if isinstance(value, date):
         return value.isoformat()
-    text = _WS_BETWEEN_CJK.sub("", _CONTROL.sub("", str(value)))
+    text = str(value)
+    if _UNCLEAN.search(text) is None:
+        return text  # most cells: nothing for the three substitutions or strip() to do
+    text = _WS_BETWEEN_CJK.sub("", _CONTROL.sub("", text))
     return _WS.sub(" ", text).strip()
 
 

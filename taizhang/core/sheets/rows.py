@@ -46,6 +46,8 @@ def is_blank_row(row: Iterable[object]) -> bool:
 
 
 def _total_kind(value: object) -> Literal["total", "subtotal"] | None:
+    if not isinstance(value, str) or "计" not in value:
+        return None  # every form below ends in 合计, 总计 or 小计 (a cell of every row)
     key = header_key(value).rstrip(":")
     if match := _BRACKET_TAIL.fullmatch(key):  # "合计（30个）"
         key = match[1]

@@ -23,10 +23,13 @@ def test_date_pickers_get_iso_values_in_chinese(client, world):
     from django.urls import reverse
     from django.utils import timezone
 
+    from taizhang.core.periods import Period
+
     client.force_login(world.office)
     page = client.get(reverse("ledger:project-detail", args=[world.alice_project.pk]))
     html = page.content.decode()
     assert 'lang="zh-CN"' in html
-    today = timezone.localdate().isoformat()
+    # The default is a day of the month being reported (2022-07 in the test world).
+    expected = Period(2022, 7).clamp(timezone.localdate()).isoformat()
     values = re.findall(r'<input type="date" name="effective_date" value="([^"]*)"', html)
-    assert values == [today]
+    assert values == [expected]

@@ -93,6 +93,7 @@ def test_an_event_is_read_by_its_declared_label(db, settings):
 def test_figure_types_come_from_the_apps():
     assert all(may_change_figures(label) for label in _our_models() if label.startswith("ledger."))
     assert may_change_figures("accounts.division")
+    assert may_change_figures("land.allocation") and may_change_figures("land.landquota")
     assert not may_change_figures("accounts.user")  # logins leave the cache alone
     assert not may_change_figures("core.auditevent")
 

@@ -64,3 +64,21 @@ def test_a_statement_that_runs_too_long_is_stopped_as_a_busy_database():
         limited.close()
     assert "statement timeout" in str(caught.value)
     assert kind_of(caught.value) == "busy"
+
+
+@pytest.mark.django_db
+def test_the_jit_is_off_unless_the_database_url_says_otherwise(settings):
+    from taizhang.env import turn_off_postgres_jit
+
+    if connection.vendor == "postgresql":
+        assert "-c jit=off" in settings.DATABASES["default"]["OPTIONS"]["options"]
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+    database = {"ENGINE": "django.db.backends.postgresql",
+                "OPTIONS": {"options": "-c jit=on"}}
+    turn_off_postgres_jit(database)
+    assert database["OPTIONS"]["options"] == "-c jit=on"
+    sqlite = {"ENGINE": "django.db.backends.sqlite3"}
+    turn_off_postgres_jit(sqlite)
+    assert "OPTIONS" not in sqlite

@@ -144,7 +144,7 @@ def insert(objs: Sequence[models.Model]) -> None:
     alias = router.db_for_write(model)
     connection = connections[alias]
     opts = model._meta
-    if list(opts.db_returning_fields) != [opts.pk] or not isinstance(
+    if not _returns_only_pk(objs) or not isinstance(
             opts.pk, models.AutoField | models.BigAutoField):
         model._default_manager.bulk_create(objs)
         return
@@ -173,6 +173,16 @@ def insert(objs: Sequence[models.Model]) -> None:
                 obj.pk = pk
                 obj._state.adding = False
                 obj._state.db = alias
+
+
+def _returns_only_pk(objs: Sequence[models.Model]) -> bool:
+    """Whether the database gives back nothing but the new ids: a field with a database
+    default (a report's warning columns) is returned too, unless every row sets a value of
+    its own, which the row then holds as written (`new` sets the field's Python default)."""
+    opts = type(objs[0])._meta
+    others = [field.attname for field in opts.db_returning_fields if field is not opts.pk]
+    return all(not hasattr(obj.__dict__.get(attname), "resolve_expression")
+               and attname in obj.__dict__ for attname in others for obj in objs)
 
 
 def _copy(objs: Sequence[models.Model], connection: Any, alias: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from os import PathLike
 from typing import Any, BinaryIO
 
@@ -143,6 +143,7 @@ def import_ledger(
     expect_digest: str | None = None,
     preview: bool | None = None,
     confirm_approved_changes: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import a ledger sheet (xlsx/xls/csv) for ``period`` (or the period the sheet names).
 
@@ -153,13 +154,14 @@ def import_ledger(
     ``result.changes`` with what each row changes.  A row that changes an approved report is
     listed in ``result.approved_changes``; a real run writes it only with
     ``confirm_approved_changes`` (else each is an error and nothing is written).
+    ``progress(rows)`` is called after each chunk with the rows planned (and written) so far.
     """
     if not acts_for_office(actor):
         raise PermissionDenied  # an office not placed in a division would reach every project
     try:
         return _import(source, filename, actor=actor, period=period, dry_run=dry_run,
                        expect_digest=expect_digest, preview=preview,
-                       confirm_approved_changes=confirm_approved_changes)
+                       confirm_approved_changes=confirm_approved_changes, progress=progress)
     except SheetFormatError as exc:  # some are found only as the rows are read
         # Raised out of the transaction, which rolled back whatever the import had written.
         result = ImportResult(period=period, dry_run=dry_run)
@@ -177,6 +179,7 @@ def _import(
     expect_digest: str | None,
     preview: bool | None,
     confirm_approved_changes: bool,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     result = ImportResult(period=period, dry_run=dry_run)
     parsed = parse_ledger(open_sheets(source, filename))
@@ -195,14 +198,15 @@ def _import(
     with acting("import", request_id=current().request_id or None), atomic:
         _run(parsed, result, actor=actor, filename=filename, expect_digest=expect_digest,
              preview=dry_run if preview is None else preview,
-             confirmed=confirm_approved_changes)
+             confirmed=confirm_approved_changes, progress=progress)
         if result.errors and not dry_run:
             transaction.set_rollback(True)  # undo the chunks written before the error
     return result
 
 
 def _run(parsed: ParsedLedger, result: ImportResult, *, actor: Any, filename: str,
-         expect_digest: str | None, preview: bool, confirmed: bool = False) -> None:
+         expect_digest: str | None, preview: bool, confirmed: bool = False,
+         progress: Callable[[int], None] | None = None) -> None:
     """Plan the rows chunk by chunk and, in a real run, write each chunk while no row so far
     has an error; fill ``result``."""
     assert result.period is not None
@@ -216,6 +220,7 @@ def _run(parsed: ParsedLedger, result: ImportResult, *, actor: Any, filename: st
     counts = {"create": 0, "update": 0, "unchanged": 0}
     matched: list[int] = []  # the projects of the sheet that exist already
     ids: list[int] = []  # and the new ones, once written
+    seen = 0  # rows read so far
     for rows in _chunks(parsed.records()):
         ops = planner.plan_rows(rows)
         for op in ops:
@@ -229,6 +234,9 @@ def _run(parsed: ParsedLedger, result: ImportResult, *, actor: Any, filename: st
             written = apply_ops(plan, ops, actor=actor, reason=reason, now=now)
             planner.written_projects.update(written)
         ids += [op.project.pk for op in ops if op.project is not None and op.project.pk]
+        seen += len(rows)
+        if progress is not None:
+            progress(seen)
     result.errors += parsed.errors + plan.errors
     result.warnings += parsed.warnings + plan.warnings
     result.created, result.updated, result.unchanged = (

@@ -1,9 +1,8 @@
 """Uploads waiting for their confirm: one file per preview under MEDIA_ROOT/imports.
 
-A file is deleted when its import is confirmed or refused, and once it is older than
-TAIZHANG_IMPORT_PREVIEW_HOURS: by ``taizhang purge-previews`` (run it daily from cron; there
-is no background worker yet) and whenever a new preview is stored.  A confirm of an expired
-preview is refused.
+A file is deleted when its import is committed or refused, and once it is older than
+TAIZHANG_IMPORT_PREVIEW_HOURS: by ``taizhang purge-previews`` (run it daily from cron) and
+whenever a new preview is stored.  A confirm of an expired preview is refused.
 """
 
 from __future__ import annotations

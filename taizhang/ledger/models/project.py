@@ -152,6 +152,9 @@ class StageChange(models.Model):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
         ordering = ["changed_at", "id"]
+        # The changes after a period's end (figures/aggregate.py, the stage as of a
+        # period): a short range for a recent period, not a scan of the whole history.
+        indexes = [models.Index(fields=["effective_date"], name="ledger_stage_effective")]
 
     def __str__(self) -> str:
         return f"{self.project}: {self.from_stage} → {self.to_stage}"

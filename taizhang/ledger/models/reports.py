@@ -38,11 +38,24 @@ class MonthlyReport(models.Model):
         db_index=True,
     )
     return_reason = models.TextField(_("reason for return"), blank=True)
+    # Kept at submission (figures/plausibility.py): the kinds of warning the report was
+    # submitted past (",spike,no_photos,", "" when clean) and the owner's note on them. The
+    # queue filters on the kinds and shows the note; it shows the warnings as they are now.
+    # (A database default too: rows written in SQL, by bulk loaders, need not name them.)
+    warning_codes = models.CharField(_("warnings at submission"), max_length=200, blank=True,
+                                     default="", db_default="")
+    warning_note = models.TextField(_("note on the warnings"), blank=True, default="",
+                                    db_default="")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
+    # Punctuality (scored by the assessment): when the report was first submitted, and the
+    # deadline in force then (the office may move its deadline day later; a report's lateness
+    # does not move with it). Late: first_submitted_at >= due_at (`figures.reporting`).
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due by"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
@@ -89,7 +102,9 @@ class MonthlyReport(models.Model):
 def photo_path(instance: ReportPhoto, filename: str) -> str:
     # The stored name never comes from the user: no path tricks, no executable extensions.
     report = instance.report
-    name = f"{instance.token}.{instance.extension}"
+    # The thumbnail is saved under the name "thumb" (services/reports.py add_photo).
+    kind = ".thumb" if filename.startswith("thumb") else ""
+    name = f"{instance.token}{kind}.{instance.extension}"
     return f"reports/{report.project_id}/{report.period:%Y-%m}/{name}"
 
 
@@ -100,6 +115,9 @@ class ReportPhoto(models.Model):
     token = models.CharField(max_length=32, unique=True, editable=False)
     extension = models.CharField(max_length=8, editable=False)
     image = models.ImageField(_("photo"), upload_to=photo_path, max_length=200)
+    # A small copy for lists (the review queue), made at upload; empty for older photos.
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_path, max_length=200,
+                                  blank=True, default="", db_default="")
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(

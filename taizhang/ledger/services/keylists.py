@@ -73,3 +73,24 @@ def enlist(
     membership = apply_for_list(project, key_list, actor=actor, applied_on=applied_on)
     return decide_membership(membership, MembershipStatus.APPROVED, actor=actor,
                              decided_on=decided_on)
+
+
+@transaction.atomic
+def create_list(level: str, kind: str, year: int, *, actor: Any, name: str = "") -> KeyList:
+    """A new list of a year (the office's page); one of each level and kind per year."""
+    from taizhang.ledger.choices import ListKind, ListLevel
+
+    require_office(actor)
+    if level not in ListLevel.values:
+        raise ServiceError(_("Choose the list's level."), field="level")
+    if kind not in ListKind.values:
+        raise ServiceError(_("Choose the list's kind."), field="kind")
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ServiceError(_("Give the year, e.g. 2022."), field="year")
+    if KeyList.objects.filter(level=level, kind=kind, year=year).exists():
+        raise ServiceError(_("This list exists already for that year."), field="kind")
+    key_list = KeyList.objects.create(level=level, kind=kind, year=year, name=name.strip())
+    record("keylist.created", key_list, actor=actor,
+           changes={"level": [None, level], "kind": [None, kind], "year": [None, year],
+                    **({"name": [None, key_list.name]} if key_list.name else {})})
+    return key_list

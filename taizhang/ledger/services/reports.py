@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import secrets
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from taizhang.accounts.models import OfficeSettings
 from taizhang.core.audit.service import diff, record, snapshot
@@ -24,8 +27,10 @@ from taizhang.core.services import (
     check_version,
     save_versioned,
 )
-from taizhang.ledger.choices import ReportStatus, Stage
+from taizhang.figures.plausibility import check_report, check_reports, codes_text
+from taizhang.ledger.choices import NO_REPORT_STAGES, ReportStatus
 from taizhang.ledger.models import MonthlyReport, Project, ReportPhoto
+from taizhang.ledger.services import notifying
 from taizhang.ledger.services.common import require_project, validate_field
 
 CONTENT_FIELDS = (
@@ -99,7 +104,7 @@ def save_report(
         raise TypeError(f"not report fields: {sorted(unknown)}")
     if period.first_day > timezone.localdate():
         raise ServiceError(_("You cannot report for a month that has not begun."), field="period")
-    if project.stage == Stage.CANCELLED:
+    if project.stage in NO_REPORT_STAGES:
         raise ServiceError(_("The project is cancelled; it takes no more reports."))
     report = MonthlyReport.objects.filter(project=project, period=period.first_day).first()
     window = reporting_window(actor, project)
@@ -147,7 +152,8 @@ def _transition(
     to: str,
     event: str,
     reason: str = "",
-    extra: dict[str, Any] | None = None,
+    extra: dict[str, Any] | Callable[[MonthlyReport], dict[str, Any]] | None = None,
+    detail: dict[str, Any] | None = None,
     expected_version: Any,
 ) -> MonthlyReport:
     report = _locked(report)
@@ -160,25 +166,62 @@ def _transition(
     before = report.status
     report.status = to
     fields = ["status"]
+    if callable(extra):
+        extra = extra(report)
     for name, value in (extra or {}).items():
         setattr(report, name, value)
         fields.append(name)
     save_versioned(report, report.version, fields)
-    record(event, report, actor=actor, reason=reason,
-           changes={"status": [before, to]})
+    changes: dict[str, Any] = {"status": [before, to]}
+    for name, value in (detail or {}).items():
+        changes[name] = [None, value]
+    record(event, report, actor=actor, reason=reason, changes=changes)
     return report
 
 
 @transaction.atomic
 def submit_report(
-    report: MonthlyReport, *, actor: Any, expected_version: Any
+    report: MonthlyReport, *, actor: Any, expected_version: Any, note: str | None = None
 ) -> MonthlyReport:
+    """Send a draft or returned report for review, with the plausibility warnings it has now
+    (figures/plausibility.py) kept on it and in the audit event.
+
+    `note`: what the person submitting says about the warnings. A person at the form passes
+    it (maybe empty), and a report with warnings is then refused without one; callers that
+    cannot write one (the scenario loader, commands) pass None: the warnings are kept anyway.
+    """
     require_project(actor, report.project, "report")
-    return _transition(
+    report = _locked(report)
+    found = check_report(report)
+    note_text = (note or "").strip() if found else ""
+    if found and note is not None and not note_text:
+        raise ServiceError(
+            _("The report has warnings; explain them in a note before submitting."),
+            field="warning_note",
+        )
+    over = first_too_long(MonthlyReport, {"warning_note": note_text})
+    if over:
+        raise ServiceError(over[1], field="warning_note")
+    submitted = _transition(
         report, actor=actor, allowed_from=_EDITABLE, to=ReportStatus.SUBMITTED,
-        event="report.submitted", expected_version=expected_version,
-        extra={"submitted_at": timezone.now(), "submitted_by": actor, "return_reason": ""},
+        event="report.submitted", expected_version=expected_version, reason=note_text,
+        extra=lambda locked: {**_submission(locked, actor), "warning_codes": codes_text(found),
+                              "warning_note": note_text},
+        detail={"warnings": "\n".join(w.message for w in found)} if found else None,
     )
+    return submitted
+
+
+def _submission(report: MonthlyReport, actor: Any) -> dict[str, Any]:
+    """The fields a submission sets; the first one also records its time against the
+    deadline then in force (punctuality is scored on it, not on resubmissions)."""
+    now = timezone.now()
+    fields: dict[str, Any] = {"submitted_at": now, "submitted_by": actor, "return_reason": ""}
+    if report.first_submitted_at is None:
+        office = OfficeSettings.for_division(report.project.division)
+        fields["first_submitted_at"] = now
+        fields["due_at"] = office.report_deadline(Period.of(report.period))
+    return fields
 
 
 @transaction.atomic
@@ -186,11 +229,39 @@ def approve_report(
     report: MonthlyReport, *, actor: Any, expected_version: Any
 ) -> MonthlyReport:
     require_project(actor, report.project, "review")
-    return _transition(
+    report = _transition(
         report, actor=actor, allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.APPROVED,
         event="report.approved", expected_version=expected_version,
         extra={"reviewed_at": timezone.now(), "reviewed_by": actor},
     )
+    notifying.report_reviewed(report)
+    return report
+
+
+def approve_clean_reports(
+    items: list[tuple[MonthlyReport, Any]], *, actor: Any
+) -> tuple[list[MonthlyReport], list[tuple[MonthlyReport, str]]]:
+    """Approve in bulk the reports (each with the version the reviewer saw) that have no
+    plausibility warning now; each is its own `approve_report` call and transaction, so one
+    refusal leaves the others approved. Returns (approved, [(report, why not)])."""
+    approved: list[MonthlyReport] = []
+    refused: list[tuple[MonthlyReport, str]] = []
+    warnings = check_reports(report for report, _seen in items)
+    for report, seen in items:
+        if warnings.get(report.pk):
+            refused.append((report, str(_("It has warnings: %(kinds)s.") % {
+                "kinds": "; ".join(w.label for w in warnings[report.pk])})))
+            continue
+        try:
+            with transaction.atomic():
+                # Checked again under the row lock: a photo or plan changed since the page
+                # was read must not let a report with a warning through.
+                if check_report(_locked(report)):
+                    raise ServiceError(_("It has warnings now."))
+                approved.append(approve_report(report, actor=actor, expected_version=seen))
+        except (ServiceError, PermissionDenied) as exc:
+            refused.append((report, str(exc) or str(_("You may not review it."))))
+    return approved, refused
 
 
 @transaction.atomic
@@ -201,12 +272,14 @@ def return_report(
     if not reason.strip():
         raise ServiceError(_("Say why the report is returned."), field="reason")
     _check_reason(reason)
-    return _transition(
+    report = _transition(
         report, actor=actor, allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.RETURNED,
         event="report.returned", reason=reason.strip(), expected_version=expected_version,
         extra={"reviewed_at": timezone.now(), "reviewed_by": actor,
                "return_reason": reason.strip()},
     )
+    notifying.report_reviewed(report)
+    return report
 
 
 @transaction.atomic
@@ -219,28 +292,39 @@ def reopen_report(
     if not reason.strip():
         raise ServiceError(_("Say why the approved report is reopened."), field="reason")
     _check_reason(reason)
-    return _transition(
+    report = _transition(
         report, actor=actor, allowed_from=(ReportStatus.APPROVED,), to=ReportStatus.RETURNED,
         event="report.reopened", reason=reason.strip(),
         extra={"return_reason": reason.strip()},
         expected_version=expected_version,
     )
+    notifying.report_reviewed(report)
+    return report
 
 
-@transaction.atomic
-def add_photo(
-    report: MonthlyReport, upload: UploadedFile, *, actor: Any, caption: str = ""
-) -> ReportPhoto:
-    """Attach a site photo after checking it is a real image of a sane size."""
-    require_project(actor, report.project, "report")
-    report = _locked(report)
-    if report.status not in _EDITABLE:
-        raise ServiceError(_("Photos can only be added while the report is being edited."))
-    if report.photos.count() >= settings.TAIZHANG_MAX_PHOTOS:
-        raise ServiceError(
-            _("A report holds at most %(n)d photos.") % {"n": settings.TAIZHANG_MAX_PHOTOS},
-            field="photo",
-        )
+THUMBNAIL_PIXELS = 320
+
+
+def _thumbnail(upload: UploadedFile, image_format: str) -> ContentFile | None:
+    """A copy at most THUMBNAIL_PIXELS on its longer side, upright, in the upload's format;
+    None if Pillow cannot make one (the list then scales the photo itself)."""
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            small = ImageOps.exif_transpose(image)
+            small.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
+            buffer = io.BytesIO()
+            small.save(buffer, format=image_format)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    finally:
+        upload.seek(0)
+    return ContentFile(buffer.getvalue())
+
+
+def checked_image(upload: UploadedFile) -> str:
+    """The upload's format if it is a real JPEG, PNG or WebP image of a sane size (bytes and
+    pixels), else a ServiceError on the field "photo". Also dispatch's meeting photos."""
     if upload.size is None or upload.size > settings.TAIZHANG_MAX_PHOTO_BYTES:
         raise ServiceError(
             _("The photo is larger than %(mb)d MB.")
@@ -265,12 +349,40 @@ def add_photo(
             % {"mp": settings.TAIZHANG_MAX_PHOTO_PIXELS // 1_000_000},
             field="photo",
         )
+    return image_format
+
+
+def image_extension(image_format: str) -> str:
+    return _IMAGE_FORMATS[image_format]
+
+
+thumbnail_of = _thumbnail  # a small copy for lists (dispatch's meeting photos too)
+
+
+@transaction.atomic
+def add_photo(
+    report: MonthlyReport, upload: UploadedFile, *, actor: Any, caption: str = ""
+) -> ReportPhoto:
+    """Attach a site photo after checking it is a real image of a sane size."""
+    require_project(actor, report.project, "report")
+    report = _locked(report)
+    if report.status not in _EDITABLE:
+        raise ServiceError(_("Photos can only be added while the report is being edited."))
+    if report.photos.count() >= settings.TAIZHANG_MAX_PHOTOS:
+        raise ServiceError(
+            _("A report holds at most %(n)d photos.") % {"n": settings.TAIZHANG_MAX_PHOTOS},
+            field="photo",
+        )
+    image_format = checked_image(upload)
     upload.seek(0)
     photo = ReportPhoto(
-        report=report, token=secrets.token_hex(16), extension=_IMAGE_FORMATS[image_format],
+        report=report, token=secrets.token_hex(16), extension=image_extension(image_format),
         caption=caption[:200], uploaded_by=actor,
     )
     photo.image.save("photo", upload, save=False)
+    thumbnail = _thumbnail(upload, image_format)
+    if thumbnail is not None:
+        photo.thumbnail.save("thumb", thumbnail, save=False)
     photo.save()
     record("report.photo_added", report, actor=actor, changes={"photo": [None, photo.image.name]})
     return photo
@@ -282,7 +394,8 @@ def delete_photo(photo: ReportPhoto, *, actor: Any) -> None:
     report = _locked(photo.report)
     if report.status not in _EDITABLE:
         raise PermissionDenied
-    name = photo.image.name or ""
+    names = [n for n in (photo.image.name, photo.thumbnail.name) if n]
     photo.delete()
-    transaction.on_commit(lambda: photo.image.storage.delete(name))
+    transaction.on_commit(lambda: [photo.image.storage.delete(n) for n in names])
+    name = photo.image.name or ""
     record("report.photo_removed", report, actor=actor, changes={"photo": [name, None]})

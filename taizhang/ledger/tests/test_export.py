@@ -164,11 +164,11 @@ def test_exported_sheet_layout_totals_and_formula_safety(ledger):
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
     assert ws.freeze_panes == "D5"
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A1:AE1", "A3:A4", "C3:C4", "M3:T3", "V3:Y3"} <= merged
+    assert {"A1:AG1", "A3:A4", "C3:C4", "M3:T3", "V3:Y3"} <= merged  # AF, AG: the lamp
     assert ws["A1"].value == "2022年1-7月重点项目台账"
     assert (ws["M3"].value, ws["M4"].value, ws["P4"].value) == (
         "投资情况（万元）", "总投资", "1-7月累计完成投资")
-    assert (ws["Y4"].value, ws["AE2"].value) == ("实际竣工时间", "单位：万元")
+    assert (ws["Y4"].value, ws["AG2"].value) == ("实际竣工时间", "单位：万元")
 
     total_row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
     assert total_row == 5 + Project.objects.count()

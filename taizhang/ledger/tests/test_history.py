@@ -57,7 +57,7 @@ def test_changed_figure_shows_who_from_what_to_what_and_office_reverts_it(client
     assert changed.changes["completed"] == ["1000.00", "1234.56"]
     row = html.split(f'id="event-{changed.pk}"')[1].split("</li>")[0]
     assert "alice" in row
-    assert "completed this month (10k yuan)" in row
+    assert "<td>Completed this month (10k yuan)</td>" in row
     assert '<td class="before">1,000.00</td>' in row
     assert '<td class="after">1,234.56</td>' in row
     assert changed.request_id[:8] in row

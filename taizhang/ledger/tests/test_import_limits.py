@@ -17,11 +17,13 @@ from django.utils import translation
 
 from taizhang.core.sheets import DataRow
 from taizhang.core.tests.bombs import billion_laughs, parts, rezip
+from taizhang.jobs.models import Job
 from taizhang.ledger.importing import import_ledger, source
 from taizhang.ledger.importing.parse import LedgerSheet, _body, parse_ledger
 from taizhang.ledger.importing.source import open_sheets
 from taizhang.ledger.importing.staging import stage, staging_dir
 from taizhang.ledger.models import Project
+from taizhang.ledger.tests.import_steps import confirm, upload
 from taizhang.ledger.tests.sheets_factory import STANDARD_LABELS, ledger_grid, to_csv, to_xlsx
 from taizhang.ledger.tests.test_import import JULY
 
@@ -233,7 +235,11 @@ def test_the_rows_limit_counts_the_rows_read_not_the_rows_declared(world, settin
 
 
 def _upload(client, data: bytes, name: str = "台账.xlsx"):
-    return client.post(URL, {"file": SimpleUploadedFile(name, data), "period": "2022-07"})
+    return upload(client, data, name, period="2022-07")
+
+
+def _staged_token(preview_job_id) -> str:
+    return Job.objects.get(pk=preview_job_id).params["token"]
 
 
 def test_the_web_upload_of_a_bomb_shows_the_reason(client, world):
@@ -241,7 +247,7 @@ def test_the_web_upload_of_a_bomb_shows_the_reason(client, world):
     response = _upload(client, billion_laughs("xl/sharedStrings.xml"))
     body = response.content.decode()
     assert response.status_code == 200
-    assert 'id="import-errors"' in body and 'name="confirm"' not in body
+    assert 'id="job-row-errors"' in body and 'name="confirm"' not in body
     assert "工作簿中含有 XML 文档类型声明（DTD）或实体" in body
     assert not list(staging_dir().iterdir())  # the refused upload is not kept
 
@@ -277,22 +283,26 @@ def test_a_confirm_of_an_expired_preview_is_refused(client, world, settings):
     client.force_login(world.office)
     response = _upload(client, _sheet(3))
     token = response.context["token"]
-    _age(staging_dir() / token, settings.TAIZHANG_IMPORT_PREVIEW_HOURS + 1)
+    staged_token = _staged_token(token)
+    _age(staging_dir() / staged_token, settings.TAIZHANG_IMPORT_PREVIEW_HOURS + 1)
     response = client.post(URL, {"confirm": "1", "token": token}, follow=True)
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]] == [
         "该预览已过期（预览保留 24 小时），请重新上传文件。"]
-    assert not (staging_dir() / token).exists()
+    assert not (staging_dir() / staged_token).exists()
     assert not Project.objects.filter(name__startswith="限额").exists()
 
 
-def test_a_confirm_within_the_lifetime_imports(client, world, settings):
+def test_a_confirm_within_the_lifetime_imports(client, world, settings,
+                                               django_capture_on_commit_callbacks):
     client.force_login(world.office)
     token = _upload(client, _sheet(3)).context["token"]
-    _age(staging_dir() / token, settings.TAIZHANG_IMPORT_PREVIEW_HOURS - 1)
-    assert client.post(URL, {"confirm": "1", "token": token}).status_code == 302
+    staged_token = _staged_token(token)
+    _age(staging_dir() / staged_token, settings.TAIZHANG_IMPORT_PREVIEW_HOURS - 1)
+    with django_capture_on_commit_callbacks(execute=True):  # deleted once the import commits
+        assert confirm(client, token).context["job"]["obj"].state == "succeeded"
     assert Project.objects.filter(name__startswith="限额").count() == 3
-    assert not (staging_dir() / token).exists()
+    assert not (staging_dir() / staged_token).exists()
 
 
 def test_purge_previews_deletes_only_the_expired_ones(settings):

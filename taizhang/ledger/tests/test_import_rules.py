@@ -7,8 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils import translation
 
 from taizhang.core.periods import Period
@@ -18,6 +16,7 @@ from taizhang.ledger.importing import import_ledger
 from taizhang.ledger.models import MonthlyReport, Project, StageChange
 from taizhang.ledger.services.projects import update_project
 from taizhang.ledger.services.reports import approve_report, save_report, submit_report
+from taizhang.ledger.tests.import_steps import upload
 from taizhang.ledger.tests.sheets_factory import ledger_grid, to_xlsx
 from taizhang.ledger.tests.test_import import approved_months, counts, stats_of
 
@@ -208,9 +207,8 @@ def test_a_title_naming_an_impossible_period_is_shown_on_the_web(client, world):
     grid = ledger_grid([{**ALICE, "本年累计完成投资": "10"}], labels=_NO_RANGE,
                        title="迁安市2022年1-13月重点项目台账", total=False)
     client.force_login(world.office)
-    response = client.post(reverse("ledger:import"), {
-        "file": SimpleUploadedFile("bad.xlsx", to_xlsx(grid)), "period": ""})
+    response = upload(client, to_xlsx(grid), "bad.xlsx", period="")
     assert response.status_code == 200
-    assert response.context["result"].errors
-    assert 'id="import-errors"' in response.content.decode()
+    assert response.context["job"]["obj"].row_errors
+    assert 'id="job-row-errors"' in response.content.decode()
     assert 'name="confirm"' not in response.content.decode()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from taizhang.core.audit.models import AuditEvent
@@ -12,29 +11,33 @@ from taizhang.core.periods import Period
 from taizhang.core.services import UNCHECKED
 from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.services.reports import approve_report, save_report, submit_report
+from taizhang.ledger.tests.import_steps import confirm
+from taizhang.ledger.tests.import_steps import upload as _upload
 from taizhang.ledger.tests.sheets_factory import ledger_grid, messy_ledger, to_xlsx
 
 URL = reverse("ledger:import")
 
 
-def _upload(client, content: bytes, name="台账.xlsx", **extra):
-    return client.post(URL, {"file": SimpleUploadedFile(name, content), **extra})
-
-
 def test_preview_writes_nothing_and_confirm_imports(client, world):
     client.force_login(world.office)
-    before = Project.objects.count(), AuditEvent.objects.count()
+    before = Project.objects.count()
+    events = AuditEvent.objects.exclude(action="job.started").count()
     response = _upload(client, to_xlsx(messy_ledger()), period="2022-07")
     assert response.status_code == 200
     result = response.context["result"]
     assert result.ok and result.created > 0
-    assert (Project.objects.count(), AuditEvent.objects.count()) == before
+    assert Project.objects.count() == before
+    assert AuditEvent.objects.exclude(action="job.started").count() == events
     token = response.context["token"]
     assert 'name="confirm"' in response.content.decode()
 
-    response = client.post(URL, {"confirm": "1", "token": token})
-    assert response.status_code == 302
-    assert Project.objects.count() == before[0] + result.created
+    response = confirm(client, token)
+    assert response.context["job"]["obj"].state == "succeeded"
+    assert Project.objects.count() == before + result.created
+    # A second confirm of the same preview imports nothing more.
+    again = client.post(URL, {"confirm": "1", "token": token}, follow=True)
+    assert [str(m) for m in again.context["messages"]]
+    assert Project.objects.count() == before + result.created
 
 
 def test_bad_sheet_lists_every_error_and_writes_nothing(client, world):
@@ -46,7 +49,8 @@ def test_bad_sheet_lists_every_error_and_writes_nothing(client, world):
     response = _upload(client, to_xlsx(grid), period="2022-07")
     body = response.content.decode()
     assert response.status_code == 200
-    assert 'id="import-errors"' in body and "abc" in body
+    assert response.context["job"]["obj"].state == "failed"
+    assert 'id="job-row-errors"' in body and "abc" in body
     assert 'name="confirm"' not in body
     assert Project.objects.count() == before
 
@@ -66,7 +70,7 @@ def test_wrong_file_types_are_refused_with_a_message(client, world):
     assert response.context["form"].errors["file"]
     response = _upload(client, b"not really a spreadsheet", name="fake.xlsx")
     assert response.status_code == 200
-    assert response.context["result"].errors
+    assert response.context["job"]["obj"].row_errors
 
 
 def test_owners_cannot_import(client, world):
@@ -98,11 +102,11 @@ def test_a_change_to_an_approved_report_needs_the_confirm_checkbox(client, world
     def july_figure():
         return MonthlyReport.objects.get(project=alice, period=july.first_day).completed
 
-    response = client.post(URL, {"confirm": "1", "token": preview()})
-    assert response.status_code == 200 and response.context["result"].errors
+    response = confirm(client, preview())
+    assert response.context["job"]["obj"].state == "failed"
+    assert 'id="job-row-errors"' in response.content.decode()
     assert july_figure() == 100
 
-    response = client.post(URL, {"confirm": "1", "token": preview(),
-                                 "confirm_approved_changes": "1"})
-    assert response.status_code == 302
+    response = confirm(client, preview(), confirm_approved_changes="1")
+    assert response.context["job"]["obj"].state == "succeeded"
     assert july_figure() == 250

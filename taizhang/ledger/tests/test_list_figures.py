@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
+from taizhang.accounts.models import OfficeSettings
 from taizhang.core.periods import Period
 from taizhang.core.services import UNCHECKED
 from taizhang.figures import rates
@@ -50,8 +52,7 @@ def _ledger(world):
     return edge, below
 
 
-def test_behind_is_the_same_rule_in_sql_and_in_python(world, settings):
-    settings.FIGURES_BEHIND_POINTS = 10
+def test_behind_is_the_same_rule_in_sql_and_in_python(world):
     edge, below = _ledger(world)
     in_sql = set(behind_schedule(Project.objects.all(), JULY).values_list("pk", flat=True))
     assert in_sql == {world.bob_project.pk, below.pk}
@@ -61,13 +62,13 @@ def test_behind_is_the_same_rule_in_sql_and_in_python(world, settings):
     edge_rates = rates_of(with_figures(Project.objects.filter(pk=edge.pk), JULY).get(), JULY)
     assert (edge_rates.completion_rate, edge_rates.points_vs_time, edge_rates.behind) == (
         Decimal("0.4833"), Decimal("-10.00"), False)
-    settings.FIGURES_BEHIND_POINTS = 15  # the setting moves the line
-    assert not behind_schedule(Project.objects.filter(pk=below.pk), JULY).exists()
+    # The office's setting moves the line.
+    fifteen = rates.behind_threshold(OfficeSettings(behind_points=15))
+    assert not behind_schedule(Project.objects.filter(pk=below.pk), JULY, fifteen).exists()
     assert rates.is_behind(Decimal("0"), Decimal("0"), JULY) is False  # no plan, never behind
 
 
-def test_the_list_filters_behind_and_totals_only_those(client, world, settings):
-    settings.FIGURES_BEHIND_POINTS = 10
+def test_the_list_filters_behind_and_totals_only_those(client, world):
     _edge, below = _ledger(world)
     client.force_login(world.office)
     response = client.get(reverse("ledger:project-list"), {"period": "2022-07", "behind": "on"})
@@ -99,3 +100,64 @@ def test_behind_filter_and_rate_sort_keep_the_query_count(client, world):
     small = _count_queries(client, url, params)
     _more_projects(world, 30)
     assert _count_queries(client, url, params) == small == LIST_PAGE_QUERIES
+
+
+def test_filters_left_at_all_are_not_errors(client, world):
+    client.force_login(world.office)
+    response = client.get(reverse("ledger:project-list"), {
+        "period": "2022-07", "stage": "", "list": "", "unit": "", "leader": "", "township": "",
+        "industry": "", "nature": "", "batch": "", "q": "", "owner_name": ""})
+    assert not response.context["form"].errors
+    assert response.context["stats"].total.projects == 2
+    assert "role=\"alert\"" not in response.content.decode()
+
+
+def test_filters_not_understood_are_named_joined_as_the_language_joins(client, world):
+    client.force_login(world.office)
+    query = {"period": "2022-07", "stage": "nonsense", "unit": "x"}
+    client.cookies["django_language"] = "en"
+    text = client.get(reverse("ledger:project-list"), query).content.decode()
+    assert "These filters were not understood and were ignored: Stage, Responsible unit" in text
+    client.cookies["django_language"] = "zh-hans"
+    text = client.get(reverse("ledger:project-list"), query).content.decode()
+    assert "以下筛选条件无法识别，已忽略： 项目阶段、责任单位" in text
+
+
+def test_the_list_filters_by_batch_as_the_statistics_count_it(client, world):
+    client.force_login(world.office)
+    response = client.get(reverse("ledger:project-list"),
+                          {"period": "2022-07", "batch": "starting"})
+    # Both moved to 在建 on 2022-03-15: started this year.
+    assert response.context["stats"].total.projects == 2
+    response = client.get(reverse("ledger:project-list"),
+                          {"period": "2022-07", "batch": "building"})
+    assert response.context["stats"].total.projects == 0
+
+
+def test_the_office_sets_the_behind_line_of_the_list(client, world):
+    _edge, below = _ledger(world)
+    # bob is 13.33 points behind, `below` a cent more than 10: at 12 only bob is.
+    OfficeSettings.objects.filter(division=world.county).update(behind_points=12)
+    client.force_login(world.office)
+    response = client.get(reverse("ledger:project-list"), {"period": "2022-07", "behind": "on"})
+    assert {p.pk for p in response.context["page"].object_list} == {world.bob_project.pk}
+
+
+@pytest.mark.parametrize("line", [5, 12])
+def test_the_export_takes_the_office_s_behind_line_as_the_list_does(client, world, line):
+    # Below the default (5) and above it (12): the export must not add the default's line.
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    _ledger(world)
+    OfficeSettings.objects.filter(division=world.county).update(behind_points=line)
+    client.force_login(world.office)
+    query = {"period": "2022-07", "behind": "on"}
+    listed = {p.name for p in client.get(reverse("ledger:project-list"),
+                                         query).context["page"].object_list}
+    assert len(listed) == (3 if line == 5 else 1)
+    sheet = load_workbook(BytesIO(client.get(reverse("ledger:export"), query).content)).active
+    cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value}
+    assert listed <= cells
+    assert not ({"恰好慢十个百分点", "慢十个百分点多一分"} - listed) & cells

@@ -89,7 +89,10 @@ def test_a_path_trick_in_the_client_name_changes_nothing(client, draft, world, s
                                 f"{photo.token}.jpg")
     media = Path(settings.MEDIA_ROOT).resolve()
     stored = [p for p in media.rglob("*") if p.is_file()]
-    assert stored == [media / photo.image.name]
+    # The photo and its thumbnail, both named by the server.
+    assert sorted(stored) == sorted([media / photo.image.name, media / photo.thumbnail.name])
+    assert photo.thumbnail.name == (f"reports/{world.alice_project.pk}/2022-07/"
+                                    f"{photo.token}.thumb.jpg")
     assert not any("evil" in str(p) or "php" in str(p) for p in stored)
 
 

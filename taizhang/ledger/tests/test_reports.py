@@ -128,3 +128,22 @@ def test_the_month_being_reported_comes_from_the_office(client, world):
     assert str(client.get("/ledger/reports/").context["period"]) == "2022-07"
     client.force_login(world.office)
     assert str(client.get("/ledger/projects/").context["period"]) == "2022-06"
+
+
+def test_the_report_list_opens_on_the_reporting_month_with_counts(client, world):
+    """The office has July open: the office's 月报 list opens on it and counts each status
+    over every project reported for."""
+    submit_report(save_report(world.alice_project, JULY, actor=world.alice, data=_data(),
+                              expected_version=UNCHECKED),
+                  actor=world.alice, expected_version=UNCHECKED)
+    client.force_login(world.office)
+    response = client.get("/ledger/reports/")
+    assert response.context["period"] == JULY
+    counts = {status: n for status, _label, n in response.context["counts"]}
+    assert counts == {"draft": 0, "submitted": 1, "approved": 0, "returned": 0}
+    assert response.context["not_started"] == 1
+    assert 'data-count="submitted"' in response.content.decode()
+    client.force_login(world.bob)  # an owner counts only its own
+    response = client.get("/ledger/reports/")
+    assert {s: n for s, _l, n in response.context["counts"]}["submitted"] == 0
+    assert response.context["not_started"] == 1

@@ -30,14 +30,7 @@ from taizhang.ledger.services.keylists import (
 )
 from taizhang.ledger.services.plans import set_annual_plan
 from taizhang.ledger.services.projects import change_stage
-
-
-def _form_errors(form: forms.Form) -> str:
-    return "; ".join(
-        f"{form.fields[name].label if name in form.fields else ''} "
-        f"{' '.join(str(e) for e in errors)}".strip()
-        for name, errors in form.errors.items()
-    )
+from taizhang.ledger.views.projects import project_page
 
 
 def _submit(
@@ -46,16 +39,22 @@ def _submit(
     project: Project,
     action: Callable[[dict[str, Any]], object],
     done: str,
+    *,
+    shown_as: dict[str, Any],
 ) -> HttpResponse:
-    """Validate `form`, run the service `action` on its data, report, back to the project."""
+    """Validate `form`, run the service `action` on its data, report, back to the project.
+
+    A form with mistakes comes back on the project page as typed, each error beside its
+    field (`shown_as` names it in the page's context); a refusal by the service (a stale
+    version, a rule of the ledger) is a message over the page, which is read afresh."""
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        try:
-            action(form.cleaned_data)
-            messages.success(request, done)
-        except ServiceError as exc:
-            messages.error(request, str(exc))
+        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+        return project_page(request, project, bound=shown_as)
+    try:
+        action(form.cleaned_data)
+        messages.success(request, done)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
     return redirect(project)
 
 
@@ -63,13 +62,14 @@ def _submit(
 @require_POST
 def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_for_user(Project.objects.all(), request.user, "change", pk=pk)
+    form = StageChangeForm(request.POST, current_stage=project.stage)
     return _submit(
-        request, StageChangeForm(request.POST, current_stage=project.stage), project,
+        request, form, project,
         lambda data: change_stage(
             project, data["to_stage"], actor=request.user, effective_date=data["effective_date"],
             reason=data["reason"], expected_version=data["version"],
         ),
-        _("The stage was changed."),
+        _("The stage was changed."), shown_as={"stage_form": form},
     )
 
 
@@ -86,7 +86,7 @@ def project_plan(request: HttpRequest, pk: int) -> HttpResponse:
             planned_new_start=data["planned_new_start"],
             expected_version=form.version_for(data["year"]),
         ),
-        _("The annual plan was saved."),
+        _("The annual plan was saved."), shown_as={"plan_form": form},
     )
 
 
@@ -101,8 +101,9 @@ def project_list_apply(request: HttpRequest, pk: int) -> HttpResponse:
         return apply_for_list(project, key_list, actor=request.user,
                               applied_on=data["applied_on"])
 
-    return _submit(request, ListApplicationForm(request.POST), project, apply,
-                   _("The application was recorded."))
+    form = ListApplicationForm(request.POST)
+    return _submit(request, form, project, apply, _("The application was recorded."),
+                   shown_as={"list_form": form})
 
 
 @login_required
@@ -110,9 +111,15 @@ def project_list_apply(request: HttpRequest, pk: int) -> HttpResponse:
 def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_for_user(KeyListMembership.objects.select_related("project"),
                               request.user, "change", pk=pk)
+    form = ListDecisionForm(request.POST)
+    project = get_for_user(
+        Project.objects.select_related("owner", "division", "leader", "responsible_unit"),
+        request.user, "view", pk=membership.project_id,
+    )
     return _submit(
-        request, ListDecisionForm(request.POST), membership.project,
+        request, form, project,
         lambda data: decide_membership(membership, data["decision"], actor=request.user,
                                        decided_on=data["decided_on"]),
         _("The decision was recorded."),
+        shown_as={"decide_form": form, "decide_pk": membership.pk},
     )

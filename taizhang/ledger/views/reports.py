@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +22,8 @@ from taizhang.core.periods import Period, PeriodError
 from taizhang.core.scoping import get_for_user
 from taizhang.core.services import ServiceError
 from taizhang.figures.per_project import with_figures
+from taizhang.figures.plausibility import check_report
+from taizhang.figures.series import status_counts
 from taizhang.ledger.choices import ReportStatus
 from taizhang.ledger.forms import MonthlyReportForm, PhotoForm
 from taizhang.ledger.models import MonthlyReport, Project, ReportPhoto
@@ -59,9 +65,14 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         .select_related("project")
         .order_by("period", "project__name")[:50]
     )
+    # The month's counts by status, over every project reported for (not only the rows shown).
+    by_status = status_counts(reportable, period)
+    counts = [(status, label, by_status.get(status, 0)) for status, label in ReportStatus.choices]
+    started = sum(by_status.values())
     return render(request, "ledger/my_reports.html", {
         "period": period, "previous": period.previous(), "next": period.next(), "rows": rows,
-        "open_elsewhere": open_elsewhere,
+        "open_elsewhere": open_elsewhere, "counts": counts,
+        "not_started": max(reportable.count() - started, 0),
     })
 
 
@@ -75,24 +86,34 @@ def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
     report = MonthlyReport.objects.filter(project=project, period=the_period.first_day).first()
     form = MonthlyReportForm(
         request.POST or None, instance=report,
-        initial={"version": report.version if report else 0},
+        initial={"version": report.version if report else 0,
+                 "warning_note": report.warning_note if report else ""},
     )
+    warnings = None
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in report_service.CONTENT_FIELDS}
         try:
-            report = report_service.save_report(
-                project, the_period, actor=request.user, data=data,
-                expected_version=form.cleaned_data.get("version"),
-            )
+            # Save and submit together: a refused submission leaves the draft as it was.
+            with transaction.atomic():
+                saved = report_service.save_report(
+                    project, the_period, actor=request.user, data=data,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+                if "submit" in request.POST:
+                    # What the owner typed, checked before the rollback of a refusal.
+                    warnings = check_report(saved)
+                    report_service.submit_report(saved, actor=request.user,
+                                                 expected_version=saved.version,
+                                                 note=form.cleaned_data["warning_note"])
             if "submit" in request.POST:
-                report_service.submit_report(report, actor=request.user,
-                                             expected_version=report.version)
                 messages.success(request, _("The report was submitted for review."))
                 return redirect("ledger:my-reports")
             messages.success(request, _("The draft was saved."))
             return redirect("ledger:report-form", pk=project.pk, period=str(the_period))
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    if warnings is None:
+        warnings = check_report(report) if report is not None else []
     window = report_service.reporting_window(request.user, project)
     returned = report is not None and report.status == ReportStatus.RETURNED
     in_window = window is None or window[0] <= the_period <= window[1] or returned
@@ -105,6 +126,7 @@ def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
         "photos": report.photos.all() if report else [],
         "max_photos": settings.TAIZHANG_MAX_PHOTOS,
         "plan": plan,
+        "warnings": warnings,
         "window": None if in_window else window,
         # Year-to-date before this month: nothing yet in January.
         "ytd_before": before.ytd_completed if the_period.month > 1 else None,  # type: ignore[attr-defined]
@@ -142,9 +164,16 @@ def upload_photos(request: HttpRequest, pk: int, period: str) -> HttpResponse:
 def photo(request: HttpRequest, token: str) -> FileResponse:
     """Photos are served through the scope check, never as public media files."""
     found = get_for_user(ReportPhoto.objects.all(), request.user, "view", token=token)
+    # ?thumb=1: the small copy made at upload (the photo itself for older ones, or if the
+    # copy is missing from the disk).
+    handle: Any = None
+    if request.GET.get("thumb") and found.thumbnail:
+        with contextlib.suppress(OSError):
+            handle = found.thumbnail.open("rb")
     # The type comes from the format Pillow verified at upload, never from the client; with
     # nosniff and a sandboxing policy nothing in the file can run, whatever it contains.
-    response = FileResponse(found.image.open("rb"), content_type=_CONTENT_TYPES[found.extension])
+    response = FileResponse(handle or found.image.open("rb"),
+                            content_type=_CONTENT_TYPES[found.extension])
     response["Content-Disposition"] = f'inline; filename="{found.token}.{found.extension}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from typing import Any, cast
 
 from django import forms
@@ -11,25 +12,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from taizhang.accounts.models import User
+from taizhang.accounts.models import OfficeSettings, User
+from taizhang.accounts.scope import acts_for_office
 from taizhang.core.audit.service import record
-from taizhang.core.context import acting
 from taizhang.core.periods import Period, PeriodError
 from taizhang.core.sheets import SheetLimitError
 from taizhang.core.sheets.limits import check_bytes
-from taizhang.figures.per_project import behind_schedule
+from taizhang.figures.rates import behind_threshold
+from taizhang.jobs.models import Job, JobState
+from taizhang.jobs.services import start_follow_up, start_job
 from taizhang.ledger.choices import Stage
 from taizhang.ledger.exporting import write_ledger_xlsx
 from taizhang.ledger.filters import ProjectFilterForm
-from taizhang.ledger.importing import ImportResult, import_ledger
 from taizhang.ledger.importing.limits import import_limits
 from taizhang.ledger.importing.service import format_reason
 from taizhang.ledger.importing.staging import stage, staged
+from taizhang.ledger.jobs import EXPORT, IMPORT, PREVIEW, preview_from_json
 from taizhang.ledger.models import Project
 from taizhang.ledger.views.common import period_from_request
 
@@ -39,13 +42,20 @@ _ALLOWED = (".xlsx", ".xlsm", ".xls", ".csv")
 
 @login_required
 def export_projects(request: HttpRequest) -> HttpResponse:
+    """The filtered list as the standard sheet: at once, or as a background job when it has
+    more than TAIZHANG_EXPORT_DIRECT_MAX_ROWS projects (the request never waits long)."""
     visible = Project.objects.restrict(request.user, "view")
-    period = period_from_request(request, visible)
+    office = OfficeSettings.for_division(request.user.division)
+    period = period_from_request(request, visible, office)
     form = ProjectFilterForm(request.GET or None, visible=visible)
     chosen = form.to_filter()
-    projects = chosen.apply(visible, period.year, period=period)
-    if chosen.behind:
-        projects = behind_schedule(projects, period)
+    projects = chosen.apply(visible, period.year, period=period,
+                            behind_line=behind_threshold(office), viewer=request.user)
+    limit = settings.TAIZHANG_EXPORT_DIRECT_MAX_ROWS
+    if projects.order_by().values("pk")[:limit + 1].count() > limit:
+        job = start_job(EXPORT, actor=request.user, params={
+            "query": request.GET.urlencode(), "period": str(period)})
+        return redirect("jobs:detail", job_id=job.pk)
     buffer = io.BytesIO()
     stats = write_ledger_xlsx(projects, period, buffer, viewer=request.user,
                               include_cancelled=Stage.CANCELLED in chosen.stages)
@@ -99,73 +109,72 @@ class ImportForm(forms.Form):
 
 @login_required
 def import_ledger_view(request: HttpRequest) -> HttpResponse:
-    """Step 1: upload and preview (a dry run). Step 2: confirm, which imports for real."""
+    """Step 1: upload; the preview (a dry run) runs as a background job. Step 2: its page
+    (``?preview=<job>``) shows the changes; confirm starts the import as another job."""
     if not request.user.is_office:
         raise PermissionDenied
-    staged_import = request.session.get("staged_import")
-    if request.method == "POST" and "confirm" in request.POST and not staged_import:
+    if request.method == "POST" and not acts_for_office(request.user):
+        raise PermissionDenied  # an office not placed in a division would reach every project
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm(request)
+    preview_id = request.GET.get("preview", "")
+    if request.method == "GET" and preview_id:
+        return _show_preview(request, preview_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        token, _path = stage(upload.chunks())
+        period = form.cleaned_data["period"]
+        job = start_job(PREVIEW, actor=request.user, params={
+            "token": token, "filename": upload.name, "period": str(period) if period else ""})
+        return redirect("jobs:detail", job_id=job.pk)
+    return render(request, "ledger/import.html", {"form": form})
+
+
+def _preview_job(request: HttpRequest, job_id: str) -> Job | None:
+    """The user's own finished preview (None for anything else: another's, a guess)."""
+    try:
+        uuid.UUID(job_id)
+    except ValueError:
+        return None
+    return Job.objects.restrict(request.user).filter(
+        pk=job_id, owner_id=request.user.pk, kind=PREVIEW, state=JobState.SUCCEEDED).first()
+
+
+def _show_preview(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = _preview_job(request, job_id)
+    if job is None:
+        raise Http404
+    result = preview_from_json(job.outcome["preview"])
+    confirmable = not job.outcome.get("followed_by") and staged(job.params["token"]) is not None
+    data = job.outcome["preview"]
+    return render(request, "ledger/import.html", {
+        "form": ImportForm(), "result": result, "token": job.pk if confirmable else None,
+        "changes": result.changes, "errors": [], "warnings": result.warnings,
+        "preview_limit": settings.TAIZHANG_IMPORT_PREVIEW_ROWS, "hidden": data["hidden"],
+        "followed_by": job.outcome.get("followed_by")})
+
+
+def _confirm(request: HttpRequest) -> HttpResponse:
+    job = _preview_job(request, request.POST.get("token", ""))
+    if job is None:
         messages.error(request, _("This preview has expired or was already imported; "
                                   "upload the file again."))
         return redirect("ledger:import")
-    if request.method == "POST" and "confirm" in request.POST and staged_import:
-        if request.POST.get("token") != staged_import["token"]:
-            messages.error(request, _("This preview has expired; upload the file again."))
-            return redirect("ledger:import")
-        path = staged(staged_import["token"])
-        period = Period.parse(staged_import["period"]) if staged_import.get("period") else None
-        if path is None:
-            messages.error(request, _(
-                "This preview has expired (a preview is kept %(hours)d hours); upload the file "
-                "again.") % {"hours": settings.TAIZHANG_IMPORT_PREVIEW_HOURS})
-            del request.session["staged_import"]
-            return redirect("ledger:import")
-        with acting("import"), path.open("rb") as source:
-            applied = import_ledger(source, staged_import["filename"], actor=request.user,
-                                    period=period, dry_run=False,
-                                    expect_digest=staged_import["digest"],
-                                    confirm_approved_changes=request.POST.get(
-                                        "confirm_approved_changes") == "1")
-        path.unlink(missing_ok=True)
-        del request.session["staged_import"]
-        if applied.errors:
-            return render(request, "ledger/import.html",
-                          {"form": ImportForm(), "result": applied, **_shown(applied)})
-        messages.success(request, _(
-            "Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged."
-        ) % {"created": applied.created, "updated": applied.updated,
-             "unchanged": applied.unchanged})
-        return redirect("ledger:project-list")
-
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result: ImportResult | None = None
-    token: str | None = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        token, path = stage(upload.chunks())
-        with path.open("rb") as source:
-            result = import_ledger(source, upload.name, actor=request.user,
-                                   period=form.cleaned_data["period"], dry_run=True)
-        if result.errors:
-            path.unlink(missing_ok=True)
-            token = None
-        else:
-            request.session["staged_import"] = {
-                "token": token, "filename": upload.name, "digest": result.digest,
-                "period": str(result.period) if result.period else "",
-            }
-    return render(request, "ledger/import.html",
-                  {"form": form, "result": result, "token": token, **_shown(result)})
-
-
-def _shown(result: ImportResult | None) -> dict[str, Any]:
-    """The first TAIZHANG_IMPORT_PREVIEW_ROWS changes, errors and warnings, and how many
-    more are not shown: the page stays small whatever the sheet."""
-    if result is None:
-        return {}
-    limit = settings.TAIZHANG_IMPORT_PREVIEW_ROWS
-    return {
-        "changes": result.changes[:limit], "errors": result.errors[:limit],
-        "warnings": result.warnings[:limit], "preview_limit": limit,
-        "hidden": max(len(result.changes) - limit, 0)
-        + max(len(result.errors) - limit, 0) + max(len(result.warnings) - limit, 0),
-    }
+    if staged(job.params["token"]) is None:
+        messages.error(request, _(
+            "This preview has expired (a preview is kept %(hours)d hours); upload the file "
+            "again.") % {"hours": settings.TAIZHANG_IMPORT_PREVIEW_HOURS})
+        return redirect("ledger:import")
+    preview = job.outcome["preview"]
+    follow_up = start_follow_up(job, IMPORT, actor=request.user, total=preview["projects"],
+                                params={**{k: job.params[k]
+                                           for k in ("token", "filename", "period")},
+                                        "digest": preview["digest"],
+                                        "confirm_approved_changes": request.POST.get(
+                                            "confirm_approved_changes") == "1"})
+    if follow_up is None:
+        messages.error(request, _("This preview has expired or was already imported; "
+                                  "upload the file again."))
+        return redirect("ledger:import")
+    return redirect("jobs:detail", job_id=follow_up.pk)

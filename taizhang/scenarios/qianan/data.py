@@ -127,12 +127,19 @@ MONTH_NOTES = {
     4: "受疫情防控影响，部分外地施工人员和设备进场受阻",
 }
 
+# Why the office returned some 2022-08 reports.
+RETURN_REASONS = [
+    "本月完成投资与形象进度描述不符，请核实后重新填报",
+    "未上传现场施工照片，请补充后重新提交",
+    "存在问题未填写解决措施，请补充",
+]
+
 # Demo users: username → (role, what to try). The organisation/person is set by the builder.
 DEMO_USERS = [
-    ("office", "office_admin", "审核 2022-08 待审月报、编辑台账、/admin/ 后台、统计 2022-07"),
+    ("office", "office_admin", "催报 2022-08（未报、迟报、提醒）、审核月报、编辑台账"),
     ("leader", "leader", "只看本人包联的项目（含唐山燕阳冷轧镀锌）"),
     ("unit", "unit_staff", "只看本单位负责的项目"),
-    ("owner", "owner", "填报 2022-08 月报（本企业 3 个项目）"),
+    ("owner", "owner", "填报 2022-08 月报（本企业 3 个项目，尚未填报；催报后见通知）"),
     ("bank", "bank", "看不到台账数据"),
     ("viewer", "viewer", "只读浏览迁安市全部项目"),
 ]

@@ -70,3 +70,26 @@ def sent_and_reviewed(
                     rng.randint(0, 59), tzinfo=TZ)
     reviewed = sent + timedelta(days=rng.randint(1, 3), hours=rng.randint(0, 5))
     return sent, reviewed
+
+
+def site_photo(name: str, rng: random.Random) -> Any:
+    """A small JPEG standing in for a site photo (sky, ground, a building going up), made
+    here so the demo carries no binary files; the review queue shows it as a thumbnail."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 480), (150, 190, 225))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 330, 640, 480), fill=(150, 130, 100))
+    left = rng.randint(80, 300)
+    height = rng.randint(120, 260)
+    draw.rectangle((left, 330 - height, left + 220, 330), fill=(120, 120, 125))
+    for floor in range(330 - height + 15, 330, 30):
+        draw.line((left, floor, left + 220, floor), fill=(90, 90, 95), width=3)
+    draw.line((left + 240, 330, left + 240, 60), fill=(230, 170, 30), width=8)  # a crane
+    draw.line((left + 120, 70, left + 400, 70), fill=(230, 170, 30), width=8)
+    buffer = BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return SimpleUploadedFile(f"{name}.jpg", buffer.getvalue(), content_type="image/jpeg")

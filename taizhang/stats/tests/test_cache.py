@@ -172,11 +172,13 @@ def test_a_stale_entry_is_never_served(client, world):
     # The list's query: every project not cancelled by the end of the period.
     visible = ProjectFilter().apply(Project.objects.restrict(world.office, "view"), 2022,
                                     period=JULY)
-    # The piece of Bob's township, under the versions read before the write.
+    # The piece of Bob's slice of his township, under the versions read before the write.
     shared = version.current()
-    town = version.of_division(world.other_town.path)
-    old_key = cache_key(visible, "stats-piece", [str(JULY), "planned", world.other_town.pk],
-                        f"{shared}/{town}")
+    part = version.slice_of(world.bob_project.pk)
+    piece = version.of_division(version.slice_path(world.other_town.path, part))
+    old_key = cache_key(visible, "stats-piece",
+                        [str(JULY), "planned", (world.other_town.pk, part)],
+                        f"{shared}/{piece}")
     assert cache.get(old_key) is not None  # what the page was served from
     _approved(world, world.bob_project, "42.00")
     assert cache.get(old_key) is not None  # still there: nothing deletes it...
@@ -456,3 +458,12 @@ def test_every_scope_stays_inside_the_users_division(world):
             assert not reached.exclude(user.division.subtree_q("division__")).exists()
     assert Project.objects.restrict(world.office, "view").count() == 2
     assert list(Project.objects.restrict(office_b, "view")) == [project_b]
+
+
+def test_a_write_moves_the_version_of_its_projects_slice_only(world):
+    before = version.of_subtree(world.county)
+    _approved(world, world.bob_project, "1.00")
+    after = version.of_subtree(world.county)
+    assert set(after) == set(before)
+    assert {key for key in before if before[key] != after[key]} == {
+        (world.bob_project.division_id, version.slice_of(world.bob_project.pk))}

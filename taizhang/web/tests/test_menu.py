@@ -10,21 +10,39 @@ from django.test import Client
 from taizhang.accounts.choices import Role
 
 # Each persona's menu as the hand-written base.html showed it (link text, address), in order.
+PROCEDURES = ("Procedures", "/procedures/")  # the office, owners and units (taizhang/procedures)
 PROJECTS = ("Projects", "/ledger/projects/")
 REPORTS = ("Monthly reports", "/ledger/reports/")
-OFFICE = [("Review", "/ledger/review/"), ("Import", "/ledger/import/"),
-          ("Audit", "/ledger/audit-export/"), ("Locked accounts", "/account/lockouts/")]
+OFFICE = [("Reporting board", "/ledger/reports/board/"), ("Review", "/ledger/review/"),
+          ("Import", "/ledger/import/"), PROCEDURES,
+          ("Responsibility check", "/procedures/responsibility/"), ("Warning lamps", "/warnings/"),
+          ("Dispatch", "/dispatch/meetings/"),
+          ("Audit", "/ledger/audit-export/"),
+          ("Office", "/office/settings/"), ("Locked accounts", "/account/lockouts/"),
+          ("Jobs", "/jobs/")]
 ADMIN = ("Administration", "/admin/")
+COCKPIT = ("Cockpit", "/cockpit/")  # leaders, the office and viewers (taizhang/cockpit)
+# An office placed in a division: the assessment (taizhang/assessment, weight 147) before
+# "Audit" (150); the bulletin (taizhang/bulletin, 152) after it. Investment attraction
+# (taizhang/attraction, 148) and financing (taizhang/financing, 148) between the
+# assessment and "Audit".
+_AUDIT = OFFICE.index(("Audit", "/ledger/audit-export/"))
+ASSESSED = [*OFFICE[:_AUDIT], ("Assessment", "/assessment/"),
+            ("Investment attraction", "/attraction/"), ("Financing", "/financing/needs/"),
+            ("Land", "/land/"), ("Policies", "/policies/"),
+            OFFICE[_AUDIT],
+            ("Bulletin", "/bulletin/"), *OFFICE[_AUDIT + 1:]]
 EXPECTED = {
-    "office": [PROJECTS, REPORTS, *OFFICE],
-    "office_staff": [PROJECTS, REPORTS, *OFFICE, ADMIN],
-    "superuser": [PROJECTS, REPORTS, *OFFICE, ADMIN],
-    "alice": [PROJECTS, REPORTS],
-    "carol": [PROJECTS],
-    "dave": [PROJECTS],
-    "victor": [PROJECTS],
-    "eve": [PROJECTS],
-    "staff_viewer": [PROJECTS, ADMIN],
+    "office": [COCKPIT, PROJECTS, REPORTS, *ASSESSED],
+    "office_staff": [COCKPIT, PROJECTS, REPORTS, *ASSESSED, ADMIN],
+    "superuser": [COCKPIT, PROJECTS, REPORTS, *ASSESSED, ADMIN],
+    "alice": [PROJECTS, REPORTS, ("Financing", "/financing/mine/"), PROCEDURES,
+              ("My policies", "/policies/mine/")],
+    "carol": [COCKPIT, PROJECTS, ("My projects and problems", "/dispatch/leader/")],
+    "dave": [PROJECTS, ("Our problems", "/dispatch/unit/"), PROCEDURES],
+    "victor": [COCKPIT, PROJECTS],
+    "eve": [PROJECTS, ("Financing needs", "/financing/bank/")],  # taizhang/financing
+    "staff_viewer": [COCKPIT, PROJECTS, ADMIN],
 }
 
 

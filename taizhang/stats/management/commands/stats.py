@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import OfficeSettings, Organization, Person
 from taizhang.core.periods import Period, PeriodError
+from taizhang.core.registry import registry
 from taizhang.core.routers import replica_reads
+from taizhang.figures import responsibility
 from taizhang.figures.groups import GROUPINGS
 from taizhang.ledger.choices import Stage
 from taizhang.ledger.filters import LIST_CHOICES, ProjectFilter
@@ -83,6 +85,11 @@ class Command(BaseCommand):
             else:
                 data = compute(projects, period, start_rate_basis=basis,
                                include_cancelled=cancelled).as_dict()
+            # 有人管、有方案、有时限 (figures/responsibility.py), over the same projects.
+            data["responsibility"] = responsibility.counts(projects, period.year, period)
+            # What the apps above the ledger add (core/registry.py `stats_section`).
+            for name, section in registry.stats_sections.items():
+                data[name] = section(period)
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return

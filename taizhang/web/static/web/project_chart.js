@@ -23,8 +23,11 @@ document.addEventListener("DOMContentLoaded", function () {
     // Our own tooltip markup: ECharts' default uses style="" attributes, which the content
     // security policy refuses.
     tooltip: { trigger: "axis", className: "chart-tooltip", formatter: tooltip },
-    legend: { data: [data.labels.monthly, data.labels.cumulative], bottom: 0 },
-    grid: { left: 70, right: 70, top: 20, bottom: 50 },
+    // The legend above the plot: on a phone its two entries wrap onto two lines, which
+    // below the plot ran over the month labels.
+    legend: { data: [data.labels.monthly, data.labels.cumulative], top: 0 },
+    grid: { left: 8, right: 8, top: holder.clientWidth < 520 ? 60 : 40, bottom: 8,
+            containLabel: true },
     xAxis: { type: "category", data: data.periods },
     yAxis: [{ type: "value" }, { type: "value", splitLine: { show: false } }],
     series: [

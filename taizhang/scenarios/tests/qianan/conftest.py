@@ -1,0 +1,26 @@
+"""The Qian'an 2022 demo, loaded once for every test of this package: loading it takes a minute
+on SQLite and several on PostgreSQL, so every check made on the demo (the article's figures,
+the ranking, the bulletin, the dispatches) lives here rather than loading it again.
+
+It is loaded inside a transaction rolled back at the end; each test runs in a savepoint on top
+of it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from taizhang.scenarios.qianan.loader import load
+
+
+@pytest.fixture(scope="package", autouse=True)
+def scenario(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ):
+        with transaction.atomic():
+            result = load()
+            yield result
+            transaction.set_rollback(True)
