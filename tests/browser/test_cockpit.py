@@ -53,8 +53,9 @@ def test_the_cockpit_clicks_a_township_bar_through_to_its_projects(transactional
         [float(best["rate"]) / 2, index])
     # A locator click at a position scrolls the chart into view and waits until nothing
     # (the sticky header, a tooltip) covers that point.
-    # The row's own DOM listener navigates (cockpit.js: once per click, whatever part of the
-    # chart is under the pointer); the first list page of a loaded CI machine may be slow.
+    # The row's own pointer listeners navigate (cockpit.js: once per press and release,
+    # whatever part of the chart is under the pointer, even when ECharts redraws the hovered
+    # bar in between); the first list page of a loaded CI machine may be slow.
     with page.expect_navigation(wait_until="commit", timeout=60_000):
         page.locator("#chart-townships").click(position={"x": x, "y": y})
     assert re.search(rf"/ledger/projects/\?.*township={best['key']}", page.url)

@@ -74,11 +74,20 @@
         })
       }]
     }, true);
-    // A click anywhere on a group's row opens its projects, not only on its bar: a group at
-    // 0% has no bar to click, and a short one is a small target. A plain DOM listener with
-    // the holder's own box: one navigation per click, whatever element of the chart (bar,
-    // label, background) the pointer is on.
-    holder.addEventListener("click", function (event) {
+    // A press anywhere on a group's row opens its projects, not only on its bar: a group at
+    // 0% has no bar to click, and a short one is a small target. Plain DOM pointer events on
+    // the holder, not "click": ECharts redraws the hovered bar's SVG element, and when that
+    // lands between the press and the release (a busy phone) the browser sends no click at
+    // all. One navigation per press and release in the same place, whatever is under it.
+    var pressed = null;
+    holder.addEventListener("pointerdown", function (event) {
+      pressed = event.isPrimary ? { id: event.pointerId, x: event.clientX, y: event.clientY } : null;
+    });
+    holder.addEventListener("pointerup", function (event) {
+      var press = pressed;
+      pressed = null;
+      if (!press || press.id !== event.pointerId || event.button !== 0) return;
+      if (Math.abs(event.clientX - press.x) > 8 || Math.abs(event.clientY - press.y) > 8) return;
       var box = holder.getBoundingClientRect();
       var point = [event.clientX - box.left, event.clientY - box.top];
       if (!chart.containPixel("grid", point)) return;
@@ -86,6 +95,7 @@
       var row = shown[index];
       if (row && row.url) window.location.href = row.url;
     });
+    holder.addEventListener("pointercancel", function () { pressed = null; });
   }
 
   function draw() {
