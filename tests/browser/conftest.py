@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.journey import VARIANTS as JOURNEY_VARIANTS
+from tests.browser.journey import variants_to_run
 
 CHROMIUM = os.environ.get("TAIZHANG_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -76,9 +76,17 @@ def login(page, live_server, username: str, password: str) -> None:
     page.wait_for_url(lambda url: "/login" not in url)
 
 
-@pytest.fixture(params=[pytest.param(v, id=f"{v[0]}-{v[1]}") for v in JOURNEY_VARIANTS])
+def _journey_variants() -> list:
+    from django.db import connection
+
+    chosen = variants_to_run(connection.vendor, os.environ.get("TAIZHANG_JOURNEY_VARIANTS", ""))
+    return [pytest.param(v, id=f"{v[0]}-{v[1]}") for v in chosen]
+
+
+@pytest.fixture(params=_journey_variants())
 def journey(request, browser, live_server):
-    """A journey per variant: desktop and phone, Chinese and English (browser/journey.py)."""
+    """A journey per variant: desktop or phone, Chinese or English (browser/journey.py), two
+    of the four per database unless TAIZHANG_JOURNEY_VARIANTS=all."""
     from tests.browser.journey import start
 
     viewport, language = request.param

@@ -29,6 +29,20 @@ from pathlib import Path
 VIEWPORTS = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 LANGUAGES = ("zh-hans", "en")
 VARIANTS = [(v, lang) for v in VIEWPORTS for lang in LANGUAGES]
+# The suite runs on both databases (.ci/run): each runs every journey in two of the four
+# variants, crossed, so CI covers every variant and every journey on each database at half
+# the cost (the browser is half the suite's time). TAIZHANG_JOURNEY_VARIANTS=all runs the four.
+_VARIANTS_BY_DATABASE = {
+    "sqlite": [("desktop", "zh-hans"), ("phone", "en")],
+    "postgresql": [("desktop", "en"), ("phone", "zh-hans")],
+}
+
+
+def variants_to_run(vendor: str, choice: str = "") -> list[tuple[str, str]]:
+    """The journey variants this run takes: two per database, or all with `choice` "all"."""
+    if choice == "all" or vendor not in _VARIANTS_BY_DATABASE:
+        return list(VARIANTS)
+    return list(_VARIANTS_BY_DATABASE[vendor])
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 

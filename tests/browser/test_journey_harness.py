@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.journey import untranslated
+from tests.browser.journey import VARIANTS, untranslated, variants_to_run
 
 
 def test_an_english_ui_string_on_a_chinese_page_is_untranslated():
@@ -21,6 +21,15 @@ def test_english_joined_with_chinese_punctuation_is_a_mixed_string():
 
 def test_data_that_looks_like_a_ui_string_may_be_allowed():
     assert untranslated(["项目"], "en", frozenset({"项目"})) == []
+
+
+def test_the_two_databases_together_run_every_variant_and_each_runs_both_screens_and_languages():
+    sqlite, postgresql = variants_to_run("sqlite"), variants_to_run("postgresql")
+    assert sorted(sqlite + postgresql) == sorted(VARIANTS)
+    for chosen in (sqlite, postgresql):
+        assert {v for v, _ in chosen} == {"desktop", "phone"}
+        assert {lang for _, lang in chosen} == {"zh-hans", "en"}
+    assert variants_to_run("sqlite", "all") == VARIANTS
 
 
 @pytest.mark.browser
