@@ -40,8 +40,12 @@ PAGE_SIZE = 50
 RECENT_DAYS = 30  # the leader's page shows problems solved this recently
 ROWS = 5  # problem rows on the meeting form
 TASKS = 3  # task rows on the meeting forms
-RowFormSet = django_forms.formset_factory(forms.ProblemRowForm, extra=ROWS, max_num=ROWS)
-TaskFormSet = django_forms.formset_factory(forms.TaskRowForm, extra=TASKS, max_num=TASKS)
+# absolute_max: a posted TOTAL_FORMS above the rows shown is refused, not built (Django's
+# default builds up to a thousand more forms for one request, seconds of work).
+RowFormSet = django_forms.formset_factory(forms.ProblemRowForm, extra=ROWS, max_num=ROWS,
+                                          absolute_max=ROWS, validate_max=True)
+TaskFormSet = django_forms.formset_factory(forms.TaskRowForm, extra=TASKS, max_num=TASKS,
+                                           absolute_max=TASKS, validate_max=True)
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:

@@ -57,6 +57,19 @@ def test_a_half_filled_row_and_an_unknown_project_are_named(world):
     assert 'class="field has-error' in html
 
 
+def test_more_rows_than_the_form_shows_are_refused_without_building_them(world):
+    response = client(world.office).post(reverse("dispatch:meeting-new"), {
+        "kind": "on_site", "date": "2022-07-05", "chair": world.carol.person.pk,
+        "p-TOTAL_FORMS": "999999999999", "p-INITIAL_FORMS": "0",
+        "p-0-project": world.alice_project.name, "p-0-category": "land",
+        "p-0-description": "用地预审", "p-0-responsible_unit": world.unit.pk,
+        "p-0-deadline": "2022-08-01"})
+    assert response.status_code == 200
+    assert not Meeting.objects.exists()
+    assert len(response.context["rows"].forms) == 5  # the rows shown, not a thousand more
+    assert "请最多提交 5 个表单" in response.content.decode()
+
+
 def test_the_minutes_open_as_a_word_document(world):
     meeting = meeting_with_problems(world)
     response = client(world.office).get(reverse("dispatch:minutes", args=[meeting.pk]))
