@@ -140,7 +140,7 @@ DEMO_USERS = [
     ("leader", "leader", "只看本人包联的项目（含唐山燕阳冷轧镀锌）"),
     ("unit", "unit_staff", "只看本单位负责的项目"),
     ("owner", "owner", "填报 2022-08 月报（本企业 3 个项目，尚未填报；催报后见通知）"),
-    ("bank", "bank", "看不到台账数据"),
+    ("bank", "bank", "看不到台账数据；首页：已发布的融资需求、本行贷款意向和贷款"),
     ("viewer", "viewer", "只读浏览迁安市全部项目"),
 ]
 # Other owners' accounts (same password): they submitted the 2022-08 reports awaiting review.
