@@ -56,6 +56,7 @@ test-fast: $(VENV)/.installed
 # Run by .ci/run before the tests: style, types of every package, system checks, and no model
 # change without its migration.
 lint: $(VENV)/.installed
+	@mkdir -p var  # makemigrations --check opens the default database: var/ on a fresh clone
 	$(BIN)/ruff check .
 	$(DEV) $(BIN)/mypy taizhang
 	$(DEV) $(BIN)/python -m pytest -q -p no:cacheprovider tests/architecture

@@ -44,6 +44,7 @@ def variants_to_run(vendor: str, choice: str = "") -> list[tuple[str, str]]:
         return list(VARIANTS)
     return list(_VARIANTS_BY_DATABASE[vendor])
 
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 # Placeholders a catalogue string may hold: %(name)s, %s, %d, {name}.
