@@ -60,7 +60,8 @@ def cockpit_context(request: HttpRequest) -> dict[str, Any]:
     return {"form": form, "period": period, "stats": board.stats, "bar": bar,
             "wall": request.GET.get("wall") == "1",
             "factor_sections": cockpit_board.factor_sections(user, period),
-            "lamp_tiles": cockpit_board.lamp_tiles(filtered, period, bar, user), **shown}
+            "lamp_tiles": cockpit_board.lamp_tiles(filtered, period, bar, user, versions),
+            **shown}
 
 
 @login_required

@@ -127,15 +127,48 @@ def test_a_leader_home_lists_the_red_and_yellow_projects_in_charge(client, world
 
 
 @pytest.mark.parametrize(
-    ("who", "limit"), [("office", 11), ("bob", 11), ("dave", 11), ("carol", 26)]
+    ("who", "limit"), [("office", 11), ("bob", 11), ("dave", 11), ("carol", 27)]
 )
 def test_home_query_counts_with_lamps_are_pinned(
     client, world, who, limit, django_assert_max_num_queries
 ):
     """With lamps lit, a home costs what test_cockpit.py pins without: three queries for the
     lamps (the month shown, the counts, the red and yellow projects with their reasons),
-    whatever the number of projects."""
+    whatever the number of projects; a leader's cockpit, one more on a cold cache for the
+    version of its cached lamp tiles."""
     light(world)
     client.force_login(getattr(world, who))
     with django_assert_max_num_queries(limit):
         assert client.get("/").status_code == 200
+
+
+def test_the_cached_lamp_tiles_follow_a_new_evaluation_and_its_publishing(client, world):
+    """Evaluating and publishing move no data version: the tiles, cached, must follow them
+    (an office reads its drafts at once, a viewer only published lamps)."""
+    from taizhang.ledger.tests.lamp_world import evaluate, published
+    from taizhang.warnings.services import rules_of_year, update_rule
+
+    lit = light(world, publish=False)
+    url = reverse("cockpit:cockpit")
+
+    def tiles(user):
+        text = _get(client, user, url, {"period": "2022-07"}).content.decode()
+        return {color: n for color, (_url, n) in _links(text, "data-lamp-count").items()}
+
+    assert tiles(world.office) == ONE_OF_EACH  # the office reads its draft
+    none = {"red": 0, "yellow": 0, "green": 0, "none": 4}
+    assert tiles(world.victor) == none  # a viewer: not published yet
+    # A red line below every project's points: once evaluated again the red project and the
+    # one made after the first evaluation (no report yet) are yellow. No report, plan or
+    # project changes, so no data version moves.
+    progress = next(r for r in rules_of_year(world.county, 2022, actor=world.office)
+                    if r.code == "progress")
+    update_rule(progress, params={**progress.params, "red_below": "100", "yellow_below": "10"},
+                enabled=True, actor=world.office, expected_version=progress.version)
+    again = evaluate(world)
+    assert again.pk == lit.evaluation.pk
+    after = {"red": 0, "yellow": 3, "green": 1, "none": 0}
+    assert tiles(world.office) == after
+    assert tiles(world.victor) == none
+    published(world, again)
+    assert tiles(world.victor) == after
