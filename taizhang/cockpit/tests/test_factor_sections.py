@@ -71,7 +71,7 @@ def test_query_counts_stay_pinned_with_a_section(client, world, section, who,
                                                  django_assert_max_num_queries):
     client.force_login(getattr(world, who))
     # test_cockpit.py's limits and one more: where the reader's division stands.
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(26):
         assert client.get(reverse("cockpit:cockpit"), {"period": "2022-07"}).status_code == 200
     with django_assert_max_num_queries(13):
         assert client.get(reverse("cockpit:cockpit"), {"period": "2022-07"}).status_code == 200
