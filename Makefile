@@ -43,15 +43,17 @@ serve:
 
 # The full suite: unit, integration and browser tests. DATABASE_URL selects PostgreSQL.
 # First, what it needs outside Python (Chromium, CJK fonts, gettext): installed when root
-# with apt-get, else it stops at once with the command to run.
+# with apt-get, else it stops at once with the command to run. TEST_WORKERS test processes
+# (pytest-xdist), each with its own test database, browser and live server.
+TEST_WORKERS ?= 2
 test: test-prereqs $(VENV)/.installed
-	$(DEV) $(BIN)/python -m pytest -q -p no:cacheprovider
+	$(DEV) $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 
 test-prereqs:
 	@sh scripts/check_test_prereqs.sh
 
 test-fast: $(VENV)/.installed
-	$(DEV) $(BIN)/python -m pytest -q -m "not browser"
+	$(DEV) $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup -m "not browser"
 
 # Run by .ci/run before the tests: style, types of every package, system checks, and no model
 # change without its migration.

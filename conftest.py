@@ -135,6 +135,27 @@ def world(db) -> World:
     return world
 
 
+# --- test processes: what must stay together ------------------------------------------------
+
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs the suite in several processes (pytest-xdist, ``--dist loadgroup``):
+    the tests sharing a module- or package-scoped fixture (the Qian'an demo loaded once for
+    its package, a generated ledger, a backup made once) go to one process together, so
+    the fixture is made once, not once in each process."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        shared = {}  # scope → where it is shared
+        for name in info.names_closure if info else ():
+            definition = (info.name2fixturedefs.get(name) or [None])[-1]
+            if definition is not None and definition.scope == "package":
+                shared["package"] = definition.baseid or "root"
+            elif definition is not None and definition.scope == "module":
+                shared["module"] = item.module.__name__
+        group = shared.get("package") or shared.get("module")  # the widest
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 # --- CI: nothing may be skipped -------------------------------------------------------------
 
 @pytest.hookimpl(trylast=True)

@@ -378,15 +378,21 @@ def test_a_formsets_later_rows_are_fuzzed_with_the_rest_not_one_field_at_a_time(
                                  "p-0-project"]
 
 
+#: The URL patterns in this many parts, one test each: a test process (`make test`'s
+#: TEST_WORKERS) takes one part at a time, so the fuzz does not hold one process for minutes.
+SHARDS = 6
+
+
 @pytest.mark.django_db
-def test_no_server_error_on_any_url(matrix, settings):  # noqa: F811
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_no_server_error_on_any_url(matrix, settings, shard):  # noqa: F811
     """A hostile value anywhere a request carries one gives an answer, never a 5xx."""
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
     m = matrix
     failures = Failures()
     clients = Clients(m)
     office = client_as(m, "office")
-    for pattern in ALL_PATTERNS:
+    for pattern in ALL_PATTERNS[shard::SHARDS]:
         for who in PERSONAS:
             fuzz_get(m, pattern, who, failures, clients)
         if pattern.startswith("admin/") and "/add/" not in (

@@ -8,9 +8,7 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
-from django.test import override_settings
 
 from taizhang.accounts.models import User
 from taizhang.ledger.choices import Stage
@@ -18,20 +16,8 @@ from taizhang.ledger.models import Project
 from taizhang.procedures import queries
 from taizhang.procedures.choices import ItemStatus
 from taizhang.procedures.models import Campaign, Node, ProcedureItem, ProcedureKind
-from taizhang.scenarios.qianan.loader import load
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def scenario(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-    ):
-        with transaction.atomic():
-            yield load()
-            transaction.set_rollback(True)
 
 
 def test_every_pipeline_project_has_its_checklist_and_nodes():
