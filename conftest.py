@@ -35,6 +35,17 @@ def _empty_cache():
     breaker.reset()  # a test's failing cache does not turn the cache off for the next
 
 
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    # A request in English (LocaleMiddleware) leaves English active in the thread; each test
+    # starts in the site's default language whatever ran before it in the same process.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @dataclass
 class World:
     office: object
