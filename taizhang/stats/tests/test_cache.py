@@ -467,3 +467,48 @@ def test_a_write_moves_the_version_of_its_projects_slice_only(world):
     assert set(after) == set(before)
     assert {key for key in before if before[key] != after[key]} == {
         (world.bob_project.division_id, version.slice_of(world.bob_project.pk))}
+
+
+def test_writes_announced_once_move_each_version_once_at_the_end(world):
+    """core/figures.py `announced_once` (the scenario loader's): inside, writes move no
+    version; at the end, the versions of what they wrote move once, in the transaction."""
+    from taizhang.core.figures import announced_once, figures_may_change
+
+    sent = []
+
+    def listen(sender, *, using, objects=None, **kwargs):
+        sent.append(None if objects is None else len(objects))
+
+    figures_may_change.connect(listen)
+    try:
+        before = version.of_subtree(world.county)
+        with transaction.atomic(), announced_once():
+            _approved(world, world.bob_project, "1.00")
+            _approved(world, world.alice_project, "2.00")
+            assert version.of_subtree(world.county) == before and sent == []
+        after = version.of_subtree(world.county)
+    finally:
+        figures_may_change.disconnect(listen)
+    assert len(sent) == 1 and sent[0] > 0
+    assert {key for key in before if before[key] != after[key]} == {
+        (p.division_id, version.slice_of(p.pk)) for p in (world.bob_project, world.alice_project)}
+
+
+def test_nothing_is_announced_when_the_block_fails(world):
+    from taizhang.core.figures import announced_once, figures_may_change
+
+    sent = []
+
+    def listen(sender, **kwargs):
+        sent.append(kwargs)
+
+    figures_may_change.connect(listen)
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic(), announced_once():
+            _approved(world, world.bob_project, "1.00")
+            raise RuntimeError
+        assert sent == []
+        _approved(world, world.bob_project, "1.00")  # outside the block: announced at once
+        assert len(sent) == 3  # saved, submitted, approved: one event each
+    finally:
+        figures_may_change.disconnect(listen)
