@@ -370,7 +370,17 @@ def cached(projects: QuerySet[Project], what: str, make: Callable[[], T], parts:
            *, data_version: str) -> T:
     """`make()` (something worked out from `projects`), from the cache if it was already
     made for the same query, `what`, `parts` and data version."""
-    key = cache_key(projects, what, parts, data_version)
+    return _through_cache(cache_key(projects, what, parts, data_version), make)
+
+
+def cached_deployment(what: str, make: Callable[[], T], parts: list[Any], *,
+                      data_version: str) -> T:
+    """`cached` for what is worked out from the whole deployment rather than from a scope's
+    projects (the production-factor sections: stats/sections.py)."""
+    return _through_cache(_key("deployment", what, parts, data_version), make)
+
+
+def _through_cache(key: str | None, make: Callable[[], T]) -> T:
     if key is None or breaker.is_open():
         return make()
     try:

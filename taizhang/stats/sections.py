@@ -14,10 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import get_language
 
 from taizhang.accounts.models import Division
+from taizhang.core.audit.service import last_write
 from taizhang.core.periods import Period
 from taizhang.core.registry import registry
+from taizhang.stats.cache import cached_deployment
 
 
 @dataclass(frozen=True)
@@ -46,13 +49,24 @@ def holds_everything(division: Division | None) -> bool:
 
 
 def shown(period: Period) -> list[ShownSection]:
-    """Every viewed section at ``period``, lightest first (no query when none is viewed)."""
-    found = []
-    for name, view in registry.viewed_sections():
-        data = registry.stats_sections[name](period)
-        found.append(ShownSection(name, str(view.title),
-                                  [(str(label), str(value)) for label, value in view.lines(data)]))
-    return found
+    """Every viewed section at ``period``, lightest first (no query when none is viewed).
+
+    From the cache until the next write of any app (`core.audit.service.last_write`: one
+    query instead of the sections' own, about eight, on every cockpit request), in the
+    active language."""
+    if not any_viewed():
+        return []
+
+    def make() -> list[ShownSection]:
+        found = []
+        for name, view in registry.viewed_sections():
+            data = registry.stats_sections[name](period)
+            found.append(ShownSection(name, str(view.title), [
+                (str(label), str(value)) for label, value in view.lines(data)]))
+        return found
+
+    return cached_deployment("sections", make, [str(period), get_language()],
+                             data_version=last_write())
 
 
 def shown_for(division: Division | None, period: Period, *, everything: bool = False,

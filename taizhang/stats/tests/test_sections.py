@@ -76,3 +76,29 @@ def test_the_lines_are_the_stats_commands_dict(world, capsys):
 def test_sections_come_lightest_first(world):
     with viewed_section("乙", name="b", weight=20), viewed_section("甲", name="a", weight=10):
         assert [s.title for s in sections.shown(JULY)] == ["甲", "乙"]
+
+
+def test_the_sections_come_from_the_cache_until_the_next_write(world):
+    """Worked out once, then read from the cache in each language until any audited write
+    (core.audit.service.last_write) moves their key."""
+    from taizhang.core.registry import registry
+    from taizhang.core.services import UNCHECKED
+    from taizhang.ledger.services.projects import update_project
+
+    calls = []
+
+    def counted(period):
+        calls.append(str(period))
+        return compute(period)
+
+    july = Period(2022, 7)
+    with viewed_section():
+        registry.stats_sections[NAME] = counted
+        first = sections.shown(july)
+        assert sections.shown(july) == first and calls == ["2022-07"]
+        with translation.override("en"):
+            english = sections.shown(july)
+        assert calls == ["2022-07"] * 2 and english[0].lines[0][0] == "Projects"
+        update_project(world.alice_project, actor=world.office,
+                       expected_version=UNCHECKED, changes={"contact_name": "王工"})
+        assert sections.shown(july) == first and calls == ["2022-07"] * 3
