@@ -122,7 +122,7 @@ def build(filtered: QuerySet[Project], period: Period, office: OfficeSettings,
     # The board put together is cached too, under every version of the scope: a request
     # after no write reads one entry instead of merging the pieces again.
     return cached(filtered, "cockpit", assembled, [str(period), basis, str(threshold)],
-                  data_version=f"{whole_version(versions)}/{lamps.version_of(period)}")
+                  data_version=whole_version(versions))
 
 
 def _per_division(versions: ScopeVersions) -> ScopeVersions:
@@ -212,7 +212,7 @@ def lamp_tiles(filtered: QuerySet[Project], period: Period, bar: dict[str, list[
     else:
         found = cached(filtered, "lamp-tiles", make,
                        [str(period), "published" if lamps.published_only(viewer) else "all"],
-                       data_version=f"{whole_version(versions)}/{lamps.version_of(period)}")
+                       data_version=lamps.with_evaluations(whole_version(versions), period))
     return [{"color": color, "label": label, "projects": found[color],
              "url": list_url(period, bar, lamp=color)}
             for color, label in lamps.color_choices()]

@@ -165,6 +165,12 @@ def version_of(period: Period) -> str:
     return ",".join(f"{pk}.{version}" for pk, version in found.values_list("pk", "version"))
 
 
+def with_evaluations(data_version: str, period: Period) -> str:
+    """``data_version`` and the lamps of ``period`` (``version_of``): what lamp figures are
+    cached under, since evaluating or publishing moves no data version."""
+    return f"{data_version}/{version_of(period)}"
+
+
 def shown_period(office: Any, viewer: Any) -> Period:
     """The month the homes show lamps of: the newest evaluated for the office's division
     (published, for a reader outside the office), else the list's default month (the one
@@ -190,5 +196,6 @@ __all__ = [
     "shown",
     "shown_period",
     "warned",
+    "with_evaluations",
     "with_reasons",
 ]

@@ -72,7 +72,7 @@ def test_query_counts_stay_pinned_with_a_section(client, world, section, who,
     client.force_login(getattr(world, who))
     # test_cockpit.py's limits and two more: where the reader's division stands, and the last
     # write (the sections are cached under it: stats/sections.py).
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(26):
         assert client.get(reverse("cockpit:cockpit"), {"period": "2022-07"}).status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("cockpit:cockpit"), {"period": "2022-07"}).status_code == 200

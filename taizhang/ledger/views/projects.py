@@ -91,7 +91,7 @@ def _lamp_filtered_stats(filtered: QuerySet[Project], period: Period, office: Of
         return make()
     parts = [str(period), office.start_rate_basis, *(["cancelled"] if include_cancelled else [])]
     return cached(filtered, "stats-lamps", make, parts,
-                  data_version=f"{whole_version(versions)}/{lamps.version_of(period)}")
+                  data_version=lamps.with_evaluations(whole_version(versions), period))
 
 
 @login_required
