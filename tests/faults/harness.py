@@ -7,6 +7,7 @@ subprocesses, so a process can be killed and a connection terminated for real.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -214,11 +215,29 @@ def sqlite_write_locked(path: Path) -> bool:
         conn.close()
 
 
-def pg_writing_backend(scratch: Scratch) -> int | None:
-    """The pid of a backend of the scratch database inside a transaction that has written."""
-    rows = scratch.query(
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-        "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL")
+@contextlib.contextmanager
+def pg_writes_held(scratch: Scratch, table: str) -> Iterator[None]:
+    """Inside the block no one can write `table` (another transaction holds it in SHARE
+    mode), so a process that has written elsewhere and reaches it waits there with its
+    transaction open: the test can act on it before it commits, however fast it is."""
+    conn = scratch.connect()
+    try:
+        conn.execute("BEGIN")
+        conn.execute(f'LOCK TABLE "{table}" IN SHARE MODE')
+        yield
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
+
+
+def pg_writing_backend(scratch: Scratch, *, waiting: bool = False) -> int | None:
+    """The pid of a backend of the scratch database inside a transaction that has written
+    (with `waiting`: and now waits for a lock, so it cannot commit before we act)."""
+    sql = ("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+           "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL")
+    if waiting:
+        sql += " AND wait_event_type = 'Lock'"
+    rows = scratch.query(sql)
     return rows[0][0] if rows else None
 
 

@@ -2,6 +2,8 @@
 half-written, and the import can be run again.
 
 PostgreSQL: the import's backend is terminated (`pg_terminate_backend`) after it has written.
+Another connection holds the audit table meanwhile, so the import waits there, mid-transaction,
+instead of racing the test to its commit (a 3,000-row import takes well under a second).
 SQLite has no connection to lose; its way of being unavailable is a write lock held by another
 process for longer than the application waits (TAIZHANG_SQLITE_TIMEOUT).
 """
@@ -10,7 +12,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.faults.harness import office_database, pg_writing_backend, wait_until, write_sheet
+from tests.faults.harness import (
+    office_database,
+    pg_writes_held,
+    pg_writing_backend,
+    wait_until,
+    write_sheet,
+)
 
 PROJECTS = 3000
 
@@ -24,10 +32,11 @@ def test_an_import_that_loses_its_database_stops_cleanly_and_can_be_rerun(scratc
     db = office_database(scratch)
     before = db.count("ledger_project"), db.count("core_auditevent")
     if db.vendor == "postgresql":
-        importing = db.spawn("import-ledger", str(sheet))
-        pid = wait_until(lambda: pg_writing_backend(db), what="the import's first writes",
-                         process=importing)
-        assert db.query("SELECT pg_terminate_backend(%s)", (pid,)) == [(True,)]
+        with pg_writes_held(db, "core_auditevent"):
+            importing = db.spawn("import-ledger", str(sheet))
+            pid = wait_until(lambda: pg_writing_backend(db, waiting=True),
+                             what="the import's first writes", process=importing)
+            assert db.query("SELECT pg_terminate_backend(%s)", (pid,)) == [(True,)]
         out, err = importing.communicate(timeout=120)
         returncode = importing.returncode
     else:

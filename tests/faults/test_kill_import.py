@@ -9,6 +9,7 @@ import pytest
 
 from tests.faults.harness import (
     office_database,
+    pg_writes_held,
     pg_writing_backend,
     sqlite_write_locked,
     wait_until,
@@ -36,15 +37,19 @@ def ledger_rows(db) -> dict[str, int]:
 def test_a_killed_import_leaves_nothing_and_can_be_rerun(scratch, sheet):
     db = office_database(scratch)
     before = ledger_rows(db)
-    importing = db.spawn("import-ledger", str(sheet))
-    # Kill it while its write transaction is open (and, on PostgreSQL, has written rows).
+    # Kill it while its write transaction is open (and, on PostgreSQL, has written rows and
+    # waits at the audit table, so it cannot commit first).
     if db.vendor == "sqlite":
+        importing = db.spawn("import-ledger", str(sheet))
         wait_until(lambda: sqlite_write_locked(db.sqlite_path), what="the import's transaction",
                    process=importing)
+        os.kill(importing.pid, signal.SIGKILL)
     else:
-        wait_until(lambda: pg_writing_backend(db), what="the import's first writes",
-                   process=importing)
-    os.kill(importing.pid, signal.SIGKILL)
+        with pg_writes_held(db, "core_auditevent"):
+            importing = db.spawn("import-ledger", str(sheet))
+            wait_until(lambda: pg_writing_backend(db, waiting=True),
+                       what="the import's first writes", process=importing)
+            os.kill(importing.pid, signal.SIGKILL)
     importing.wait()
     assert importing.returncode == -signal.SIGKILL
 

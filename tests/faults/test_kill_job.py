@@ -11,6 +11,7 @@ import pytest
 
 from tests.faults.harness import (
     office_database,
+    pg_writes_held,
     pg_writing_backend,
     sqlite_write_locked,
     wait_until,
@@ -39,19 +40,23 @@ def test_a_killed_worker_leaves_nothing_and_its_job_is_marked_failed(scratch, sh
     before = ledger_rows(db)
 
     job = job_id(db.shell(CONFIRM.format(preview=preview)).stdout)
-    worker = db.spawn("worker")
-    # Kill it while the import's one transaction is open (on PostgreSQL: has written rows),
-    # once the job runs (the queue's own claim takes the write lock for a moment too).
+    # Kill it while the import's one transaction is open (on PostgreSQL: has written rows and
+    # waits at the audit table, so it cannot commit first), once the job runs (the queue's own
+    # claim takes the write lock for a moment too).
     def running() -> bool:
         return db.count("jobs_job", "state = 'running'") == 1
 
     if db.vendor == "sqlite":
+        worker = db.spawn("worker")
         wait_until(lambda: running() and sqlite_write_locked(db.sqlite_path),
                    what="the import's transaction", process=worker)
+        os.kill(worker.pid, signal.SIGKILL)
     else:
-        wait_until(lambda: running() and pg_writing_backend(db),
-                   what="the import's first writes", process=worker)
-    os.kill(worker.pid, signal.SIGKILL)
+        with pg_writes_held(db, "core_auditevent"):
+            worker = db.spawn("worker")
+            wait_until(lambda: running() and pg_writing_backend(db, waiting=True),
+                       what="the import's first writes", process=worker)
+            os.kill(worker.pid, signal.SIGKILL)
     worker.wait()
     assert state(db, job)[0] == "running"  # it died mid-job: nobody said otherwise yet
     if db.vendor == "postgresql":
