@@ -21,6 +21,42 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _serialize_shared_sqlite() -> None:
+    """With SQLite in memory, the live server's threads use the test's own connection, and
+    two threads on one sqlite3 connection can deadlock: one steps a statement that calls back
+    into Python (Django's SQLite functions) and waits for the GIL, while the other holds the
+    GIL and waits for the connection (a page and its images, requested in parallel, hung a
+    CI run). So that server answers one request at a time, its body read inside the lock."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    lock = threading.Lock()
+
+    def one_at_a_time(app):
+        def serve(environ, start_response):
+            with lock:
+                result = app(environ, start_response)
+                try:
+                    return [bytes(chunk) for chunk in result]
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+        return serve
+
+    class SerializedWhenShared(ThreadedWSGIServer):
+        def set_app(self, application):
+            if self.connections_override:
+                application = one_at_a_time(application)
+            super().set_app(application)
+
+    LiveServerThread.server_class = SerializedWhenShared
+
+
+_serialize_shared_sqlite()
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
