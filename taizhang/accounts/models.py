@@ -63,6 +63,15 @@ class Division(models.Model):
             raise ValueError("an unsaved division has no subtree")
         return models.Q(**{f"{prefix}path__startswith": self.path})
 
+    def subtree_in_q(self, prefix: str = "") -> models.Q:
+        """`subtree_q` as membership: the object's division is one of the subtree's ids (a
+        list the database makes once). For statements over a whole subtree: joining every
+        project to its division made SQLite walk projects division by division, and their
+        per-project subqueries read reports in that scattered order (0.58 s against 0.34 s
+        at 100,000 projects)."""
+        ids = Division.objects.filter(self.subtree_q()).values("id")
+        return models.Q(**{f"{prefix}in" if prefix else "pk__in": ids})
+
     def contains(self, other: Division | None) -> bool:
         """Whether `other` is this division or lies anywhere below it."""
         return bool(self.path) and other is not None and other.path.startswith(self.path)

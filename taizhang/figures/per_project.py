@@ -76,26 +76,41 @@ class _Share(Func):
     output_field = FloatField()
 
 
-class _Behind(Func):
-    """``rates.is_behind`` in SQL: plan > 0 AND 1200 × ytd < factor × plan (exact: cents on
-    SQLite, NUMERIC elsewhere)."""
+def behind_sql(ytd: str, plan: str, factor: Decimal, *, inclusive: bool = False) -> str:
+    """``rates.is_behind`` (``is_at_least_behind`` when ``inclusive``) as SQL over two amounts
+    in the sum unit: plan > 0 AND 1200 × ytd < factor × plan. Both sides times ten, so the
+    factor (one decimal at most: ``rates.behind_factor``) is an integer and SQLite compares
+    integer cents exactly."""
+    tenfold = factor * 10
+    if tenfold != tenfold.to_integral_value():
+        raise ValueError(f"a behind factor has one decimal at most, not {factor}")
+    return (f"({plan} > 0 AND {ytd} * 12000 {'<=' if inclusive else '<'} "
+            f"{int(tenfold)} * {plan})")
 
-    arity = 3
+
+class _Behind(Func):
+    """``rates.is_behind`` in SQL (``behind_sql``; exact: cents on SQLite, NUMERIC
+    elsewhere)."""
+
+    arity = 2
     output_field = BooleanField()
 
+    def __init__(self, ytd: Any, plan: Any, *, factor: Decimal) -> None:
+        super().__init__(ytd, plan)
+        self.factor = factor
+
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        (ytd, ytd_params), (plan, plan_params), (factor, factor_params) = (
+        (ytd, ytd_params), (plan, plan_params) = (
             compiler.compile(e) for e in self.get_source_expressions())
-        return (f"({plan} > 0 AND {ytd} * 1200 < {factor} * {plan})",
-                [*plan_params, *ytd_params, *factor_params, *plan_params])
+        return (behind_sql(ytd, plan, self.factor),
+                [*plan_params, *ytd_params, *plan_params])
 
 
 def behind_condition(period: Period, threshold: Decimal | None = None) -> _Behind:
     """A condition on projects: behind schedule (滞后) at ``period``."""
     figures = figure_expressions(period)
-    factor = rates.behind_factor(period, threshold)
     return _Behind(figures["ytd_completed"], figures["annual_plan"],
-                   Value(int(factor) if factor == int(factor) else factor))
+                   factor=rates.behind_factor(period, threshold))
 
 
 def behind_schedule(projects: QuerySet[Project], period: Period,

@@ -32,6 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import Exact
 
 from taizhang.core.periods import Period
 from taizhang.figures.stages import stage_as_of
@@ -47,6 +48,17 @@ _STATUS_OF_STATE = {SUBMITTED: ReportStatus.SUBMITTED, RETURNED: ReportStatus.RE
                     APPROVED: ReportStatus.APPROVED}
 
 
+def not_expected(period: Period) -> Q:
+    """The projects that need not report for `period` (`expected`'s docstring), as one
+    condition."""
+    completed = Value(Stage.COMPLETED)
+    return Q(stage__in=NO_REPORT_STAGES) | (
+        Q(Exact(stage_as_of(period), completed))
+        & (Q(actual_completion__lt=period.first_day)
+           | (Q(actual_completion__isnull=True)
+              & Q(Exact(stage_as_of(period.previous()), completed)))))
+
+
 def expected(projects: QuerySet[Project], period: Period) -> QuerySet[Project]:
     """The projects that must report for `period`: all but
 
@@ -60,35 +72,43 @@ def expected(projects: QuerySet[Project], period: Period) -> QuerySet[Project]:
       "finished" warning (a completed project still reporting) starts the month after, the
       same line.
     """
-    previous = period.previous()
-    done_now, done_before = "reporting_stage", "reporting_stage_before"
-    finished_before = Q(**{done_now: Stage.COMPLETED}) & (
-        Q(actual_completion__lt=period.first_day)
-        | Q(actual_completion__isnull=True, **{done_before: Stage.COMPLETED}))
-    return (projects.exclude(stage__in=NO_REPORT_STAGES)
-            .alias(**{done_now: stage_as_of(period), done_before: stage_as_of(previous)})
-            .exclude(finished_before))
+    return projects.exclude(not_expected(period))
+
+
+#: The name of the period's report joined by `month_report` (``month_report__status``…).
+MONTH_REPORT = "month_report"
+
+
+def month_report(period: Period) -> FilteredRelation:
+    """The project's report of `period`, joined once (LEFT JOIN on the unique index)."""
+    return FilteredRelation("reports", condition=Q(reports__period=period.first_day))
+
+
+def report_state() -> Case:
+    """One of STATES, from the report joined as `MONTH_REPORT`."""
+    return Case(
+        *(When(**{f"{MONTH_REPORT}__status": status}, then=Value(name))
+          for name, status in _STATUS_OF_STATE.items()),
+        default=Value(MISSING), output_field=CharField(),
+    )
+
+
+def late_q() -> Q:
+    """The report joined as `MONTH_REPORT` was first submitted at or after its deadline."""
+    report = MONTH_REPORT
+    return Q(**{f"{report}__first_submitted_at__isnull": False,
+                f"{report}__due_at__isnull": False,
+                f"{report}__first_submitted_at__gte": F(f"{report}__due_at")})
 
 
 def with_report_state(projects: QuerySet[Project], period: Period) -> QuerySet[Project]:
     """`expected(projects, period)` annotated with ``report_state`` (one of STATES),
     ``report_late``, and the period's report as ``month_report__…`` (its id, submission time,
     return reason)."""
-    joined = expected(projects, period).annotate(month_report=FilteredRelation(
-        "reports", condition=Q(reports__period=period.first_day)))
-    state = Case(
-        *(When(month_report__status=status, then=Value(name))
-          for name, status in _STATUS_OF_STATE.items()),
-        default=Value(MISSING), output_field=CharField(),
-    )
-    late = Case(
-        When(Q(month_report__first_submitted_at__isnull=False,
-               month_report__due_at__isnull=False,
-               month_report__first_submitted_at__gte=F("month_report__due_at")),
-             then=Value(True)),
-        default=Value(False), output_field=BooleanField(),
-    )
-    return joined.annotate(report_state=state, report_late=late)
+    late = Case(When(late_q(), then=Value(True)), default=Value(False),
+                output_field=BooleanField())
+    return (expected(projects, period).annotate(**{MONTH_REPORT: month_report(period)})
+            .annotate(report_state=report_state(), report_late=late))
 
 
 def _measures() -> dict[str, Count]:

@@ -133,8 +133,10 @@ class Lamp(models.Model):
 
     evaluation = models.ForeignKey(Evaluation, verbose_name=_("evaluation"),
                                    on_delete=models.CASCADE, related_name="lamps")
+    # No index of its own: the unique (project, year, month) index starts with it, and one
+    # index fewer is a tenth less work for each of an evaluation's 100,000 inserts.
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
-                                related_name="lamps")
+                                related_name="lamps", db_index=False)
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
     color = models.CharField(_("lamp"), max_length=8, choices=LampColor.choices)

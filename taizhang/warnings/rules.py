@@ -18,13 +18,17 @@ the month's report missing after the deadline red, submitted late yellow.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, ClassVar
 
-from django.db.models import Q, QuerySet
+from django.db import connections, router
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import TruncDate
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,11 +38,20 @@ from taizhang.core.periods import Period
 from taizhang.core.services import ServiceError
 from taizhang.figures import rates, reporting
 from taizhang.figures.counts import not_started_when_due
-from taizhang.figures.per_project import figure_expressions
-from taizhang.figures.stages import PERIOD_STAGE, with_period_stage
+from taizhang.figures.per_project import behind_sql, figure_expressions
+from taizhang.figures.stages import stage_as_of
 from taizhang.ledger.choices import Stage
 from taizhang.ledger.models import Project
 from taizhang.warnings.choices import RANK, LampColor
+from taizhang.warnings.sql import (
+    Entry,
+    SqlForm,
+    SqlWriter,
+    json_literal,
+    lamp_rows,
+    literal,
+    verdict_rows,
+)
 
 Outcome = tuple[str, dict[str, Any]]
 _ONE_PLACE = Decimal("0.1")
@@ -96,6 +109,8 @@ class Rule:
     code: ClassVar[str] = ""
     title: ClassVar[Any] = ""
     params: ClassVar[dict[str, Param]] = {}
+    #: Whether a green verdict is kept among a lamp's reasons (progress keeps its values).
+    keeps_green: ClassVar[bool] = False
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:
@@ -108,9 +123,26 @@ class Rule:
                 for name, param in cls.params.items()}
 
     @classmethod
+    def sql(cls, period: Period, params: dict[str, Any], context: Context,
+            w: SqlWriter) -> SqlForm | None:
+        """The rule as SQL over each project (`warnings.sql`), or None: judged by `evaluate`.
+        A rule that can be written so should be: an evaluation is then one statement."""
+        return None
+
+    @classmethod
     def evaluate(cls, projects: QuerySet[Project], period: Period, params: dict[str, Any],
                  context: Context) -> dict[int, Outcome]:
-        raise NotImplementedError
+        """{project id: (colour, values)} for the projects the rule has something to say
+        about. A rule without an SQL form overrides this (one statement per rule, set-wise);
+        one with an SQL form is read through it."""
+        if cls.sql(period, params, context, SqlWriter(_vendor())) is None:
+            raise NotImplementedError
+        statement = verdict_rows(projects, [(cls.code, _builder(cls, period, params, context),
+                                             {}, True)], _vendor())
+        with connections[_db()].cursor() as cursor:
+            cursor.execute(statement.sql, statement.params)
+            return {pk: (color, json.loads(values)) for pk, color, values in cursor.fetchall()
+                    if color is not None}
 
     @classmethod
     def explain(cls, reason: dict[str, Any]) -> str:
@@ -189,6 +221,7 @@ class ProgressRule(Rule):
         "red_below": Param(gettext_lazy("red at more than … points below time progress"),
                            "points", "30"),
     }
+    keeps_green = True
 
     @classmethod
     def clean(cls, values: dict[str, Any]) -> dict[str, Any]:
@@ -203,28 +236,26 @@ class ProgressRule(Rule):
         return {"yellow_below": params["yellow_below"], "red_below": params["red_below"]}
 
     @classmethod
-    def evaluate(cls, projects: QuerySet[Project], period: Period, params: dict[str, Any],
-                 context: Context) -> dict[int, Outcome]:
+    def sql(cls, period: Period, params: dict[str, Any], context: Context,
+            w: SqlWriter) -> SqlForm:
         figures = figure_expressions(period)
-        rows = projects.order_by().values_list("pk").annotate(
-            ytd=figures["ytd_completed"], plan=figures["annual_plan"]).values_list(
-            "pk", "ytd", "plan")
-        yellow, red = Decimal(params["yellow_below"]), Decimal(params["red_below"])
-        time = str(rates.time_progress(period))
-        found: dict[int, Outcome] = {}
-        for pk, ytd, plan in rows:
-            if not plan or plan <= 0:
-                continue  # no plan of the year: no rate to judge
-            if rates.is_behind(ytd, plan, period, red):
-                color = LampColor.RED
-            elif rates.is_at_least_behind(ytd, plan, period, yellow):
-                color = LampColor.YELLOW
-            else:
-                color = LampColor.GREEN
-            rate = rates.completion_rate(ytd, plan)
-            found[pk] = (color, {"rate": str(rate), "time": time,
-                                 "points": str(rates.points_vs_time(rate, period))})
-        return found
+        ytd, plan = w.col("ytd"), w.col("plan")
+        red = behind_sql(ytd, plan, rates.behind_factor(period, Decimal(params["red_below"])))
+        yellow = behind_sql(ytd, plan, rates.behind_factor(
+            period, Decimal(params["yellow_below"])), inclusive=True)
+        color = (f"(CASE WHEN {plan} <= 0 THEN NULL WHEN {red} THEN 'red' "
+                 f"WHEN {yellow} THEN 'yellow' ELSE 'green' END)")
+        # rates.completion_rate: ytd ÷ plan to four places, half up, in integer arithmetic
+        # (both non-negative); the points are the rate's less time progress's, in hundredths.
+        time = rates.time_progress(period)
+        rate = w.col("rate")  # in ten-thousandths
+        points = f"({rate} - {int(time.scaleb(4))})"
+        values = w.json_object({"rate": w.json_string(w.fixed(rate, 4, signed=False)),
+                                "time": json_literal(str(time)),
+                                "points": w.json_string(w.fixed(points, 2))})
+        return SqlForm(inputs={"ytd": figures["ytd_completed"], "plan": figures["annual_plan"]},
+                       derived={"rate": w.div(f"20000 * {ytd} + {plan}", f"2 * {plan}")},
+                       color=color, values=values)
 
     @classmethod
     def explain(cls, reason: dict[str, Any]) -> str:
@@ -258,22 +289,20 @@ class StartDelayRule(Rule):
     }
 
     @classmethod
-    def evaluate(cls, projects: QuerySet[Project], period: Period, params: dict[str, Any],
-                 context: Context) -> dict[int, Outcome]:
-        late = (with_period_stage(projects, period)
-                .filter(not_started_when_due(period))
-                .exclude(**{f"{PERIOD_STAGE}__in": [Stage.UNDER_CONSTRUCTION, Stage.COMPLETED,
-                                                    Stage.CANCELLED]}))
-        red_months = int(params["red_months"])
-        found: dict[int, Outcome] = {}
-        for pk, planned in late.order_by().values_list("pk", "planned_start"):
-            if planned is None:  # filtered out above; for the type checker
-                continue
-            months = _month_index(period) - _month_index(Period.of(planned)) + 1
-            color = LampColor.RED if months >= red_months else LampColor.YELLOW
-            found[pk] = (color, {"planned_start": planned.isoformat(), "months": months,
-                                 "period": str(period)})
-        return found
+    def sql(cls, period: Period, params: dict[str, Any], context: Context,
+            w: SqlWriter) -> SqlForm:
+        started_or_done: In = In(stage_as_of(period), [Stage.UNDER_CONSTRUCTION, Stage.COMPLETED,
+                                                   Stage.CANCELLED])
+        late = Q(not_started_when_due(period)) & ~Q(started_or_done)
+        planned = w.col("planned")  # the planned start of a late project, else NULL
+        months = f"({_month_index(period)} - {w.month_index(planned)} + 1)"
+        color = (f"(CASE WHEN {planned} IS NULL THEN NULL "
+                 f"WHEN {months} >= {int(params['red_months'])} THEN 'red' ELSE 'yellow' END)")
+        values = w.json_object({"planned_start": w.json_string(w.date_text(planned)),
+                                "months": w.json_number(months),
+                                "period": json_literal(str(period))})
+        return SqlForm(inputs={"planned": Case(When(late, then=F("planned_start")))},
+                       color=color, values=values)
 
     @classmethod
     def explain(cls, reason: dict[str, Any]) -> str:
@@ -304,25 +333,34 @@ class ReportRule(Rule):
     }
 
     @classmethod
-    def evaluate(cls, projects: QuerySet[Project], period: Period, params: dict[str, Any],
-                 context: Context) -> dict[int, Outcome]:
-        deadline = context.office.report_deadline(period)
-        states = reporting.with_report_state(projects, period)
-        wanted = Q(**{"report_late": True})  # annotations of with_report_state
-        if context.now >= deadline:
-            wanted |= Q(**{"report_state": reporting.MISSING})
-        found: dict[int, Outcome] = {}
-        rows = states.filter(wanted).order_by().values_list(*_REPORT_COLUMNS)
-        due = context.office.report_due_date(period).isoformat()
-        for pk, state, submitted in rows:
-            values = {"period": str(period), "deadline": due}
-            if state == reporting.MISSING and submitted is None:
-                found[pk] = (params["missing"], {**values, "state": "missing"})
-            else:
-                found[pk] = (params["late"], {
-                    **values, "state": "late",
-                    "submitted": timezone.localtime(submitted).date().isoformat()})
-        return found
+    def sql(cls, period: Period, params: dict[str, Any], context: Context,
+            w: SqlWriter) -> SqlForm:
+        missing_counts = context.now >= context.office.report_deadline(period)
+        expected, state, submitted = w.col("expected"), w.col("state"), w.col("submitted")
+        late = f"{expected} = 1 AND {submitted} IS NOT NULL"
+        missing = (f"{expected} = 1 AND {state} = {literal(reporting.MISSING)}"
+                   if missing_counts else "1 = 0")
+        color = (f"(CASE WHEN {late} THEN {literal(str(params['late']))} "
+                 f"WHEN {missing} THEN {literal(str(params['missing']))} END)")
+        common = {"period": json_literal(str(period)),
+                  "deadline": json_literal(context.office.report_due_date(period).isoformat())}
+        values = (f"(CASE WHEN {submitted} IS NOT NULL THEN "
+                  + w.json_object({**common, "state": json_literal("late"),
+                                   "submitted": w.json_string(w.date_text(submitted))})
+                  + " ELSE " + w.json_object({**common, "state": json_literal("missing")})
+                  + " END)")
+        first_submitted = f"{reporting.MONTH_REPORT}__first_submitted_at"
+        return SqlForm(
+            relations={reporting.MONTH_REPORT: reporting.month_report(period)},
+            inputs={
+                "expected": Case(When(~reporting.not_expected(period), then=Value(1)),
+                                 default=Value(0), output_field=IntegerField()),
+                "state": reporting.report_state(),
+                # The local day it was first submitted, of a late report only.
+                "submitted": Case(When(reporting.late_q(), then=TruncDate(
+                    first_submitted, tzinfo=timezone.get_current_timezone()))),
+            },
+            color=color, values=values)
 
     @classmethod
     def explain(cls, reason: dict[str, Any]) -> str:
@@ -346,25 +384,88 @@ class Verdict:
     rule: str = ""
     reasons: list[dict[str, Any]] = field(default_factory=list)
 
+    def add(self, reason: dict[str, Any], order: list[str]) -> None:
+        """One more rule's reason (from a rule judged in Python), kept in the rules' order;
+        the colour and its rule follow (the worst, the first rule on a tie), as
+        `sql.lamp_rows` gives them for the rules judged in SQL."""
+        self.reasons.append(reason)
+        self.reasons.sort(key=lambda r: order.index(r["rule"]) if r["rule"] in order
+                          else len(order))
+        self.color, self.rule = LampColor.GREEN, ""
+        for kept in self.reasons:
+            if RANK[kept["color"]] > RANK[self.color]:
+                self.color, self.rule = kept["color"], kept["rule"]
+
+
+def _vendor(using: str | None = None) -> str:
+    return connections[using or _db()].vendor
+
+
+def _db() -> str:
+    return router.db_for_read(Project)
+
+
+def split(period: Period, params_by_code: dict[str, dict[str, Any]],
+          context: Context) -> tuple[list[Entry], list[tuple[type[Rule], dict[str, Any]]]]:
+    """The enabled rules known here: those judged in SQL (as `sql.lamp_rows` entries) and
+    those judged in Python (with their params), each in the given order."""
+    in_sql: list[Entry] = []
+    in_python: list[tuple[type[Rule], dict[str, Any]]] = []
+    for code, params in params_by_code.items():
+        rule = get_rule(code)
+        if rule is None:
+            continue
+        if rule.sql(period, params, context, SqlWriter(_vendor())) is None:
+            in_python.append((rule, params))
+        else:
+            in_sql.append((code, _builder(rule, period, params, context),
+                           rule.threshold(params), rule.keeps_green))
+    return in_sql, in_python
+
+
+def _builder(rule: type[Rule], period: Period, params: dict[str, Any],
+             context: Context) -> Callable[[SqlWriter], SqlForm]:
+    """The rule's SQL form for a writer (a rule with one)."""
+    def build(w: SqlWriter) -> SqlForm:
+        form = rule.sql(period, params, context, w)
+        assert form is not None
+        return form
+    return build
+
+
+def python_reasons(projects: QuerySet[Project], period: Period,
+                   rules: list[tuple[type[Rule], dict[str, Any]]],
+                   context: Context) -> dict[int, list[dict[str, Any]]]:
+    """{project id: reasons} of the rules judged in Python."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    for rule, params in rules:
+        threshold = rule.threshold(params)
+        for pk, (color, values) in rule.evaluate(projects, period, params, context).items():
+            if color == LampColor.GREEN and not rule.keeps_green:
+                continue
+            found.setdefault(pk, []).append({"rule": rule.code, "color": str(color),
+                                             "values": values, "threshold": threshold})
+    return found
+
 
 def evaluate_all(projects: QuerySet[Project], period: Period,
                  params_by_code: dict[str, dict[str, Any]],
                  context: Context) -> dict[int, Verdict]:
     """Every enabled rule over `projects`: a verdict for each project some rule spoke of
     (the others are green without a reason). Reasons keep every non-green rule, and the
-    progress values even when green; the worst colour wins, the first rule on a tie."""
+    progress values even when green; the worst colour wins, the first rule on a tie. (The
+    evaluation stores the same statement's rows directly: `services.evaluate_period`.)"""
+    in_sql, in_python = split(period, params_by_code, context)
     verdicts: dict[int, Verdict] = {}
-    for code, params in params_by_code.items():
-        rule = get_rule(code)
-        if rule is None:
-            continue
-        threshold = rule.threshold(params)
-        for pk, (color, values) in rule.evaluate(projects, period, params, context).items():
-            if color == LampColor.GREEN and code != ProgressRule.code:
-                continue
-            verdict = verdicts.setdefault(pk, Verdict())
-            verdict.reasons.append({"rule": code, "color": str(color), "values": values,
-                                    "threshold": threshold})
-            if RANK[color] > RANK[verdict.color]:  # str enum keys: "red" finds RED
-                verdict.color, verdict.rule = str(color), code
+    statement = lamp_rows(projects, in_sql, _vendor())
+    with connections[_db()].cursor() as cursor:
+        cursor.execute(statement.sql, statement.params)
+        for pk, color, rule, reasons in cursor.fetchall():
+            if reasons != "[]":
+                verdicts[pk] = Verdict(color, rule, json.loads(reasons))
+    order = list(params_by_code)
+    for pk, reasons in python_reasons(projects, period, in_python, context).items():
+        verdict = verdicts.setdefault(pk, Verdict())
+        for reason in reasons:
+            verdict.add(reason, order)
     return verdicts

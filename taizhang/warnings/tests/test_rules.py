@@ -202,3 +202,50 @@ def test_another_app_adds_a_rule_by_registering_it(world, overdue_rule):
 def test_a_rule_cannot_be_registered_twice_under_one_code():
     with pytest.raises(ValueError, match="twice"):
         rules.register("progress")(_Overdue)
+
+
+# --- the SQL form agrees with the figures' own Python rules --------------------------------------
+
+def _amounts() -> list[tuple[str, str]]:
+    """(plan, year to date): halves of the last rate place, the money cap, and a seeded
+    spread of ordinary amounts."""
+    import random
+    from decimal import Decimal
+
+    seeded = random.Random(20221)
+    pairs = [("20000.00", "1.01"),       # 0.0000505: half up to 0.0001
+             ("20000.00", "0.99"),       # 0.0000495: down to 0.0000
+             ("3.00", "1.00"), ("3.00", "2.00"), ("0.01", "99999999.99"),
+             ("99999999.99", "99999999.99"), ("99999999.99", "0.01"), ("7.00", "0.00")]
+    for _ in range(16):
+        plan = seeded.randint(1, 10**10 - 1)
+        ytd = seeded.randint(0, min(2 * plan, 10**10 - 1))
+        pairs.append((str(Decimal(plan).scaleb(-2)), str(Decimal(ytd).scaleb(-2))))
+    return pairs
+
+
+@pytest.mark.parametrize("period", [JULY, rules.Period(2022, 12)])
+def test_the_progress_sql_agrees_with_the_rates_to_the_last_place(world, period):
+    from decimal import Decimal
+
+    from taizhang.figures import rates as figures_rates
+
+    made = []
+    for n, (plan, ytd) in enumerate(_amounts()):
+        p = project(world, f"一致性{n:02d}", plan=plan)
+        approved(world, p, ytd, JUNE)
+        made.append((p.pk, Decimal(plan), Decimal(ytd)))
+    strict = rules.ProgressRule.clean({**PROGRESS, "yellow_below": "12.5", "red_below": "33.3"})
+    found = rules.ProgressRule.evaluate(Project.objects.filter(name__startswith="一致性"), period,
+                                        strict, _context(world, "2023-01-20 09:00"))
+    for pk, plan, ytd in made:
+        rate = figures_rates.completion_rate(ytd, plan)
+        expected = {"rate": str(rate), "time": str(figures_rates.time_progress(period)),
+                    "points": str(figures_rates.points_vs_time(rate, period))}
+        if figures_rates.is_behind(ytd, plan, period, Decimal("33.3")):
+            colour = LampColor.RED
+        elif figures_rates.is_at_least_behind(ytd, plan, period, Decimal("12.5")):
+            colour = LampColor.YELLOW
+        else:
+            colour = LampColor.GREEN
+        assert found[pk] == (colour, expected), (plan, ytd)
