@@ -3,9 +3,11 @@
     python -m benchmarks.lamps --db sqlite --side ours|raw-sql
 
 `ours` is ``warnings.services.evaluate_period`` for the county as its office: the three
-default rules (progress, start delay, the month's report), each project's lamp and reasons
-stored with bulk inserts, audited; timed inside a transaction that is then rolled back, so
-every run starts from the same ledger.  `raw-sql` is one hand-written statement computing the
+default rules (progress, start delay, the month's report) and the ones other apps register
+(dispatch's problems, procedures), each project's lamp and reasons stored (one
+``INSERT … SELECT`` of the rules given as SQL, then the Python rules' few lamps), audited;
+timed inside a transaction that is then rolled back, so every run starts from the same
+ledger.  `raw-sql` is one hand-written statement computing the
 progress lamp alone (the plan of the year and the approved reports of the year joined once
 per project, the colour from the default lines, 10 and 30 points), its rows fetched.  Each
 process times one warm-up call and then the median of 3; the raw-sql process also checks that
