@@ -130,12 +130,17 @@ class Rule:
         return None
 
     @classmethod
+    def judged_in_sql(cls) -> bool:
+        """Whether the rule gives an SQL form (overrides `sql`)."""
+        return cls.sql.__func__ is not Rule.sql.__func__  # type: ignore[attr-defined]
+
+    @classmethod
     def evaluate(cls, projects: QuerySet[Project], period: Period, params: dict[str, Any],
                  context: Context) -> dict[int, Outcome]:
         """{project id: (colour, values)} for the projects the rule has something to say
         about. A rule without an SQL form overrides this (one statement per rule, set-wise);
         one with an SQL form is read through it."""
-        if cls.sql(period, params, context, SqlWriter(_vendor())) is None:
+        if not cls.judged_in_sql():
             raise NotImplementedError
         statement = verdict_rows(projects, [(cls.code, _builder(cls, period, params, context),
                                              {}, True)], _vendor())
@@ -243,8 +248,9 @@ class ProgressRule(Rule):
         red = behind_sql(ytd, plan, rates.behind_factor(period, Decimal(params["red_below"])))
         yellow = behind_sql(ytd, plan, rates.behind_factor(
             period, Decimal(params["yellow_below"])), inclusive=True)
-        color = (f"(CASE WHEN {plan} <= 0 THEN NULL WHEN {red} THEN 'red' "
-                 f"WHEN {yellow} THEN 'yellow' ELSE 'green' END)")
+        color = (f"(CASE WHEN {plan} <= 0 THEN NULL WHEN {red} THEN {literal(LampColor.RED)} "
+                 f"WHEN {yellow} THEN {literal(LampColor.YELLOW)} "
+                 f"ELSE {literal(LampColor.GREEN)} END)")
         # rates.completion_rate: ytd ÷ plan to four places, half up, in integer arithmetic
         # (both non-negative); the points are the rate's less time progress's, in hundredths.
         time = rates.time_progress(period)
@@ -297,7 +303,8 @@ class StartDelayRule(Rule):
         planned = w.col("planned")  # the planned start of a late project, else NULL
         months = f"({_month_index(period)} - {w.month_index(planned)} + 1)"
         color = (f"(CASE WHEN {planned} IS NULL THEN NULL "
-                 f"WHEN {months} >= {int(params['red_months'])} THEN 'red' ELSE 'yellow' END)")
+                 f"WHEN {months} >= {int(params['red_months'])} THEN {literal(LampColor.RED)} "
+                 f"ELSE {literal(LampColor.YELLOW)} END)")
         values = w.json_object({"planned_start": w.json_string(w.date_text(planned)),
                                 "months": w.json_number(months),
                                 "period": json_literal(str(period))})
@@ -314,9 +321,6 @@ class StartDelayRule(Rule):
             "color": color_label(reason["color"])}
 
 
-#: Annotations of `reporting.with_report_state` (named in a tuple: the type checker's Django
-#: plugin knows only model fields).
-_REPORT_COLUMNS = ("pk", "report_state", "month_report__first_submitted_at")
 
 
 @register("report")
@@ -415,7 +419,7 @@ def split(period: Period, params_by_code: dict[str, dict[str, Any]],
         rule = get_rule(code)
         if rule is None:
             continue
-        if rule.sql(period, params, context, SqlWriter(_vendor())) is None:
+        if not rule.judged_in_sql():
             in_python.append((rule, params))
         else:
             in_sql.append((code, _builder(rule, period, params, context),
