@@ -24,6 +24,7 @@ from taizhang.accounts.security.passwords import mark_password_as_chosen
 from taizhang.core.audit.models import AuditEvent
 from taizhang.core.audit.retention import delete_events
 from taizhang.core.context import acting
+from taizhang.core.dbstats import refresh_planner_statistics
 from taizhang.core.figures import announced_once
 from taizhang.core.periods import Period
 from taizhang.core.services import UNCHECKED
@@ -103,6 +104,7 @@ def load(*, log: Callable[[str], None] | None = None) -> LoadResult:
     # Thousands of audited writes in one transaction: the data versions move once, at the end.
     with acting("scenario"), transaction.atomic(), announced_once():
         timings = _Loader(build_plan(), log or (lambda _msg: None)).run()
+        refresh_planner_statistics()  # core/dbstats.py: the first pages read fresh numbers
     return LoadResult(loaded=True, seconds=time.perf_counter() - started, timings=timings,
                       users=demo_user_table())
 
