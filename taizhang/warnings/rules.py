@@ -38,7 +38,7 @@ from taizhang.core.periods import Period
 from taizhang.core.services import ServiceError
 from taizhang.figures import rates, reporting
 from taizhang.figures.counts import not_started_when_due
-from taizhang.figures.per_project import behind_sql, figure_expressions
+from taizhang.figures.per_project import amount_tables, behind_sql
 from taizhang.figures.stages import stage_as_of
 from taizhang.ledger.choices import Stage
 from taizhang.ledger.models import Project
@@ -243,7 +243,7 @@ class ProgressRule(Rule):
     @classmethod
     def sql(cls, period: Period, params: dict[str, Any], context: Context,
             w: SqlWriter) -> SqlForm:
-        figures = figure_expressions(period)
+        figures = amount_tables(period)
         ytd, plan = w.col("ytd"), w.col("plan")
         red = behind_sql(ytd, plan, rates.behind_factor(period, Decimal(params["red_below"])))
         yellow = behind_sql(ytd, plan, rates.behind_factor(
@@ -259,7 +259,8 @@ class ProgressRule(Rule):
         values = w.json_object({"rate": w.json_string(w.fixed(rate, 4, signed=False)),
                                 "time": json_literal(str(time)),
                                 "points": w.json_string(w.fixed(points, 2))})
-        return SqlForm(inputs={"ytd": figures["ytd_completed"], "plan": figures["annual_plan"]},
+        return SqlForm(inputs={}, tables={"ytd": figures["ytd_completed"],
+                                          "plan": figures["annual_plan"]},
                        derived={"rate": w.div(f"20000 * {ytd} + {plan}", f"2 * {plan}")},
                        color=color, values=values)
 

@@ -27,6 +27,8 @@ from typing import Any
 
 from django.db.models import F, FilteredRelation, QuerySet
 
+from taizhang.core.money_sql import money_or_zero
+from taizhang.figures.per_project import table_value
 from taizhang.warnings.choices import RANK, LampColor
 
 
@@ -42,6 +44,10 @@ class SqlForm:
     #: SQL over the inputs computed once per project in a level of its own, named like an
     #: input (a value ``color`` and ``values`` use several times, e.g. a rounded rate).
     derived: dict[str, str] = field(default_factory=dict)
+    #: Amounts given as per-project tables (`figures.per_project.amount_tables`), named like
+    #: an input: joined on PostgreSQL, where hashing each table once beats a subquery per
+    #: project, and a subquery per project on SQLite, where it is the other way round.
+    tables: dict[str, QuerySet[Any]] = field(default_factory=dict)
 
 
 def literal(value: str) -> str:
@@ -156,18 +162,34 @@ def verdict_rows(projects: QuerySet[Any], entries: Sequence[Entry], vendor: str)
     columns: dict[str, Any] = {"pid": F("pk")}
     middle = ["t0.pid"]
     derived = []
+    joined: dict[str, QuerySet[Any]] = {}
     for i, (_code, build, _threshold, _green) in enumerate(entries):
         w = SqlWriter(vendor, prefix=f"r{i}_")
         form = build(w)
         if form.relations:
             inner = inner.annotate(**form.relations)
         columns.update({f"r{i}_{name}": expr for name, expr in form.inputs.items()})
+        for name, table in form.tables.items():
+            if vendor == "postgresql":
+                joined[f"r{i}_{name}"] = table
+            else:
+                columns[f"r{i}_{name}"] = money_or_zero(table_value(table))
         derived += [f"{sql} AS {w.col(name)}" for name, sql in form.derived.items()]
         middle += [f"{form.color} AS c{i}", f"{form.values} AS v{i}"]
-    inner_sql, params = inner.values(**columns).query.sql_with_params()
+    inner_sql, inner_params = inner.values(**columns).query.sql_with_params()
+    params = list(inner_params)
     fence = SqlWriter(vendor).fence()
     # Rule code's fragments (module docstring) around Django's own SQL and parameters.
     source = f"({inner_sql}{fence}) t0"
+    if joined:
+        selects, joins = [], []
+        for n, (name, table) in enumerate(joined.items()):
+            table_sql, table_params = table.values("pid", "value").query.sql_with_params()
+            selects.append(f'COALESCE(j{n}."value", 0) AS "{name}"')
+            joins.append(f' LEFT JOIN ({table_sql}) j{n} ON j{n}."pid" = t0.pid')
+            params += table_params
+        source = (f"(SELECT t0.*, {', '.join(selects)} "  # noqa: S608
+                  f"FROM {source}{''.join(joins)}{fence}) t0")
     if derived:
         source = f"(SELECT *, {', '.join(derived)} FROM {source}{fence}) t0"  # noqa: S608
     sql = f"SELECT {', '.join(middle)} FROM {source}"  # noqa: S608
