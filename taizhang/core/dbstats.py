@@ -15,7 +15,20 @@ from django.db import connections
 
 
 def refresh_planner_statistics(using: str = "default") -> None:
-    """Refresh the planner's statistics of every table (``ANALYZE``: PostgreSQL and SQLite
-    both). Inside a transaction, the transaction's own rows count."""
-    with connections[using].cursor() as cursor:
-        cursor.execute("ANALYZE")
+    """Refresh the planner's statistics of the project's tables (``ANALYZE``: PostgreSQL and
+    SQLite both). Inside a transaction, the transaction's own rows count.
+
+    The tables are named: a bare ``ANALYZE`` on PostgreSQL also takes the cluster's shared
+    catalogs (users, databases), and inside a long transaction it holds them until the end,
+    so another database's ``ANALYZE`` waits for it."""
+    connection = connections[using]
+    tables = sorted(connection.introspection.django_table_names(only_existing=True))
+    if not tables:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE " + ", ".join(quote(t) for t in tables))
+        else:  # SQLite analyzes one table (or the whole file) per statement
+            for table in tables:
+                cursor.execute("ANALYZE " + quote(table))
