@@ -148,16 +148,16 @@ def world(db) -> World:
 
 # --- test processes: what must stay together ------------------------------------------------
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its own hook)
 def pytest_collection_modifyitems(config, items):
     """`make test` runs the suite in several processes (pytest-xdist, ``--dist loadgroup``):
     the tests sharing a module- or package-scoped fixture (the Qian'an demo loaded once for
     its package, a generated ledger, a backup made once) go to one process together, so
-    the fixture is made once, not once in each process.
-
-    Not in effect today: pytest-xdist 3.8 groups by suffixing ``item._nodeid``, which pytest 9
-    no longer reads (``nodeid`` comes from ``_id``), so each process makes such a fixture for
-    its share of the tests, and again whenever it comes back to them. Pinning pytest below 9,
-    or an xdist that follows it, would restore the grouping."""
+    the fixture is made once, not once in each process. xdist reads the groups in its own
+    hook of the same name, hence ``tryfirst``; and it groups by suffixing ``item._nodeid``,
+    which pytest 9 no longer reads, hence pytest below 9 (pyproject.toml). Without either,
+    every process loaded the demo for its share of the tests, and again each time it came
+    back to them."""
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         shared = {}  # scope → where it is shared
