@@ -59,9 +59,9 @@ def at_period(period: Period, outer: str = "pk") -> QuerySet[MonthlyReport]:
     return of_project(outer).filter(period=period.first_day, status=APPROVED)
 
 
-def plan_of_year(period: Period, outer: str = "pk") -> QuerySet[AnnualPlan]:
-    """The outer project's plan of ``period``'s year (at most one)."""
-    return AnnualPlan.objects.filter(project=OuterRef(outer), year=period.year).order_by()
+def plans_of_year(period: Period) -> QuerySet[AnnualPlan]:
+    """The plans of ``period``'s year (at most one per project)."""
+    return AnnualPlan.objects.filter(year=period.year).order_by()
 
 
 # The same rules in SQL, for aggregate.py: the reports table is ``r``; each fragment takes
