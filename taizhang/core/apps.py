@@ -15,6 +15,8 @@ class CoreConfig(AppConfig):
         autodiscover_modules("registrations")
         from taizhang.core import deploy_checks  # noqa: F401  (registers the system checks)
         from taizhang.core.audit.protection import register_sqlite_function
+        from taizhang.core.fields import read_json_as_text
 
         connection_created.connect(register_sqlite_function,
                                    dispatch_uid="taizhang_audit_sqlite_function")
+        connection_created.connect(read_json_as_text, dispatch_uid="taizhang_json_as_text")

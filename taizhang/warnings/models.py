@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Division
 from taizhang.accounts.scope import acts_for_office
+from taizhang.core.fields import WrittenJSONField
 from taizhang.core.periods import Period
 from taizhang.core.scoping import NOTHING, ScopedQuerySet
 from taizhang.ledger.models import Project
@@ -142,8 +143,9 @@ class Lamp(models.Model):
     color = models.CharField(_("lamp"), max_length=8, choices=LampColor.choices)
     #: The code of the rule that set the colour ("" for green).
     rule = models.CharField(_("rule"), max_length=40, blank=True)
-    #: [{rule, color, values, threshold}]: enough to rebuild the explanation.
-    reasons = models.JSONField(_("reasons"), default=list)
+    #: [{rule, color, values, threshold}]: enough to rebuild the explanation. Written with
+    #: the evaluation and read whole: PostgreSQL keeps it as ``json`` (core/fields.py).
+    reasons = WrittenJSONField(_("reasons"), default=list)
 
     objects = ScopedQuerySet.as_manager()
 

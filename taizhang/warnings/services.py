@@ -191,7 +191,9 @@ def _store_lamps(evaluation: Evaluation, projects: QuerySet[Project], period: Pe
     quote = connection.ops.quote_name
     column = {field.name: field.column for field in Lamp._meta.concrete_fields}
     names = ", ".join(quote(column[n]) for n in _LAMP_COLUMNS)
-    reasons = "x.reasons::jsonb" if connection.vendor == "postgresql" else "x.reasons"
+    # The reasons' JSON text into the column's type (json on PostgreSQL: core/fields.py).
+    reasons = (f"x.reasons::{Lamp._meta.get_field('reasons').db_type(connection)}"
+               if connection.vendor == "postgresql" else "x.reasons")
     with connection.cursor() as cursor:
         # Names from the model, the rules' SQL from their code (warnings.sql), values as
         # parameters.
