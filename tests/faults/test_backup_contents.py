@@ -9,10 +9,11 @@ import tarfile
 
 from django.apps import apps
 
+from tests.faults.harness import migrated_database
+
 
 def test_a_backup_holds_the_table_of_every_model(scratch, tmp_path):
-    live = scratch.new("live")
-    live.manage("migrate", "--no-input", "-v", "0")
+    live = migrated_database(scratch, "live")
     archive = tmp_path / "taizhang.tar.gz"
     live.manage("backup", str(archive))
     with tarfile.open(archive, "r:gz") as tar:

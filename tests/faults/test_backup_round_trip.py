@@ -6,7 +6,14 @@ from __future__ import annotations
 import json
 import tarfile
 
-from tests.faults.harness import fingerprint, media_files, rows_by_key, tables, wait_until
+from tests.faults.harness import (
+    fingerprint,
+    media_files,
+    migrated_database,
+    rows_by_key,
+    tables,
+    wait_until,
+)
 from tests.faults.scripts import WRITER_PREFIX
 
 # The tables the concurrent writer (and the backup's own audit row) add to after the snapshot.
@@ -26,8 +33,7 @@ def manifest_of(archive) -> dict:
 
 
 def test_backup_while_writing_restores_the_snapshot_exactly(scratch, tmp_path):
-    live = scratch.new("live")
-    live.manage("migrate", "--no-input", "-v", "0")
+    live = migrated_database(scratch, "live")
     live.manage("load-scenario", "qianan-2022")
     demo = len(media_files(live.media))  # August's site photos of the demo, thumbnails too
     live.shell("from tests.faults.scripts import add_photos; add_photos(3)")
