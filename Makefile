@@ -44,8 +44,9 @@ serve:
 # The full suite: unit, integration and browser tests. DATABASE_URL selects PostgreSQL.
 # First, what it needs outside Python (Chromium, CJK fonts, gettext): installed when root
 # with apt-get, else it stops at once with the command to run. TEST_WORKERS test processes
-# (pytest-xdist), each with its own test database, browser and live server.
-TEST_WORKERS ?= 2
+# (pytest-xdist), each with its own test database, browser and live server: three on 2 cores
+# finish sooner than two, as they often wait on a subprocess, the browser or a server.
+TEST_WORKERS ?= 3
 test: test-prereqs $(VENV)/.installed
 	$(DEV) $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 
