@@ -18,6 +18,7 @@ are one statement each at any number of projects.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -34,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.lookups import Exact
 
+from taizhang.core.money import ratio
 from taizhang.core.periods import Period
 from taizhang.figures.stages import stage_as_of
 from taizhang.ledger.choices import NO_REPORT_STAGES, ReportStatus, Stage
@@ -136,27 +138,28 @@ class Tally:
         """Submitted at least once and not withdrawn: everything but missing."""
         return self.submitted + self.returned + self.approved
 
-    def rate(self, name: str) -> float | None:
-        """`name` (a state, "reported" or "late") as a share of expected, 0–100."""
+    def rate(self, name: str) -> Decimal | None:
+        """`name` (a state, "reported" or "late") as a share of expected, to four places half
+        up like every share of the figures (`core.money.ratio`; shown with ``|pct``)."""
         if not self.expected:
             return None
-        value = self.reported if name == "reported" else getattr(self, name)
-        return round(100.0 * value / self.expected, 1)
+        return ratio(self.reported if name == "reported" else getattr(self, name),
+                     self.expected)
 
     @property
-    def reported_rate(self) -> float | None:
+    def reported_rate(self) -> Decimal | None:
         return self.rate("reported")
 
     @property
-    def approved_rate(self) -> float | None:
+    def approved_rate(self) -> Decimal | None:
         return self.rate("approved")
 
     @property
-    def missing_rate(self) -> float | None:
+    def missing_rate(self) -> Decimal | None:
         return self.rate("missing")
 
     @property
-    def late_rate(self) -> float | None:
+    def late_rate(self) -> Decimal | None:
         return self.rate("late")
 
 

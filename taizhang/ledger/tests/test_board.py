@@ -261,3 +261,21 @@ def test_a_report_of_another_month_does_not_count(world):
     total = reporting.tally(Project.objects.all(), JULY)
     assert (total.missing, total.submitted) == (2, 0)
     assert MonthlyReport.objects.count() == 1
+
+
+def test_a_rate_is_a_share_rounded_half_up_like_every_figure():
+    # 1 of 16 is 6.25 %: half up gives 6.3, as the figures round (a float rounds it to 6.2).
+    tally = reporting.Tally(expected=16, late=1, submitted=3, approved=4)
+    assert tally.late_rate == Decimal("0.0625")
+    assert tally.reported_rate == Decimal("0.4375")
+    assert reporting.Tally(expected=0).late_rate is None
+
+
+def test_the_board_shows_each_rate_as_a_percentage(client, world):
+    client.force_login(world.office)
+    _submitted(world, world.bob_project, world.bob)  # 1 of the 2 expected
+    text = client.get(reverse("ledger:reporting-board"), {"period": "2022-07"}).content.decode()
+    # Missing, submitted, and submitted late (today is long after 2022-08-10).
+    assert text.count("<small>50.0%</small>") == 3
+    assert "<small>0.0%</small>" in text  # approved, returned
+    assert "%%" not in text and "—%" not in text
