@@ -200,11 +200,11 @@ def explain(reason: dict[str, Any]) -> str:
     return rule.explain(reason)
 
 
-def _percent(value: str | None) -> str:
-    """A stored ratio ("0.3125") as a percentage with one decimal ("31.3")."""
+def _percent(value: str | None, places: Decimal = _ONE_PLACE) -> str:
+    """A stored ratio ("0.3125") as a percentage with one decimal ("31.3"), or `places`."""
     if value is None:
         return "—"
-    return str((Decimal(value) * 100).quantize(_ONE_PLACE, rounding=ROUND_HALF_UP))
+    return str((Decimal(value) * 100).quantize(places, rounding=ROUND_HALF_UP))
 
 
 # --- the rules ---------------------------------------------------------------------------------
@@ -265,12 +265,33 @@ class ProgressRule(Rule):
                        color=color, values=values)
 
     @classmethod
+    def colour_of(cls, behind: Decimal, threshold: dict[str, Any]) -> str:
+        """The colour a number of points behind time progress gets (`sql`'s lines: red at
+        more than ``red_below``, yellow from ``yellow_below``)."""
+        if behind > Decimal(threshold["red_below"]):
+            return LampColor.RED
+        if behind >= Decimal(threshold["yellow_below"]):
+            return LampColor.YELLOW
+        return LampColor.GREEN
+
+    @classmethod
     def explain(cls, reason: dict[str, Any]) -> str:
         values = reason["values"]
         rate, time = _percent(values["rate"]), _percent(values["time"])
         # The sentence adds up as printed: the points are the difference of the two numbers
         # shown (the exact points, kept in the values, may round to a tenth more or less).
         points = Decimal(rate) - Decimal(time)
+        threshold = reason.get("threshold") or {}
+        if threshold and cls.colour_of(-points, threshold) != reason["color"]:
+            # In tenths the sentence crosses a line the lamp did not ("10.0 points behind →
+            # green" with yellow from 10): in hundredths, as the figures keep them, if that
+            # agrees. (It cannot when the rate is within the rounding of time progress, 7/12
+            # = 58.333…%, of the line: 28.33% is 30.003 points behind, red, and reads 30.00.)
+            hundredths = Decimal("0.01")
+            finer = (_percent(values["rate"], hundredths), _percent(values["time"], hundredths))
+            finer_points = Decimal(finer[0]) - Decimal(finer[1])
+            if cls.colour_of(-finer_points, threshold) == reason["color"]:
+                (rate, time), points = finer, finer_points
         names = {"rate": rate, "time": time, "points": str(abs(points)),
                  "color": color_label(reason["color"])}
         if points < 0:

@@ -77,6 +77,29 @@ def test_the_progress_explanation_reads_like_the_bulletin(world):
     assert values["points"] == "-27.08"  # exact, as the figures give it
 
 
+@pytest.mark.parametrize(("amount", "expected"), [
+    # 48.34 % against 58.33 %: 9.99 points behind, green. In tenths the sentence would say
+    # "10.0 points behind → green" with yellow from 10, so it is said in hundredths.
+    ("5800.80", "完成率 48.34%，时间进度 58.33%，慢 9.99 个百分点 → 绿灯"),
+    # 48.33 %: 10.00 behind, yellow: in tenths it already agrees with the line.
+    ("5799.60", "完成率 48.3%，时间进度 58.3%，慢 10.0 个百分点 → 黄灯"),
+    # Around the red line (more than 30 behind): 28.32 % is 30.01 behind, red.
+    ("3398.40", "完成率 28.32%，时间进度 58.33%，慢 30.01 个百分点 → 红灯"),
+    # The case left (rules.ProgressRule.explain): 28.33 % is 30.003 behind (time progress is
+    # 7/12), red, and reads 30.00 in hundredths too: kept in tenths.
+    ("3399.60", "完成率 28.3%，时间进度 58.3%，慢 30.0 个百分点 → 红灯"),
+    ("3600.00", "完成率 30.0%，时间进度 58.3%，慢 28.3 个百分点 → 黄灯"),
+])
+def test_an_explanation_never_crosses_a_line_its_lamp_did_not(world, amount, expected):
+    p = project(world, "临界", plan="12000.00")
+    approved(world, p, amount, JULY)
+    color, values = _colour(world, rules.ProgressRule, p, period=JULY)
+    threshold = rules.ProgressRule.threshold(rules.ProgressRule.defaults())
+    reason = {"rule": "progress", "color": color, "values": values, "threshold": threshold}
+    with translation.override("zh-hans"):
+        assert rules.explain(reason) == expected
+
+
 @pytest.mark.parametrize("params", [
     {"yellow_below": "abc"}, {"yellow_below": "101"}, {"red_below": "-1"},
     {"red_below": "10.55"}, {"yellow_below": "40", "red_below": "30"}, {"basis": "other"},
