@@ -35,7 +35,6 @@ from django.db.models import (
 )
 from django.db.models.lookups import Exact
 
-from taizhang.core.money import ratio
 from taizhang.core.periods import Period
 from taizhang.figures.stages import stage_as_of
 from taizhang.ledger.choices import NO_REPORT_STAGES, ReportStatus, Stage
@@ -139,12 +138,14 @@ class Tally:
         return self.submitted + self.returned + self.approved
 
     def rate(self, name: str) -> Decimal | None:
-        """`name` (a state, "reported" or "late") as a share of expected, to four places half
-        up like every share of the figures (`core.money.ratio`; shown with ``|pct``)."""
+        """`name` (a state, "reported" or "late") as an exact share of expected, rounded once,
+        half up, where it is shown (``|pct``): a float rounded half to even showed 1 of 16 as
+        6.2 %, and four places first (`core.money.ratio`) would show 12 of 276 (4.348 %) as
+        4.4 %."""
         if not self.expected:
             return None
-        return ratio(self.reported if name == "reported" else getattr(self, name),
-                     self.expected)
+        return Decimal(self.reported if name == "reported" else getattr(self, name)) / (
+            self.expected)
 
     @property
     def reported_rate(self) -> Decimal | None:

@@ -263,11 +263,15 @@ def test_a_report_of_another_month_does_not_count(world):
     assert MonthlyReport.objects.count() == 1
 
 
-def test_a_rate_is_a_share_rounded_half_up_like_every_figure():
-    # 1 of 16 is 6.25 %: half up gives 6.3, as the figures round (a float rounds it to 6.2).
+def test_a_rate_is_an_exact_share_rounded_once_half_up_where_shown():
+    from taizhang.core.templatetags.money import pct
+
+    # 1 of 16 is 6.25 %: half up gives 6.3 (a float rounded half to even gave 6.2).
     tally = reporting.Tally(expected=16, late=1, submitted=3, approved=4)
-    assert tally.late_rate == Decimal("0.0625")
-    assert tally.reported_rate == Decimal("0.4375")
+    assert tally.late_rate == Decimal("0.0625") and pct(tally.late_rate) == "6.3%"
+    assert tally.reported_rate == Decimal("0.4375") and pct(tally.reported_rate) == "43.8%"
+    # 12 of 276 is 4.348 %: rounded once, 4.3 (four places first would give 4.4).
+    assert pct(reporting.Tally(expected=276, approved=12).approved_rate) == "4.3%"
     assert reporting.Tally(expected=0).late_rate is None
 
 
