@@ -144,8 +144,8 @@ class Tally:
         4.4 %."""
         if not self.expected:
             return None
-        return Decimal(self.reported if name == "reported" else getattr(self, name)) / (
-            self.expected)
+        value = self.reported if name == "reported" else getattr(self, name)
+        return Decimal(value) / self.expected
 
     @property
     def reported_rate(self) -> Decimal | None:

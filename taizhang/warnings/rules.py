@@ -227,6 +227,10 @@ class ProgressRule(Rule):
                            "points", "30"),
     }
     keeps_green = True
+    #: Worst first: (colour, the param of its line, whether the line itself is in): red at
+    #: more than ``red_below`` points behind, yellow from ``yellow_below`` on.
+    LINES: ClassVar[tuple[tuple[str, str, bool], ...]] = (
+        (LampColor.RED, "red_below", False), (LampColor.YELLOW, "yellow_below", True))
 
     @classmethod
     def clean(cls, values: dict[str, Any]) -> dict[str, Any]:
@@ -245,11 +249,12 @@ class ProgressRule(Rule):
             w: SqlWriter) -> SqlForm:
         figures = amount_tables(period)
         ytd, plan = w.col("ytd"), w.col("plan")
-        red = behind_sql(ytd, plan, rates.behind_factor(period, Decimal(params["red_below"])))
-        yellow = behind_sql(ytd, plan, rates.behind_factor(
-            period, Decimal(params["yellow_below"])), inclusive=True)
-        color = (f"(CASE WHEN {plan} <= 0 THEN NULL WHEN {red} THEN {literal(LampColor.RED)} "
-                 f"WHEN {yellow} THEN {literal(LampColor.YELLOW)} "
+        whens = []
+        for lamp, key, inclusive in cls.LINES:
+            behind = behind_sql(ytd, plan, rates.behind_factor(period, Decimal(params[key])),
+                                inclusive=inclusive)
+            whens.append(f"WHEN {behind} THEN {literal(lamp)}")
+        color = (f"(CASE WHEN {plan} <= 0 THEN NULL {' '.join(whens)} "
                  f"ELSE {literal(LampColor.GREEN)} END)")
         # rates.completion_rate: ytd ÷ plan to four places, half up, in integer arithmetic
         # (both non-negative); the points are the rate's less time progress's, in hundredths.
@@ -266,12 +271,12 @@ class ProgressRule(Rule):
 
     @classmethod
     def colour_of(cls, behind: Decimal, threshold: dict[str, Any]) -> str:
-        """The colour a number of points behind time progress gets (`sql`'s lines: red at
-        more than ``red_below``, yellow from ``yellow_below``)."""
-        if behind > Decimal(threshold["red_below"]):
-            return LampColor.RED
-        if behind >= Decimal(threshold["yellow_below"]):
-            return LampColor.YELLOW
+        """The colour a number of points behind time progress gets, by the same `LINES` as
+        `sql` (which compares the exact amounts instead)."""
+        for color, key, inclusive in cls.LINES:
+            line = Decimal(threshold[key])
+            if behind > line or (inclusive and behind == line):
+                return color
         return LampColor.GREEN
 
     @classmethod
