@@ -1,4 +1,10 @@
-"""Who acts for an office, and which accounts an office reaches: the accounts' scoping rules.
+"""Who acts for an office, what an office reaches, and which accounts: the accounts' scoping
+rules.
+
+An office reaches its own division and everything below it; a superuser every division.
+`office_rows_q` (rows, in SQL) and `acts_for_office_of` (one division, in Python) are that
+rule, for every app whose records belong to a division (warnings, bulletins, assessment,
+dispatch, procedures, land, financing, attraction, policies, accounts).
 
 Where the other scoping rules live (`docs/permissions.md`, introduction):
 
@@ -39,20 +45,30 @@ def acting_for_office_q(prefix: str = "") -> Q:
         | Q(**{f"{prefix}role": Role.OFFICE_ADMIN, f"{prefix}division__isnull": False}))
 
 
+def office_rows_q(user: Any, prefix: str = "") -> Q:
+    """Rows (their division through `prefix`) that `user`'s office reaches: its division and
+    everything below; every row for a superuser; none for anyone not acting for an office."""
+    if not acts_for_office(user):
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    return user.division.subtree_q(f"{prefix}division__")
+
+
+def acts_for_office_of(user: Any, division: Any) -> bool:
+    """`office_rows_q` for one division, in Python: `user` acts for the office of `division`
+    or of a division above it (a superuser for every one)."""
+    if not acts_for_office(user):
+        return False
+    return bool(user.is_superuser or user.division.contains(division))
+
+
 def office_accounts_q(actor: Any, prefix: str = "") -> Q:
     """Accounts (users, through `prefix`) an office manages: its division and everything
     below (unlocking, resetting a second factor, reading the account's history)."""
-    if not acts_for_office(actor):
-        return NOTHING
-    if actor.is_superuser:
-        return Q()
-    return actor.division.subtree_q(f"{prefix}division__")
+    return office_rows_q(actor, prefix)
 
 
 def manages_account(actor: Any, user: Any) -> bool:
     """`office_accounts_q` for one account, in Python."""
-    if not acts_for_office(actor):
-        return False
-    if actor.is_superuser:
-        return True
-    return actor.division.contains(user.division)
+    return acts_for_office_of(actor, user.division)

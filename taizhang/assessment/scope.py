@@ -11,13 +11,10 @@ from typing import Any
 
 from django.db.models import Q
 
-from taizhang.accounts.scope import acts_for_office
-from taizhang.core.scoping import NOTHING
+from taizhang.accounts.scope import office_rows_q
 
 
-def office_scope_q(user: Any, action: str = "view", prefix: str = "division__") -> Q:
-    if not acts_for_office(user):
-        return NOTHING
-    if user.is_superuser:
-        return Q()
-    return user.division.subtree_q(prefix)
+def office_scope_q(user: Any, action: str = "view", prefix: str = "") -> Q:
+    """The assessment's rows (their division through `prefix`) `user` sees, whatever the
+    action: its office's (`accounts.scope.office_rows_q`)."""
+    return office_rows_q(user, prefix)

@@ -18,12 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Division, Organization
+from taizhang.accounts.scope import office_rows_q
 from taizhang.attraction.choices import Channel, LeadStage
 from taizhang.core.money import money_field
 from taizhang.core.scoping import NOTHING, ScopedQuerySet
 from taizhang.ledger.choices import Industry
 from taizhang.ledger.models import Project
-from taizhang.warnings.models import office_division_q
 
 __all__ = ["Lead", "LeadStep"]
 
@@ -86,7 +86,7 @@ class Lead(models.Model):
     @staticmethod
     def scope_q(user: Any, action: str) -> models.Q:
         """The office of the lead's division (and above) does everything; nobody else."""
-        return office_division_q(user)
+        return office_rows_q(user)
 
 
 class LeadStep(models.Model):

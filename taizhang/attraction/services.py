@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Division, Organization
-from taizhang.accounts.scope import acts_for_office
+from taizhang.accounts.scope import acts_for_office_of
 from taizhang.attraction.choices import DATE_OF, STORED, Channel, LeadStage
 from taizhang.attraction.models import Lead, LeadStep
 from taizhang.core.audit.service import diff, record, snapshot
@@ -50,11 +50,7 @@ def _today(today: date | None) -> date:
 
 def _require_office_of(actor: Any, division: Division) -> None:
     """An office whose division is `division` or above it (a superuser: any)."""
-    if not acts_for_office(actor):
-        raise PermissionDenied
-    if actor.is_superuser:
-        return
-    if actor.division is None or not actor.division.contains(division):
+    if not acts_for_office_of(actor, division):
         raise PermissionDenied
 
 

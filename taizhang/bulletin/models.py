@@ -13,18 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Division
+from taizhang.accounts.scope import office_rows_q
 from taizhang.core.scoping import ScopedQuerySet
-
-
-def _office_q(user: Any, prefix: str = "division__") -> models.Q:
-    """An office's own records: its division and below; nobody else's."""
-    from taizhang.accounts.scope import acts_for_office
-
-    if not acts_for_office(user):
-        return models.Q(pk__in=[])
-    if user.is_superuser:
-        return models.Q()
-    return user.division.subtree_q(prefix)
 
 
 class BulletinSettings(models.Model):
@@ -57,7 +47,7 @@ class BulletinSettings(models.Model):
 
     @staticmethod
     def scope_q(user: Any, action: str) -> models.Q:
-        return _office_q(user)
+        return office_rows_q(user)
 
 
 class Bulletin(models.Model):
@@ -96,7 +86,7 @@ class Bulletin(models.Model):
 
     @staticmethod
     def scope_q(user: Any, action: str) -> models.Q:
-        return _office_q(user)
+        return office_rows_q(user)
 
     def file(self, fmt: str) -> Any:
         return {"docx": self.docx, "pdf": self.pdf, "xlsx": self.xlsx}[fmt]

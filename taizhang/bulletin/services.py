@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Division, OfficeSettings
-from taizhang.accounts.scope import acts_for_office
+from taizhang.accounts.scope import acts_for_office, acts_for_office_of
 from taizhang.accounts.services import audit_snapshot
 from taizhang.bulletin import sections
 from taizhang.bulletin.content import Content, Masthead, build
@@ -38,9 +38,8 @@ SETTINGS_FIELDS = ("issuing_office", "number_prefix", "title", "first_number")
 
 def require_office(actor: Any, division: Division | None = None) -> None:
     """An office acting for ``division`` (its own or one below it), or a superuser."""
-    if not acts_for_office(actor):
-        raise PermissionDenied
-    if division is not None and not actor.is_superuser and not actor.division.contains(division):
+    if not acts_for_office(actor) or (division is not None
+                                       and not acts_for_office_of(actor, division)):
         raise PermissionDenied
 
 

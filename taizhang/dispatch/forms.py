@@ -13,8 +13,8 @@ from django.utils.translation import pgettext_lazy
 
 from taizhang.accounts.choices import OrganizationKind
 from taizhang.accounts.models import Organization, Person
+from taizhang.accounts.scope import office_rows_q
 from taizhang.dispatch.choices import MeetingKind, ProblemCategory, ProblemStatus
-from taizhang.dispatch.models import office_q
 from taizhang.ledger.filters import IdsField
 from taizhang.ledger.forms import ProjectByName
 from taizhang.ledger.models import Project
@@ -90,14 +90,14 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Leaders: the people leading the office's projects, or of no organization.
-        leaders = Project.objects.filter(office_q(user)).values("leader_id")
+        leaders = Project.objects.filter(office_rows_q(user)).values("leader_id")
         chair = self.fields["chair"]
         chair.queryset = Person.objects.filter(  # type: ignore[attr-defined]
             pickable_q(user, Person), Q(pk__in=leaders) | Q(organization__isnull=True))
         self.fields["units"].queryset = units(user)  # type: ignore[attr-defined]
         self.fields["attendees"].queryset = people(user)  # type: ignore[attr-defined]
         self.fields["projects"].one.projects = Project.objects.filter(  # type: ignore[attr-defined]
-            office_q(user))
+            office_rows_q(user))
 
 
 class MeetingEditForm(MeetingForm):
@@ -148,7 +148,7 @@ class ProblemRowForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["project"].projects = Project.objects.filter(  # type: ignore[attr-defined]
-            office_q(user))
+            office_rows_q(user))
         self.fields["responsible_unit"].queryset = units(user)  # type: ignore[attr-defined]
         # The people of the units it may assign (the service checks the person is the unit's).
         self.fields["responsible_person"].queryset = people(user).filter(  # type: ignore[attr-defined]

@@ -17,21 +17,15 @@ from django.utils.translation import pgettext_lazy
 
 from taizhang.accounts.choices import Role
 from taizhang.accounts.models import Division, Organization, Person
-from taizhang.accounts.scope import acts_for_office
+from taizhang.accounts.scope import acts_for_office, office_rows_q
 from taizhang.core.scoping import NOTHING, ScopedQuerySet
 from taizhang.dispatch.choices import MeetingKind, ProblemCategory, ProblemStatus
 from taizhang.ledger.models import MonthlyReport, Project
 from taizhang.ledger.models.scope import project_scope_q
-from taizhang.warnings.models import office_division_q
 
 __all__ = ["Meeting", "MeetingPhoto", "Problem", "ProblemNote", "Supervision", "Task"]
 
 WORK = "work"  # the responsible unit's action on its own problems
-
-
-def office_q(user: Any, prefix: str = "") -> models.Q:
-    """The office's rows: its division and below (a superuser: all), as the warnings'."""
-    return office_division_q(user, prefix)
 
 
 def _unit_q(user: Any, prefix: str = "", via: str = "project__") -> models.Q:
@@ -79,7 +73,7 @@ class Meeting(models.Model):
     def scope_q(user: Any, action: str) -> models.Q:
         """The office runs its meetings; the others read those of their division."""
         if acts_for_office(user):
-            return office_q(user)
+            return office_rows_q(user)
         if action != "view" or user.division is None or user.role in (Role.BANK, Role.OWNER):
             return NOTHING
         return user.division.subtree_q("division__")
@@ -162,7 +156,7 @@ class Problem(models.Model):
         """The office of the project's division does everything; the responsible unit
         works its own (`WORK`); the project's readers (owner, leader, unit) view."""
         if acts_for_office(user):
-            return office_q(user, "project__")
+            return office_rows_q(user, "project__")
         if action == WORK:
             return _unit_q(user)
         if action != "view":
@@ -273,7 +267,7 @@ class Task(models.Model):
         """The office of the meeting's division does everything; the responsible unit views
         and works (marks done) its own."""
         if acts_for_office(user):
-            return office_q(user, "meeting__")
+            return office_rows_q(user, "meeting__")
         if action not in ("view", WORK):
             return NOTHING
         return _unit_q(user, via="meeting__")

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.accounts.choices import Role
 from taizhang.accounts.models import Organization, Person, User
+from taizhang.accounts.scope import office_rows_q
 from taizhang.core.audit.service import record
 from taizhang.core.context import current
 from taizhang.core.services import ServiceError, refuse_missing, save_versioned
@@ -93,8 +94,7 @@ def _require(actor: Any, problem: Problem, action: str) -> None:
 def _require_office_of_project(actor: Any, project: Project) -> None:
     if actor is None and current().source in ("command", "scenario"):
         return
-    from taizhang.dispatch.models import office_q
-    if not Project.objects.filter(office_q(actor), pk=project.pk).exists():
+    if not Project.objects.filter(office_rows_q(actor), pk=project.pk).exists():
         raise PermissionDenied
 
 

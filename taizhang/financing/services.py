@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.accounts.choices import OrganizationKind, Role
 from taizhang.accounts.models import Division, Organization
-from taizhang.accounts.scope import acts_for_office
+from taizhang.accounts.scope import acts_for_office, acts_for_office_of
 from taizhang.core.audit.service import record
 from taizhang.core.context import current
 from taizhang.core.money import exceeds_cap, too_large_message, wan
@@ -59,9 +59,7 @@ def _office_of(actor: Any, division: Division) -> None:
     """The office of `division` (its division contains it) or the superuser."""
     if _machine(actor):
         return
-    if not acts_for_office(actor):
-        raise PermissionDenied
-    if not actor.is_superuser and not actor.division.contains(division):
+    if not acts_for_office_of(actor, division):
         raise PermissionDenied
 
 
@@ -104,7 +102,7 @@ def _may_draft(actor: Any, project: Project) -> bool:
     if _machine(actor):
         return True
     if acts_for_office(actor):
-        return actor.is_superuser or actor.division.contains(project.division)
+        return acts_for_office_of(actor, project.division)
     return (getattr(actor, "role", None) == Role.OWNER and actor.is_active
             and Project.objects.restrict(actor, "report").filter(pk=project.pk).exists())
 

@@ -8,12 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.accounts.scope import office_rows_q
 from taizhang.core.forms import BoundedDateField, CalendarDateInput, VersionField
 from taizhang.land.choices import ConsolidationKind, ConsolidationStatus
 from taizhang.land.models import ConsolidationRecord
 from taizhang.ledger.forms import ProjectByName
 from taizhang.ledger.models import Project
-from taizhang.warnings.models import office_division_q
 
 
 def area_field(label: Any, **kwargs: Any) -> forms.DecimalField:
@@ -23,7 +23,7 @@ def area_field(label: Any, **kwargs: Any) -> forms.DecimalField:
 
 
 def office_projects(user: Any) -> Any:
-    return Project.objects.filter(office_division_q(user))
+    return Project.objects.filter(office_rows_q(user))
 
 
 class QuotaForm(forms.Form):

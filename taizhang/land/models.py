@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.choices import Role
 from taizhang.accounts.models import Division
+from taizhang.accounts.scope import office_rows_q
 from taizhang.core.scoping import NOTHING, ScopedQuerySet
 from taizhang.land.choices import AllocationStatus, ConsolidationKind, ConsolidationStatus
 from taizhang.ledger.models import Project
 from taizhang.ledger.models.scope import project_scope_q
-from taizhang.warnings.models import office_division_q
 
 __all__ = ["Allocation", "ConsolidationRecord", "LandQuota"]
 
@@ -60,7 +60,7 @@ class LandQuota(models.Model):
     @staticmethod
     def scope_q(user: Any, action: str) -> models.Q:
         """The office of the division (and above) only."""
-        return office_division_q(user)
+        return office_rows_q(user)
 
 
 class Allocation(models.Model):
@@ -108,7 +108,7 @@ class Allocation(models.Model):
             q = project_scope_q(user, "view", "project__")
             if q != NOTHING:
                 return q
-        return office_division_q(user, "quota__")
+        return office_rows_q(user, "quota__")
 
 
 def waiting_q(prefix: str = "") -> models.Q:
@@ -147,4 +147,4 @@ class ConsolidationRecord(models.Model):
 
     @staticmethod
     def scope_q(user: Any, action: str) -> models.Q:
-        return office_division_q(user)
+        return office_rows_q(user)

@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 
 from taizhang.accounts.choices import Role
 from taizhang.accounts.models import Division
-from taizhang.accounts.scope import acts_for_office
+from taizhang.accounts.scope import acts_for_office_of
 from taizhang.core.audit.service import record
 from taizhang.core.context import current
 from taizhang.core.services import ServiceError, save_versioned
@@ -52,9 +52,7 @@ def _office_of(actor: Any, division: Division) -> None:
     """Only the office of `division` (or above; the superuser) writes its land."""
     if actor is None and _unattended():
         return
-    if not acts_for_office(actor):
-        raise PermissionDenied
-    if not actor.is_superuser and not actor.division.contains(division):
+    if not acts_for_office_of(actor, division):
         raise PermissionDenied
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from taizhang.accounts.choices import OrganizationKind, Role
 from taizhang.accounts.identity import ensure_username_free, login_key
 from taizhang.accounts.models import Division, OfficeSettings, Organization, Person, User
-from taizhang.accounts.scope import acts_for_office, office_accounts_q
+from taizhang.accounts.scope import acts_for_office, acts_for_office_of, office_accounts_q
 from taizhang.accounts.security import second_factor
 from taizhang.accounts.services import audit_snapshot
 from taizhang.core.audit.service import diff, record
@@ -65,7 +65,7 @@ def _subtree(actor: Any, prefix: str) -> Q:
 
 
 def _in_scope(actor: Any, division: Division | None) -> bool:
-    return actor.is_superuser or actor.division.contains(division)
+    return acts_for_office_of(actor, division)
 
 
 # --- reading: what an office manages ---------------------------------------------------------

@@ -19,19 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.choices import Role
 from taizhang.accounts.models import Division, Organization
-from taizhang.accounts.scope import acts_for_office
+from taizhang.accounts.scope import acts_for_office, office_rows_q
 from taizhang.core.money import money_field
 from taizhang.core.scoping import NOTHING, ScopedQuerySet
 from taizhang.policies.choices import EnterpriseSize, KeyLevel, PolicyLevel
-
-
-def office_q(user: Any, prefix: str = "") -> Q:
-    """An office's rows: those of its division and below; the superuser all."""
-    if user.is_superuser:
-        return Q()
-    if not acts_for_office(user) or user.division is None:
-        return NOTHING
-    return user.division.subtree_q(f"{prefix}division__")
 
 
 class Policy(models.Model):
@@ -77,7 +68,7 @@ class Policy(models.Model):
 
     @staticmethod
     def scope_q(user: Any, action: str) -> Q:
-        return office_q(user)
+        return office_rows_q(user)
 
 
 class EnterpriseProfile(models.Model):
@@ -105,7 +96,7 @@ class EnterpriseProfile(models.Model):
     def scope_q(user: Any, action: str) -> Q:
         """The office where the enterprise is placed or owns a project."""
         if user.is_superuser or not acts_for_office(user) or user.division is None:
-            return office_q(user, "organization__")
+            return office_rows_q(user, "organization__")
         return Q(organization__in=Organization.objects.filter(
             user.division.subtree_q("division__")
             | user.division.subtree_q("projects__division__")).values("pk"))
@@ -138,7 +129,7 @@ class MatchRun(models.Model):
 
     @staticmethod
     def scope_q(user: Any, action: str) -> Q:
-        return office_q(user)
+        return office_rows_q(user)
 
 
 class Push(models.Model):
@@ -176,7 +167,7 @@ class Push(models.Model):
         (the policy's division is theirs or above it, as the county's catalogue is a
         township's too)."""
         if user.is_superuser or acts_for_office(user):
-            return office_q(user, "policy__")
+            return office_rows_q(user, "policy__")
         if user.role != Role.OWNER or not user.organization_id or user.division is None:
             return NOTHING
         division = user.division

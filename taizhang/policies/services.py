@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.accounts.choices import Role
 from taizhang.accounts.models import Division, Organization, User
-from taizhang.accounts.scope import acts_for_office
+from taizhang.accounts.scope import acts_for_office, acts_for_office_of
 from taizhang.core.audit.service import record
 from taizhang.core.context import current
 from taizhang.core.services import ServiceError, check_version, save_versioned
@@ -48,10 +48,7 @@ def _require_office(actor: Any, division: Division) -> None:
         if _machine():
             return
         raise PermissionDenied
-    if actor.is_superuser:
-        return
-    if not acts_for_office(actor) or actor.division is None or not actor.division.contains(
-            division):
+    if not acts_for_office_of(actor, division):
         raise PermissionDenied
 
 

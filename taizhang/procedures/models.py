@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.choices import Role
 from taizhang.accounts.models import Division, Organization
-from taizhang.accounts.scope import acts_for_office
+from taizhang.accounts.scope import office_rows_q
 from taizhang.core.scoping import NOTHING, ScopedQuerySet
 from taizhang.ledger.models import Project
 from taizhang.ledger.models.scope import REPORT, VIEW, project_scope_q
@@ -25,20 +25,12 @@ from taizhang.procedures.choices import ItemStatus, StandardKind
 CHANGE = "change"
 
 
-def _office_q(user: Any, prefix: str) -> Q:
-    if user.is_superuser:
-        return Q()
-    if not acts_for_office(user):
-        return NOTHING
-    return user.division.subtree_q(f"{prefix}division__")
-
-
 def project_part_q(user: Any, action: str, prefix: str = "project__") -> Q:
     """Who sees (`view`) or changes (`change`) a node or item of a project: its office and
     its owner change; whoever sees the project sees."""
     if action == VIEW:
         return project_scope_q(user, VIEW, prefix)
-    q = _office_q(user, prefix)
+    q = office_rows_q(user, prefix)
     if user.role == Role.OWNER:
         q |= project_scope_q(user, REPORT, prefix)
     return q
@@ -98,7 +90,7 @@ class ProcedureKind(models.Model):
             return NOTHING
         if action == VIEW:
             return Q(division__isnull=True) | Q(division__code__in=user.division.lineage_codes())
-        return _office_q(user, "") if acts_for_office(user) else NOTHING
+        return office_rows_q(user)
 
 
 class ProcedureItem(models.Model):
@@ -214,7 +206,7 @@ class Campaign(models.Model):
             return Q()
         if user.division is None:
             return NOTHING
-        office = _office_q(user, "")
+        office = office_rows_q(user)
         if action == VIEW:
             return Q(division__code__in=user.division.lineage_codes()) | office
         return office

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Division, Organization
-from taizhang.accounts.scope import acts_for_office
+from taizhang.accounts.scope import acts_for_office_of
 from taizhang.core.audit.service import diff, record
 from taizhang.core.context import current
 from taizhang.core.limits import first_too_long
@@ -72,7 +72,7 @@ def require(actor: Any, obj: models.Model, action: str = CHANGE) -> None:
 def _office_of(actor: Any, division: Division) -> None:
     if _machine(actor):
         return
-    if not acts_for_office(actor) or not (actor.is_superuser or actor.division.contains(division)):
+    if not acts_for_office_of(actor, division):
         raise PermissionDenied
 
 
@@ -169,10 +169,7 @@ def _snapshot(item: ProcedureItem) -> dict[str, Any]:
 
 
 def is_office(actor: Any, item: ProcedureItem) -> bool:
-    return _machine(actor) or (
-        acts_for_office(actor)
-        and (actor.is_superuser or actor.division.contains(item.project.division))
-    )
+    return _machine(actor) or acts_for_office_of(actor, item.project.division)
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.accounts.models import Division
-from taizhang.accounts.scope import acts_for_office
+from taizhang.accounts.scope import acts_for_office, acts_for_office_of
 from taizhang.core.forms import attempt
 from taizhang.core.scoping import get_for_user
 from taizhang.figures import responsibility
@@ -128,9 +128,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
     may_nodes = Project.objects.filter(
         project_part_q(request.user, CHANGE, prefix=""), pk=found.pk
     ).exists()
-    office = acts_for_office(request.user) and (
-        request.user.is_superuser or request.user.division.contains(found.division)
-    )
+    office = acts_for_office_of(request.user, found.division)
     return render(
         request,
         "procedures/project.html",

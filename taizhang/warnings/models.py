@@ -17,24 +17,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Division
-from taizhang.accounts.scope import acts_for_office
+from taizhang.accounts.scope import acts_for_office, office_rows_q
 from taizhang.core.fields import WrittenJSONField
 from taizhang.core.periods import Period
-from taizhang.core.scoping import NOTHING, ScopedQuerySet
+from taizhang.core.scoping import ScopedQuerySet
 from taizhang.ledger.models import Project
 from taizhang.ledger.models.scope import project_scope_q
 from taizhang.warnings.choices import ConsequenceKind, LampColor
 
 __all__ = ["Consequence", "ConsequenceKind", "Evaluation", "Lamp", "LampColor", "WarningRule"]
-
-
-def office_division_q(user: Any, prefix: str = "") -> models.Q:
-    """An office's own rows: those of its division and below (a superuser: all)."""
-    if not acts_for_office(user):
-        return NOTHING
-    if user.is_superuser:
-        return models.Q()
-    return user.division.subtree_q(f"{prefix}division__")
 
 
 def lamp_scope_q(user: Any, action: str, prefix: str = "") -> models.Q:
@@ -83,7 +74,7 @@ class WarningRule(models.Model):
 
     @staticmethod
     def scope_q(user: Any, action: str) -> models.Q:
-        return office_division_q(user)
+        return office_rows_q(user)
 
 
 class Evaluation(models.Model):
@@ -126,7 +117,7 @@ class Evaluation(models.Model):
 
     @staticmethod
     def scope_q(user: Any, action: str) -> models.Q:
-        return office_division_q(user)
+        return office_rows_q(user)
 
 
 class Lamp(models.Model):

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.accounts.models import Division, OfficeSettings
-from taizhang.accounts.scope import acts_for_office
+from taizhang.accounts.scope import acts_for_office_of
 from taizhang.core.audit.service import diff, record
 from taizhang.core.context import current
 from taizhang.core.limits import first_too_long
@@ -52,9 +52,7 @@ def may_act(actor: Any, division: Division) -> bool:
     """The office of `division` or above (a superuser); the console command as nobody."""
     if actor is None:
         return current().source == "command"
-    if not acts_for_office(actor):
-        return False
-    return actor.is_superuser or actor.division.contains(division)
+    return acts_for_office_of(actor, division)
 
 
 def require_office_of(actor: Any, division: Division) -> None:

@@ -14,8 +14,10 @@ from taizhang.accounts.models import Division, User
 from taizhang.accounts.scope import (
     acting_for_office_q,
     acts_for_office,
+    acts_for_office_of,
     manages_account,
     office_accounts_q,
+    office_rows_q,
 )
 
 PACKAGE = Path(__file__).resolve().parents[2]  # taizhang/
@@ -120,6 +122,41 @@ def test_an_office_manages_the_accounts_of_its_subtree_only(tree):
         assert {u for u in everyone if manages_account(actor, u)} == managed, actor
     # An account that is no office manages nobody, its own division or not.
     assert not manages_account(below, below)
+
+
+def test_an_office_reaches_the_rows_of_its_subtree_and_says_so_in_python_alike(tree):
+    """office_rows_q (SQL) and acts_for_office_of (Python) are one rule: for each actor, the
+    rows of a division are reached exactly when the office acts for that division."""
+    holders = {name: User.objects.create(username=f"in-{name}", division=division)
+               for name, division in tree.items()}
+    actors = {
+        "county office": (User.objects.create(username="office", role=Role.OFFICE_ADMIN,
+                                              division=tree["county"]),
+                          {"county", "town", "village"}),
+        "unplaced office": (User.objects.create(username="stray", role=Role.OFFICE_ADMIN),
+                            set()),
+        "superuser": (User.objects.create(username="root", is_superuser=True), set(tree)),
+        "inactive superuser": (User.objects.create(username="gone", is_superuser=True,
+                                                   is_active=False), set()),
+        "owner": (User.objects.create(username="owner", role=Role.OWNER,
+                                      division=tree["county"]), set()),
+    }
+    for label, (actor, reached) in actors.items():
+        in_sql = {u.username for u in User.objects.filter(office_rows_q(actor),
+                                                          username__startswith="in-")}
+        assert in_sql == {f"in-{name}" for name in reached}, label
+        assert {name for name, d in tree.items() if acts_for_office_of(actor, d)} == reached, \
+            label
+        assert not acts_for_office_of(actor, None) or label == "superuser", label
+    # Through a relation, named by the prefix: people of organizations in the subtree.
+    from taizhang.accounts.models import Organization, Person
+    for name, division in tree.items():
+        Person.objects.create(name=f"p-{name}", organization=Organization.objects.create(
+            name=f"o-{name}", division=division))
+    office = actors["county office"][0]
+    assert {p.name for p in Person.objects.filter(office_rows_q(office, "organization__"))} \
+        == {"p-county", "p-town", "p-village"}
+    assert len(holders) == len(tree)
 
 
 # --- the subtree rule is written once ----------------------------------------------------------

@@ -73,4 +73,4 @@ class Indicator(models.Model):
 
     @staticmethod
     def scope_q(user: Any, action: str) -> models.Q:
-        return office_scope_q(user, action, "scheme__division__")
+        return office_scope_q(user, action, "scheme__")
