@@ -53,7 +53,9 @@ LEFT JOIN (SELECT project_id, SUM({completed}) AS ytd FROM ledger_monthlyreport
 WHERE p.stage <> 'cancelled'
 """
 
-SELECT = _PROGRESS.format(plan="planned_investment", completed="completed")
+# The colour alone (`raw-select`).
+SELECT = ("SELECT x.id, x.color FROM ("  # noqa: S608
+          + _PROGRESS.format(plan="planned_investment", completed="completed") + ") x")
 
 # The lamp as stored: green without a reason when there is no plan; else the progress
 # reason's JSON text, the rate to four places and the points to two, half up.
@@ -104,7 +106,7 @@ def raw_select() -> dict[int, str | None]:
 
     with connection.cursor() as cursor:
         cursor.execute(SELECT, _params())
-        return {pk: color for pk, _plan, _ytd, color in cursor.fetchall()}
+        return dict(cursor.fetchall())
 
 
 class _Undo(Exception):
@@ -164,26 +166,34 @@ def ours() -> float:
     return seconds
 
 
+def _projects() -> Any:
+    """The projects the evaluation judges: the county's, not cancelled by the period's end."""
+    from taizhang.core.periods import Period
+    from taizhang.figures.per_project import counted
+    from taizhang.ledger.models import Project
+
+    county = common.county()
+    return counted(Project.objects.filter(county.subtree_q("division__")), Period(*common.PERIOD))
+
+
 def _progress_rule() -> dict[int, tuple[str, dict[str, Any]]]:
     """{project id: (colour, values)} of the progress rule with its default lines."""
     from django.utils import timezone
 
     from taizhang.accounts.models import OfficeSettings
     from taizhang.core.periods import Period
-    from taizhang.figures.per_project import counted
-    from taizhang.ledger.models import Project
     from taizhang.warnings.rules import Context, ProgressRule
 
-    period = Period(*common.PERIOD)
-    county = common.county()
-    projects = counted(Project.objects.filter(county.subtree_q("division__")), period)
-    return ProgressRule.evaluate(projects, period, ProgressRule.defaults(), Context(
-        office=OfficeSettings.for_division(county), now=timezone.now()))
+    return ProgressRule.evaluate(_projects(), Period(*common.PERIOD), ProgressRule.defaults(),
+                                 Context(office=OfficeSettings.for_division(common.county()),
+                                         now=timezone.now()))
 
 
 def _same(evaluation: Any) -> bool:
-    """The raw lamps are the progress rule's: each project's colour, and the reason's values
-    and thresholds where the rule speaks of the project (it has a plan)."""
+    """The raw lamps are the progress rule's: one per project the evaluation judges, of the
+    period, each with the rule's colour, and the reason's values and thresholds where the
+    rule speaks of the project (it has a plan); green without a reason elsewhere. The
+    `raw-select` colours agree too."""
     from django.db import connection
 
     from taizhang.warnings.rules import ProgressRule
@@ -191,12 +201,14 @@ def _same(evaluation: Any) -> bool:
     mine = _progress_rule()
     threshold = ProgressRule.threshold(ProgressRule.defaults())
     with connection.cursor() as cursor:
-        cursor.execute("SELECT project_id, color, rule, reasons FROM warnings_lamp "
+        cursor.execute("SELECT project_id, year, month, color, rule, reasons FROM warnings_lamp "
                        "WHERE evaluation_id = %s", [evaluation.pk])
         stored = cursor.fetchall()
     raw = {}
-    for pk, color, rule, reasons in stored:
+    for pk, year, month, color, rule, reasons in stored:
         found = json.loads(reasons) if isinstance(reasons, str) else reasons
+        if (year, month) != common.PERIOD:
+            return False
         if not found:
             if color != "green" or rule:
                 return False
@@ -208,9 +220,11 @@ def _same(evaluation: Any) -> bool:
         if rule != ("" if color == "green" else "progress"):
             return False
         raw[pk] = (color, reason["values"])
+    judged = set(_projects().values_list("pk", flat=True))
     colours = {pk: color for pk, color in raw_select().items() if color is not None}
-    return (raw == mine and {pk: c for pk, (c, _v) in mine.items()} == colours
-            and len(stored) == len(raw_select()) and len(mine) > 0)
+    return (raw == mine and len(mine) > 0 and len(stored) == len(judged)
+            and {pk for pk, *_rest in stored} == judged
+            and {pk: c for pk, (c, _v) in mine.items()} == colours)
 
 
 def main() -> None:
