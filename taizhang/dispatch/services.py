@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.accounts.choices import Role
 from taizhang.accounts.models import Organization, Person, User
-from taizhang.accounts.scope import office_rows_q
+from taizhang.accounts.scope import acts_for_office_of, office_rows_q
 from taizhang.core.audit.service import record
 from taizhang.core.context import current
 from taizhang.core.services import ServiceError, refuse_missing, save_versioned
@@ -220,8 +220,10 @@ def record_meeting(*, actor: Any, division: Any, kind: str, date: date, chair: P
             projects.append(spec.project)
     for project in projects:
         _require_office_of_project(actor, project)
-    if actor is not None and not (actor.is_superuser or (
-            actor.division is not None and actor.division.contains(division))):
+    if actor is None:
+        if current().source not in ("command", "scenario"):
+            raise PermissionDenied
+    elif not acts_for_office_of(actor, division):
         raise PermissionDenied
     for row, spec in enumerate(problems, 1):
         _check_spec(spec, row, date)

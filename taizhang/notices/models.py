@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Division
-from taizhang.accounts.scope import acts_for_office
+from taizhang.accounts.scope import office_rows_q
 from taizhang.core.scoping import NOTHING, ScopedQuerySet
 from taizhang.notices import kinds
 
@@ -48,11 +48,7 @@ class Dispatch(models.Model):
     @staticmethod
     def scope_q(user: Any, action: str) -> Q:
         """Offices read the dispatches of their division and below."""
-        if not acts_for_office(user):
-            return NOTHING
-        if user.is_superuser:
-            return Q()
-        return user.division.subtree_q("division__")
+        return office_rows_q(user)
 
 
 class Notification(models.Model):

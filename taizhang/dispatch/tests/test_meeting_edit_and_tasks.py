@@ -197,3 +197,17 @@ def test_a_task_needs_its_unit_and_a_deadline_not_before_the_meeting(world):
             actor=None, division=world.county, kind="centralized", date=today,
             chair=world.carol.person, tasks=[services.TaskSpec("y", world.unit, today)])
         services.complete_task(meeting.tasks.get(), actor=None, expected_version=UNCHECKED)
+
+
+def test_only_the_office_records_a_meeting_even_without_projects(world):
+    """The service checks the division itself: a meeting with no project named is still the
+    office's (every test user is placed in the county)."""
+    today = timezone.localdate()
+    for stranger in (world.alice, world.carol, world.dave, world.victor, world.eve, None):
+        with acting("web"), pytest.raises(PermissionDenied):  # None: nobody, from the web
+            services.record_meeting(actor=stranger, division=world.county, kind="centralized",
+                                    date=today, chair=world.carol.person)
+    assert not Meeting.objects.exists()
+    meeting = services.record_meeting(actor=world.office, division=world.county,
+                                      kind="centralized", date=today, chair=world.carol.person)
+    assert Meeting.objects.get() == meeting

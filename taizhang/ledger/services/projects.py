@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Organization, Person
+from taizhang.accounts.scope import acts_for_office_of
 from taizhang.core.audit.service import diff, record, snapshot
 from taizhang.core.limits import first_too_long
 from taizhang.core.services import (
@@ -90,9 +91,7 @@ def _check_lengths(values: dict[str, Any]) -> None:
 
 def _require_division(actor: Any, project: Project) -> None:
     require_office(actor)
-    if actor.is_superuser:
-        return
-    if actor.division is None or not actor.division.contains(project.division):
+    if not acts_for_office_of(actor, project.division):
         raise PermissionDenied
 
 
