@@ -27,7 +27,7 @@ from taizhang.assessment.results import compute, rows_to_json, subjects_projects
 from taizhang.assessment.schemes import defaults
 from taizhang.core.audit.service import diff, record
 from taizhang.core.periods import Period, PeriodError
-from taizhang.core.services import ServiceError, check_version, save_versioned
+from taizhang.core.services import ServiceError, check_version, refuse_unbegun, save_versioned
 
 MAX_COUNT = 50
 MAX_WEIGHT = Decimal(1000)
@@ -178,6 +178,7 @@ def add_deduction(actor: Any, *, month: Any, level: Any, subject_id: Any, kind: 
     """A deduction against a unit or township for a month (e.g. 通报批评)."""
     division = office_division(actor)
     period, level = parse_month(month), parse_level(level)
+    refuse_unbegun(period, field="month")
     digits = str(subject_id).isdigit()
     unit = unit_choices(actor).filter(pk=subject_id).first() if (
         digits and level == Level.UNIT) else None
@@ -228,6 +229,7 @@ def publish(actor: Any, *, month: Any, level: Any) -> Result:
     """Freeze the ranking of a month and level as computed now."""
     division = office_division(actor)
     period, level = parse_month(month), parse_level(level)
+    refuse_unbegun(period, field="month")
     _refuse_published(division, period, level)
     if not Scheme.objects.filter(division=division, year=period.year).exists():
         # The year's first use that counts: the defaults become the office's scheme, so the

@@ -7,15 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.bulletin.writers import FORMATS
 from taizhang.core.periods import Period, PeriodError
+from taizhang.core.services import ServiceError, refuse_unbegun
 
 
 class PeriodField(forms.CharField):
     def clean(self, value: Any) -> Period:
         text = super().clean(value)
         try:
-            return Period.parse(text)
+            period = Period.parse(text)
         except PeriodError:
             raise forms.ValidationError(_("Give the month as YYYY-MM, e.g. 2022-07.")) from None
+        try:
+            refuse_unbegun(period)
+        except ServiceError as refused:
+            raise forms.ValidationError(refused.message) from None
+        return period
 
 
 class GenerateForm(forms.Form):

@@ -30,7 +30,12 @@ from taizhang.bulletin.models import Bulletin, BulletinSettings
 from taizhang.bulletin.writers import FORMATS, write
 from taizhang.core.audit.service import diff, record
 from taizhang.core.periods import Period
-from taizhang.core.services import ServiceError, check_version, save_versioned
+from taizhang.core.services import (
+    ServiceError,
+    check_version,
+    refuse_unbegun,
+    save_versioned,
+)
 from taizhang.ledger.models import Project
 
 SETTINGS_FIELDS = ("issuing_office", "number_prefix", "title", "first_number")
@@ -116,6 +121,7 @@ def render(division: Division, period: Period, fmt: str, target: IO[bytes], *,
         with bulletin.file(fmt).open("rb") as stored:
             target.write(stored.read())
         return bulletin
+    refuse_unbegun(period)
     write(build_live(division, period, viewer=viewer), fmt, target)
     return None
 
@@ -125,6 +131,7 @@ def publish(actor: Any, division: Division, period: Period) -> Bulletin:
     """Freeze the period's bulletin: the year's next number, the three files and the numbers
     used, audited. A period is published once."""
     require_office(actor, division)
+    refuse_unbegun(period)
     # One publisher of a division at a time: the number is the year's next.
     Division.objects.select_for_update().filter(pk=division.pk).get()
     if published(division, period) is not None:

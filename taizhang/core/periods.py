@@ -60,6 +60,14 @@ class Period:
         field's default for the month being reported, whatever the machine's date is."""
         return min(max(day, self.first_day), self.last_day)
 
+    def has_begun(self, today: date | None = None) -> bool:
+        """Whether the month has begun: its first day is `today` or earlier (local time)."""
+        if today is None:
+            from django.utils import timezone
+
+            today = timezone.localdate()
+        return self.first_day <= today
+
     def previous(self) -> Period:
         return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
 

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 __all__ = ["UNCHECKED", "ConcurrentEdit", "MissingVersion", "PermissionDenied", "ServiceError",
-           "check_version", "refuse_missing", "save_versioned"]
+           "check_version", "refuse_missing", "refuse_unbegun", "save_versioned"]
 
 _MAX_VERSION = 2**31 - 1
 
@@ -26,6 +26,15 @@ class ServiceError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+def refuse_unbegun(period: Any, *, field: str = "period") -> None:
+    """Nothing is reported, evaluated, ranked or published for a month that has not begun
+    (`Period.has_begun`): a slip such as 2032-07 for 2022-07 would otherwise leave an empty
+    month's lamps, ranking or numbered bulletin behind."""
+    if not period.has_begun():
+        raise ServiceError(_("%(period)s has not begun yet: choose a month that has.")
+                           % {"period": period}, field=field)
 
 
 class ConcurrentEdit(ServiceError):

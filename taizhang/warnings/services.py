@@ -29,7 +29,12 @@ from taizhang.core.audit.service import diff, record
 from taizhang.core.context import current
 from taizhang.core.limits import first_too_long
 from taizhang.core.periods import Period
-from taizhang.core.services import ServiceError, check_version, save_versioned
+from taizhang.core.services import (
+    ServiceError,
+    check_version,
+    refuse_unbegun,
+    save_versioned,
+)
 from taizhang.figures.per_project import counted
 from taizhang.ledger.models import Project
 from taizhang.warnings.choices import ConsequenceKind, LampColor
@@ -143,6 +148,7 @@ def evaluate_period(division: Division, period: Period, *, actor: Any,
     """Compute and store the lamps of every project of `division` and below for `period`
     (module docstring). Refused for a published period."""
     require_office_of(actor, division)
+    refuse_unbegun(period)
     now = now or timezone.now()
     evaluation = (Evaluation.objects.select_for_update()
                   .filter(division=division, year=period.year, month=period.month).first())

@@ -84,6 +84,7 @@ def test_a_deduction_lowers_the_total_and_can_be_withdrawn(world):
     ({"points": "-1"}, "points"),
     ({"reason": "  "}, "reason"),
     ({"month": "2022-13"}, "month"),
+    ({"month": "2099-01"}, "month"),  # a month that has not begun
 ])
 def test_a_bad_deduction_is_refused_naming_the_field(world, values, field):
     data = {"month": "2022-07", "level": "township", "subject_id": world.town.pk,
@@ -305,3 +306,10 @@ def test_a_published_ranking_page_reads_one_row(world, django_assert_max_num_que
 def test_the_score_object_is_the_public_shape():
     score = IndicatorScore("x", "x", D("1.00"), D("2.00"), {"n": 1})
     assert score.points == D("1.00") and score.figures == {"n": 1}
+
+
+def test_a_month_that_has_not_begun_is_not_published(world):
+    with pytest.raises(ServiceError) as refused:
+        services.publish(world.office, month="2099-01", level="township")
+    assert refused.value.field == "month"
+    assert not Result.objects.exists()

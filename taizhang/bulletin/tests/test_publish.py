@@ -157,6 +157,33 @@ def test_a_bad_month_is_refused_beside_its_field(world):
     assert "YYYY-MM" in response.content.decode()
 
 
+def test_a_month_that_has_not_begun_gets_no_bulletin(world, tmp_path):
+    """A slip such as 2032-07 for 2022-07: refused beside the field, by the service and by
+    the command (no file left), before any job, number or file is made."""
+    from django.core.management.base import CommandError
+    from django.utils import timezone
+
+    from taizhang.jobs.models import Job
+
+    coming = Period.of(timezone.localdate()).next()
+    client = Client()
+    client.force_login(world.office)
+    for form in ({"g-period": str(coming), "g-format": "pdf"},
+                 {"p-period": str(coming), "p-confirm": "on"}):
+        response = client.post(reverse("bulletin:index"), form)
+        assert response.status_code == 200
+        assert f"{coming} 尚未开始" in response.content.decode()
+    assert not Job.objects.exists()
+    with pytest.raises(ServiceError):
+        services.publish(world.office, world.county, coming)
+    target = tmp_path / "b.docx"
+    with pytest.raises(CommandError, match=str(coming)):
+        call_command("bulletin", period=str(coming), format="docx", output=str(target),
+                     division="130283", stdout=io.StringIO())
+    assert list(tmp_path.iterdir()) == []
+    assert not Bulletin.objects.exists()
+
+
 @pytest.mark.parametrize("who", ["alice", "carol", "dave", "victor", "eve"])
 def test_other_roles_have_no_bulletin_pages(world, who):
     client = Client()

@@ -25,6 +25,7 @@ from taizhang.core.services import (
     ConcurrentEdit,
     ServiceError,
     check_version,
+    refuse_unbegun,
     save_versioned,
 )
 from taizhang.figures.plausibility import check_report, check_reports, codes_text
@@ -102,8 +103,7 @@ def save_report(
     unknown = set(data) - set(CONTENT_FIELDS)
     if unknown:
         raise TypeError(f"not report fields: {sorted(unknown)}")
-    if period.first_day > timezone.localdate():
-        raise ServiceError(_("You cannot report for a month that has not begun."), field="period")
+    refuse_unbegun(period)
     if project.stage in NO_REPORT_STAGES:
         raise ServiceError(_("The project is cancelled; it takes no more reports."))
     report = MonthlyReport.objects.filter(project=project, period=period.first_day).first()

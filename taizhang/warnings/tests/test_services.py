@@ -234,3 +234,11 @@ def test_an_evaluation_costs_the_same_queries_for_few_and_many_projects(world, l
         _evaluate(world)
     assert Lamp.objects.count() == 43
     assert len(many) == len(few) <= 20, [q["sql"][:80] for q in many.captured_queries]
+
+
+def test_a_month_that_has_not_begun_is_not_evaluated(world):
+    from taizhang.core.periods import Period
+
+    with pytest.raises(ServiceError, match="2099-01"):
+        services.evaluate_period(world.county, Period(2099, 1), actor=world.office)
+    assert not Evaluation.objects.exists()

@@ -11,6 +11,7 @@ from taizhang.bulletin.services import render
 from taizhang.bulletin.writers import FORMATS
 from taizhang.core.periods import Period, PeriodError
 from taizhang.core.routers import replica_reads
+from taizhang.core.services import ServiceError
 
 
 class Command(BaseCommand):
@@ -34,8 +35,13 @@ class Command(BaseCommand):
         division = division_for_command(options["division"])
         target = Path(options["output"])
         partial = target.with_name(target.name + ".part")
-        with replica_reads(), partial.open("wb") as out:
-            bulletin = render(division, period, options["format"], out, live=options["live"])
+        try:
+            with replica_reads(), partial.open("wb") as out:
+                bulletin = render(division, period, options["format"], out,
+                                  live=options["live"])
+        except ServiceError as exc:
+            partial.unlink(missing_ok=True)
+            raise CommandError(str(exc)) from exc
         partial.replace(target)
         if bulletin is not None:
             self.stdout.write(_("The published bulletin %(number)s, written to %(path)s.")
