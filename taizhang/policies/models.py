@@ -95,11 +95,10 @@ class EnterpriseProfile(models.Model):
     @staticmethod
     def scope_q(user: Any, action: str) -> Q:
         """The office where the enterprise is placed or owns a project."""
-        if user.is_superuser or not acts_for_office(user) or user.division is None:
+        if user.is_superuser or not acts_for_office(user):
             return office_rows_q(user, "organization__")
         return Q(organization__in=Organization.objects.filter(
-            user.division.subtree_q("division__")
-            | user.division.subtree_q("projects__division__")).values("pk"))
+            office_rows_q(user) | office_rows_q(user, "projects__")).values("pk"))
 
 
 class MatchRun(models.Model):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.accounts.choices import Role
 from taizhang.accounts.models import Division, Organization, User
-from taizhang.accounts.scope import acts_for_office, acts_for_office_of
+from taizhang.accounts.scope import acts_for_office, acts_for_office_of, office_rows_q
 from taizhang.core.audit.service import record
 from taizhang.core.context import current
 from taizhang.core.services import ServiceError, check_version, save_versioned
@@ -112,11 +112,9 @@ def save_profile(organization: Organization, *, actor: Any, expected_version: An
     placed or owns a project (or a command / the scenario). `expected_version` is the
     profile's version the form showed (0: it had none yet)."""
     if not (actor is None and _machine()) and not (
-            actor is not None and (actor.is_superuser or (
-                acts_for_office(actor) and actor.division is not None and (
-                    Organization.objects.filter(pk=organization.pk).filter(
-                        actor.division.subtree_q("division__")
-                        | actor.division.subtree_q("projects__division__")).exists())))):
+            actor is not None and Organization.objects.filter(
+                office_rows_q(actor) | office_rows_q(actor, "projects__"),
+                pk=organization.pk).exists()):
         raise PermissionDenied
     if size and size not in EnterpriseSize.values:
         raise ServiceError(_("Choose one of the enterprise sizes."), field="size")

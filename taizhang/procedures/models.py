@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.choices import Role
 from taizhang.accounts.models import Division, Organization
-from taizhang.accounts.scope import office_rows_q
+from taizhang.accounts.scope import acts_for_office, office_rows_q
 from taizhang.core.scoping import NOTHING, ScopedQuerySet
 from taizhang.ledger.models import Project
 from taizhang.ledger.models.scope import REPORT, VIEW, project_scope_q
@@ -84,7 +84,7 @@ class ProcedureKind(models.Model):
     def scope_q(user: Any, action: str) -> Q:
         """Everyone sees the standard kinds and their division's (and above); the office
         changes its own division's."""
-        if user.is_superuser:
+        if user.is_superuser and acts_for_office(user):
             return Q()
         if user.division is None:
             return NOTHING
@@ -202,7 +202,7 @@ class Campaign(models.Model):
     @staticmethod
     def scope_q(user: Any, action: str) -> Q:
         """The office of its division changes it; anyone placed in or below it sees it."""
-        if user.is_superuser:
+        if user.is_superuser and acts_for_office(user):
             return Q()
         if user.division is None:
             return NOTHING

@@ -176,3 +176,19 @@ def test_a_push_survives_an_unchecked_resave(world):
     services.save_policy(world.county, actor=world.office, policy=policy,
                          expected_version=UNCHECKED, deadline=None)
     assert Policy.objects.get().version == 2
+
+
+def test_an_enterprise_profile_is_kept_by_the_office_that_reaches_it(world):
+    """The office of a division where the enterprise owns a project (alice's is in a township
+    of the county); a superuser; nobody else, an inactive superuser included."""
+    from taizhang.accounts.models import User
+
+    root = User.objects.create(username="root", is_superuser=True)
+    gone = User.objects.create(username="gone", is_superuser=True, is_active=False)
+    for actor in (world.office, root):
+        services.save_profile(world.alice_org, actor=actor, expected_version=UNCHECKED,
+                              size="large", tags=["钢铁"])
+    for actor in (gone, world.alice, world.carol, world.dave):
+        with pytest.raises(PermissionDenied):
+            services.save_profile(world.alice_org, actor=actor, expected_version=UNCHECKED,
+                                  size="small")
