@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,17 @@ _current: ContextVar[ActionContext | None] = ContextVar("taizhang_action", defau
 
 def current() -> ActionContext:
     return _current.get() or ActionContext()
+
+
+#: Where an action done as nobody may come from: a console command, the demo scenario.
+UNATTENDED_SOURCES = ("command", "scenario")
+
+
+def unattended(actor: Any, *, also: tuple[str, ...] = ()) -> bool:
+    """The write is the machine's: no actor, from a command or the scenario (or a source in
+    `also`), never a request. The services' permission gates let it through, audited as
+    nobody."""
+    return actor is None and current().source in (*UNATTENDED_SOURCES, *also)
 
 
 @contextlib.contextmanager

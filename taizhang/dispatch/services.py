@@ -32,7 +32,7 @@ from taizhang.accounts.choices import Role
 from taizhang.accounts.models import Organization, Person, User
 from taizhang.accounts.scope import acts_for_office_of, office_rows_q
 from taizhang.core.audit.service import record
-from taizhang.core.context import current
+from taizhang.core.context import unattended
 from taizhang.core.services import ServiceError, refuse_missing, save_versioned
 from taizhang.core.workdays import add_working_days
 from taizhang.dispatch.choices import MeetingKind, ProblemCategory, ProblemStatus
@@ -82,7 +82,7 @@ def _today(today: date | None) -> date:
 
 def _may(actor: Any, problem: Problem, action: str) -> bool:
     if actor is None:
-        return current().source in ("command", "scenario")
+        return unattended(actor)
     return Problem.objects.restrict(actor, action).filter(pk=problem.pk).exists()
 
 
@@ -92,7 +92,7 @@ def _require(actor: Any, problem: Problem, action: str) -> None:
 
 
 def _require_office_of_project(actor: Any, project: Project) -> None:
-    if actor is None and current().source in ("command", "scenario"):
+    if unattended(actor):
         return
     if not Project.objects.filter(office_rows_q(actor), pk=project.pk).exists():
         raise PermissionDenied
@@ -220,10 +220,7 @@ def record_meeting(*, actor: Any, division: Any, kind: str, date: date, chair: P
             projects.append(spec.project)
     for project in projects:
         _require_office_of_project(actor, project)
-    if actor is None:
-        if current().source not in ("command", "scenario"):
-            raise PermissionDenied
-    elif not acts_for_office_of(actor, division):
+    if not unattended(actor) and not acts_for_office_of(actor, division):
         raise PermissionDenied
     for row, spec in enumerate(problems, 1):
         _check_spec(spec, row, date)
@@ -300,7 +297,7 @@ def complete_task(task: Task, *, actor: Any, expected_version: Any,
     """The responsible unit (or the office) marks a task done."""
     if actor is not None and not Task.objects.restrict(actor, WORK).filter(pk=task.pk).exists():
         raise PermissionDenied
-    if actor is None and current().source not in ("command", "scenario"):
+    if actor is None and not unattended(actor):
         raise PermissionDenied
     if task.status == Task.Status.DONE:
         raise ServiceError(_("This task is done already."))

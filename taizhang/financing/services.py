@@ -26,7 +26,7 @@ from taizhang.accounts.choices import OrganizationKind, Role
 from taizhang.accounts.models import Division, Organization
 from taizhang.accounts.scope import acts_for_office, acts_for_office_of
 from taizhang.core.audit.service import record
-from taizhang.core.context import current
+from taizhang.core.context import unattended
 from taizhang.core.money import exceeds_cap, too_large_message, wan
 from taizhang.core.services import ServiceError, save_versioned
 from taizhang.financing.choices import NeedStatus
@@ -46,18 +46,14 @@ NEED_FIELDS = ("amount", "purpose", "term_months", "deadline")
 MAX_TERM = 600  # months: fifty years
 
 
-def _machine(actor: Any) -> bool:
-    return actor is None and current().source in ("command", "scenario")
-
-
 def _office(actor: Any) -> None:
-    if not _machine(actor) and not acts_for_office(actor):
+    if not unattended(actor) and not acts_for_office(actor):
         raise PermissionDenied
 
 
 def _office_of(actor: Any, division: Division) -> None:
     """The office of `division` (its division contains it) or the superuser."""
-    if _machine(actor):
+    if unattended(actor):
         return
     if not acts_for_office_of(actor, division):
         raise PermissionDenied
@@ -99,7 +95,7 @@ def _org(org: Organization, kind: str, field: str) -> Organization:
 
 def _may_draft(actor: Any, project: Project) -> bool:
     """The project's office, or the owner of the project (its own, in its division)."""
-    if _machine(actor):
+    if unattended(actor):
         return True
     if acts_for_office(actor):
         return acts_for_office_of(actor, project.division)
@@ -123,7 +119,7 @@ def create_need(project: Project, *, actor: Any, amount: Any, purpose: str, term
 
 def _locked_need(need: FinancingNeed, actor: Any, action: str) -> FinancingNeed:
     locked = FinancingNeed.objects.select_for_update().select_related("project").get(pk=need.pk)
-    if not _machine(actor) and not FinancingNeed.objects.restrict(actor, action).filter(
+    if not unattended(actor) and not FinancingNeed.objects.restrict(actor, action).filter(
             pk=need.pk).exists():
         raise PermissionDenied
     return locked
@@ -216,17 +212,17 @@ def record_intention(*, actor: Any, amount: Any, date: date, bank: Organization 
     """A bank officer: its own bank, against a need published to it (the need names the
     enterprise and project). The office: any bank, at one of its events or against one of its
     needs, for an enterprise (or a project and its owner)."""
-    is_bank = getattr(actor, "role", None) == Role.BANK and not _machine(actor)
+    is_bank = getattr(actor, "role", None) == Role.BANK and not unattended(actor)
     if is_bank:
         if not actor.is_active or not actor.organization_id or need is None or event is not None:
             raise PermissionDenied
         if not FinancingNeed.objects.restrict(actor, VIEW).filter(pk=need.pk).exists():
             raise PermissionDenied
         bank = actor.organization
-    elif not _machine(actor) and not acts_for_office(actor):
+    elif not unattended(actor) and not acts_for_office(actor):
         raise PermissionDenied
     if need is not None:
-        if not is_bank and not _machine(actor) and not FinancingNeed.objects.restrict(
+        if not is_bank and not unattended(actor) and not FinancingNeed.objects.restrict(
                 actor, VIEW).filter(pk=need.pk).exists():
             raise PermissionDenied
         if need.status not in (S.PUBLISHED, S.MATCHED):
@@ -275,7 +271,7 @@ def sign_loan(*, actor: Any, amount: Any, signed_on: date, term_months: int,
     _office(actor)
     division: Division | None
     if intention is not None:
-        if not _machine(actor) and not LoanIntention.objects.restrict(actor, VIEW).filter(
+        if not unattended(actor) and not LoanIntention.objects.restrict(actor, VIEW).filter(
                 pk=intention.pk).exists():
             raise PermissionDenied
         if Loan.objects.filter(intention=intention).exists():
@@ -316,7 +312,7 @@ def record_disbursement(loan: Loan, *, actor: Any, date: date, amount: Any) -> D
     _office(actor)
     with transaction.atomic():
         locked = Loan.objects.select_for_update().get(pk=loan.pk)
-        if not _machine(actor) and not Loan.objects.restrict(actor, VIEW).filter(
+        if not unattended(actor) and not Loan.objects.restrict(actor, VIEW).filter(
                 pk=loan.pk).exists():
             raise PermissionDenied
         value = _amount(amount)

@@ -32,7 +32,7 @@ from taizhang.accounts.choices import Role
 from taizhang.accounts.models import Division
 from taizhang.accounts.scope import acts_for_office_of
 from taizhang.core.audit.service import record
-from taizhang.core.context import current
+from taizhang.core.context import unattended
 from taizhang.core.services import ServiceError, save_versioned
 from taizhang.land.choices import AllocationStatus, ConsolidationKind, ConsolidationStatus
 from taizhang.land.models import ZERO, Allocation, ConsolidationRecord, LandQuota
@@ -44,13 +44,9 @@ MAX_AREA = Decimal("9999999999.99")  # the columns' 12 digits
 CENT = Decimal("0.01")
 
 
-def _unattended() -> bool:
-    return current().source in ("command", "scenario")
-
-
 def _office_of(actor: Any, division: Division) -> None:
     """Only the office of `division` (or above; the superuser) writes its land."""
-    if actor is None and _unattended():
+    if unattended(actor):
         return
     if not acts_for_office_of(actor, division):
         raise PermissionDenied
@@ -115,7 +111,7 @@ def set_quota(division: Division, year: int, quota: Any, *, actor: Any, note: st
 # --- requests, allocation, supply --------------------------------------------------------------
 
 def _may_request(actor: Any, quota: LandQuota, project: Project) -> None:
-    if actor is None and _unattended():
+    if unattended(actor):
         return
     if getattr(actor, "role", None) == Role.OWNER and not getattr(actor, "is_superuser", False):
         if not Project.objects.filter(project_scope_q(actor, "report"), pk=project.pk).exists():

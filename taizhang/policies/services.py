@@ -26,7 +26,7 @@ from taizhang.accounts.choices import Role
 from taizhang.accounts.models import Division, Organization, User
 from taizhang.accounts.scope import acts_for_office, acts_for_office_of, office_rows_q
 from taizhang.core.audit.service import record
-from taizhang.core.context import current
+from taizhang.core.context import unattended
 from taizhang.core.services import ServiceError, check_version, save_versioned
 from taizhang.notices.services import notify_each
 from taizhang.policies import matching
@@ -38,16 +38,10 @@ POLICY_FIELDS = ("title", "issuer", "level", "benefit", "deadline", "how_to_appl
                  "min_investment", "key_level", "tags")
 
 
-def _machine() -> bool:
-    return current().source in ("command", "scenario")
-
-
 def _require_office(actor: Any, division: Division) -> None:
     """The office of `division` or above (the superuser too); a command or the scenario."""
-    if actor is None:
-        if _machine():
-            return
-        raise PermissionDenied
+    if unattended(actor):
+        return
     if not acts_for_office_of(actor, division):
         raise PermissionDenied
 
@@ -111,10 +105,8 @@ def save_profile(organization: Organization, *, actor: Any, expected_version: An
     """An enterprise's size and tags for matching: the office of a division where it is
     placed or owns a project (or a command / the scenario). `expected_version` is the
     profile's version the form showed (0: it had none yet)."""
-    if not (actor is None and _machine()) and not (
-            actor is not None and Organization.objects.filter(
-                office_rows_q(actor) | office_rows_q(actor, "projects__"),
-                pk=organization.pk).exists()):
+    if not unattended(actor) and not Organization.objects.filter(
+            office_rows_q(actor) | office_rows_q(actor, "projects__"), pk=organization.pk).exists():
         raise PermissionDenied
     if size and size not in EnterpriseSize.values:
         raise ServiceError(_("Choose one of the enterprise sizes."), field="size")

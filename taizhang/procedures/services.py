@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from taizhang.accounts.models import Division, Organization
 from taizhang.accounts.scope import acts_for_office_of
 from taizhang.core.audit.service import diff, record
-from taizhang.core.context import current
+from taizhang.core.context import unattended
 from taizhang.core.limits import first_too_long
 from taizhang.core.services import ServiceError, save_versioned
 from taizhang.core.workdays import add_working_days
@@ -43,14 +43,14 @@ from taizhang.procedures.models import (
     project_part_q,
 )
 
-_MACHINE_SOURCES = ("command", "scenario", "import")
 ITEM_FIELDS = ("status", "department", "accepted_on", "deadline", "done_on", "note")
 # What an owner or a department may change on an item; the rest is the office's.
 OWN_FIELDS = frozenset({"status", "accepted_on", "done_on", "note"})
 
 
 def _machine(actor: Any) -> bool:
-    return actor is None and current().source in _MACHINE_SOURCES
+    """A command, the scenario, or an import, acting as nobody."""
+    return unattended(actor, also=("import",))
 
 
 def require(actor: Any, obj: models.Model, action: str = CHANGE) -> None:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from taizhang.accounts.models import Division, OfficeSettings
 from taizhang.accounts.scope import acts_for_office_of
 from taizhang.core.audit.service import diff, record
-from taizhang.core.context import current
+from taizhang.core.context import unattended
 from taizhang.core.limits import first_too_long
 from taizhang.core.periods import Period
 from taizhang.core.services import (
@@ -56,7 +56,7 @@ CONSEQUENCE_FIELDS = ("kind", "date", "held_by", "outcome")
 def may_act(actor: Any, division: Division) -> bool:
     """The office of `division` or above (a superuser); the console command as nobody."""
     if actor is None:
-        return current().source == "command"
+        return unattended(actor)
     return acts_for_office_of(actor, division)
 
 

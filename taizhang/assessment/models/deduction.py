@@ -11,8 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Division, Organization
+from taizhang.accounts.scope import office_rows_q
 from taizhang.assessment.choices import DeductionKind, Level
-from taizhang.assessment.scope import office_scope_q
 from taizhang.core.scoping import ScopedQuerySet
 
 
@@ -61,4 +61,4 @@ class Deduction(models.Model):
 
     @staticmethod
     def scope_q(user: Any, action: str) -> models.Q:
-        return office_scope_q(user, action)
+        return office_rows_q(user)

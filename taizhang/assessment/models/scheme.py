@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Division
-from taizhang.assessment.scope import office_scope_q
+from taizhang.accounts.scope import office_rows_q
 from taizhang.core.scoping import ScopedQuerySet
 
 
@@ -44,7 +44,7 @@ class Scheme(models.Model):
 
     @staticmethod
     def scope_q(user: Any, action: str) -> models.Q:
-        return office_scope_q(user, action)
+        return office_rows_q(user)
 
 
 class Indicator(models.Model):
@@ -73,4 +73,4 @@ class Indicator(models.Model):
 
     @staticmethod
     def scope_q(user: Any, action: str) -> models.Q:
-        return office_scope_q(user, action, "scheme__")
+        return office_rows_q(user, "scheme__")
